@@ -1,0 +1,61 @@
+/**
+ * The authorization rule, in one place. Every route declares an `Access`; every dossier-scoped
+ * action asks `canSeeRecord`. Officers see and act within their own agency subtree and role;
+ * applicants only on their own records.
+ */
+export const OFFICER_ROLES = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
+export type OfficerRole = (typeof OFFICER_ROLES)[number];
+
+/** What a route needs. `public`: anyone; `authenticated`: any signed-in user; otherwise a list of
+ * principals, any of which suffices: an officer role, or `applicant` (citizen / organization). */
+export type Access = 'public' | 'authenticated' | ReadonlyArray<OfficerRole | 'applicant'>;
+
+export type Actor =
+  | { kind: 'anonymous' }
+  | { kind: 'applicant'; userId: string }
+  | {
+      kind: 'officer';
+      userId: string;
+      agencyId: string;
+      /** Materialized path of the officer's agency, e.g. `/<province>/<department>/<unit>/`. */
+      agencyPath: string;
+      roles: ReadonlyArray<OfficerRole>;
+    };
+
+export function isAllowed(access: Access, actor: Actor): boolean {
+  if (access === 'public') return true;
+  if (actor.kind === 'anonymous') return false;
+  if (access === 'authenticated') return true;
+  if (actor.kind === 'applicant') return access.includes('applicant');
+  return actor.roles.some((r) => access.includes(r));
+}
+
+/** True when `agencyPath` lies inside the subtree rooted at `rootPath` (itself included). */
+export function inSubtree(rootPath: string, agencyPath: string): boolean {
+  return agencyPath.startsWith(rootPath);
+}
+
+/** A record (dossier, user, agency) as the rule sees it. */
+export type ScopedRecord = {
+  /** Paths of the agencies the record belongs to (receiving, handling, consulted). */
+  agencyPaths: ReadonlyArray<string>;
+  /** Applicant who owns the record, if any. */
+  applicantId?: string | null;
+};
+
+/**
+ * Whether the actor may see the record, and — when `roles` is given — act on it with one of them.
+ * Officers: the record must touch their agency subtree. Applicants: only their own records.
+ */
+export function canSeeRecord(actor: Actor, record: ScopedRecord, roles?: ReadonlyArray<OfficerRole>): boolean {
+  switch (actor.kind) {
+    case 'anonymous':
+      return false;
+    case 'applicant':
+      return roles === undefined && record.applicantId != null && record.applicantId === actor.userId;
+    case 'officer': {
+      if (roles && !actor.roles.some((r) => roles.includes(r))) return false;
+      return record.agencyPaths.some((p) => inSubtree(actor.agencyPath, p));
+    }
+  }
+}

@@ -1,0 +1,108 @@
+import { Command, Option } from 'commander';
+import { OFFICER_ROLES, type OfficerRole } from '@motcua/core';
+import { loadConfig } from './config.ts';
+import { migrateToLatest } from './db/database.ts';
+import { createOfficer } from './modules/accounts/accounts.service.ts';
+import { findAgencyByCode } from './modules/agencies/agencies.service.ts';
+import { verifyAuditChain } from './modules/audit/audit.service.ts';
+import { openDatabase, type OpenedDatabase } from './runtime.ts';
+import { serve } from './serve.ts';
+import { seedDemo } from './seed/seed.ts';
+
+const out = (m: string) => process.stdout.write(`${m}\n`);
+const SYSTEM = { actor: { kind: 'anonymous' as const }, requestId: 'cli' };
+
+async function withDatabase<T>(fn: (o: OpenedDatabase) => Promise<T>): Promise<T> {
+  const opened = await openDatabase(loadConfig());
+  try {
+    return await fn(opened);
+  } finally {
+    await opened.close();
+  }
+}
+
+export function buildCli(): Command {
+  const program = new Command('motcua')
+    .description('motcua — Hệ thống thông tin giải quyết TTHC: operator commands')
+    .showHelpAfterError();
+
+  program
+    .command('serve')
+    .description('start the HTTP server (migrates and seeds the demo province on first start)')
+    .option('--no-seed', 'do not seed the demo province')
+    .action(async (o: { seed: boolean }) => {
+      await serve({ seed: o.seed });
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(() =>
+      withDatabase(async ({ db }) => {
+        const applied = await migrateToLatest(db);
+        out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      }),
+    );
+
+  program
+    .command('seed')
+    .description('seed the demo province (only into a database without agencies)')
+    .action(() =>
+      withDatabase(async ({ db }) => {
+        await migrateToLatest(db);
+        const r = await seedDemo(db);
+        out(r.seeded ? `seeded ${r.agencies} agencies and ${r.users} users` : 'database already has agencies; nothing seeded');
+      }),
+    );
+
+  program
+    .command('create-user')
+    .description('create an officer account')
+    .requiredOption('--username <username>')
+    .requiredOption('--name <full name>')
+    .requiredOption('--agency <code>', 'agency identifier code, e.g. 000.00.02.H17')
+    .addOption(new Option('--role <role...>', 'one or more roles').choices(OFFICER_ROLES).makeOptionMandatory())
+    .option('--password <password>', 'initial password (or MOTCUA_PASSWORD)')
+    .action((o: { username: string; name: string; agency: string; role: OfficerRole[]; password?: string }) =>
+      withDatabase(async ({ db }) => {
+        const password = o.password ?? process.env.MOTCUA_PASSWORD;
+        if (!password) throw new Error('give --password or set MOTCUA_PASSWORD');
+        const agency = await findAgencyByCode(db, o.agency);
+        if (!agency) throw new Error(`no agency with code ${o.agency}`);
+        const id = await createOfficer(
+          db,
+          { username: o.username, fullName: o.name, agencyId: agency.id, roles: o.role, password },
+          { ...SYSTEM, actor: { kind: 'anonymous' } },
+        );
+        out(`created ${o.username} (${id}) at ${agency.name} with roles ${o.role.join(', ')}`);
+      }),
+    );
+
+  const audit = program.command('audit').description('audit log');
+  audit
+    .command('verify')
+    .description('verify the hash chain; exits 1 and names the first broken row')
+    .action(() =>
+      withDatabase(async ({ db }) => {
+        const r = await verifyAuditChain(db);
+        if (r.ok) {
+          out(`audit chain OK: ${r.checked} rows verified`);
+        } else {
+          out(`audit chain BROKEN at row id ${r.brokenId} (${r.reason}); ${r.checked} rows before it verified`);
+          process.exitCode = 1;
+        }
+      }),
+    );
+
+  return program;
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (err) {
+    const e = err as { detail?: { en: string }; code?: string; message?: string };
+    process.stderr.write(`motcua: ${e.detail?.en ?? e.code ?? e.message ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Repository root (two levels above packages/server). */
+export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export type Config = {
+  /** External PostgreSQL; when unset the embedded server in `dataDir` is used. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPort: number;
+  host: string;
+  port: number;
+  /** Cookies get `Secure` when the public URL is https. */
+  publicUrl: string;
+  sessionTtlHours: number;
+  loginMaxFailures: number;
+  loginLockMinutes: number;
+  loginRateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  logLevel: string;
+  webDistDir: string;
+};
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 3000);
+  return {
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: path.resolve(ROOT_DIR, env.MOTCUA_DATA_DIR ?? '.data'),
+    embeddedPort: Number(env.MOTCUA_EMBEDDED_PG_PORT ?? 54329),
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${port}`,
+    sessionTtlHours: Number(env.MOTCUA_SESSION_TTL_HOURS ?? 12),
+    loginMaxFailures: Number(env.MOTCUA_LOGIN_MAX_FAILURES ?? 5),
+    loginLockMinutes: Number(env.MOTCUA_LOGIN_LOCK_MINUTES ?? 15),
+    loginRateLimitPerMinute: Number(env.MOTCUA_LOGIN_RATE_LIMIT ?? 20),
+    bodyLimitBytes: Number(env.MOTCUA_BODY_LIMIT ?? 1024 * 1024),
+    logLevel: env.LOG_LEVEL ?? 'warn',
+    webDistDir: path.resolve(ROOT_DIR, 'packages/web/dist'),
+  };
+}

@@ -1,0 +1,107 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { OfficerRole } from '@motcua/core';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type AgencyLevel = 'province' | 'department' | 'district' | 'commune' | 'unit' | 'center';
+
+/** Cơ quan, đơn vị — one node of the province's agency tree. */
+export interface AgencyTable {
+  id: Generated<string>;
+  parent_id: string | null;
+  /** Mã định danh điện tử của cơ quan (QCVN 102:2016/BTTTT), e.g. 000.00.00.H17. */
+  code: string;
+  name: string;
+  name_en: string | null;
+  level: AgencyLevel;
+  /** Mã đơn vị hành chính of a province or commune (statistics office), e.g. `48`, `20242`. */
+  admin_unit_code: string | null;
+  /** Materialized path of ids, `/<root>/<child>/…/<self>/`; the authorization scope. */
+  path: string;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type UserKind = 'officer' | 'applicant';
+export type ApplicantType = 'citizen' | 'organization';
+
+export interface UserTable {
+  id: Generated<string>;
+  kind: UserKind;
+  username: string;
+  full_name: string;
+  email: string | null;
+  phone: string | null;
+  agency_id: string | null;
+  applicant_type: ApplicantType | null;
+  personal_id: string | null;
+  tax_code: string | null;
+  password_hash: string;
+  failed_logins: Generated<number>;
+  locked_until: Date | null;
+  active: Generated<boolean>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role: OfficerRole;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie token: a leaked table does not leak live sessions. */
+  token_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  last_seen_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: Date;
+  actor_id: string | null;
+  actor_kind: string;
+  agency_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  request_id: string | null;
+  result: string;
+  details: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  topic: string;
+  aggregate_type: string;
+  aggregate_id: string;
+  payload: unknown;
+  created_at: CreatedAt;
+  published_at: Date | null;
+}
+
+export interface Database {
+  agencies: AgencyTable;
+  users: UserTable;
+  user_roles: UserRoleTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+export type Agency = Selectable<AgencyTable>;
+export type NewAgency = Insertable<AgencyTable>;
+export type User = Selectable<UserTable>;
+export type AuditRow = Selectable<AuditLogTable>;

@@ -1,0 +1,243 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import fastifyCookie from '@fastify/cookie';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { type Actor, isAllowed } from '@motcua/core';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import { accountRoutes } from '../modules/accounts/accounts.routes.ts';
+import { CSRF_HEADER, findSession, SESSION_COOKIE, type SessionInfo } from '../modules/accounts/sessions.ts';
+import { agencyRoutes } from '../modules/agencies/agencies.routes.ts';
+import { auditRoutes } from '../modules/audit/audit.routes.ts';
+import { recordAudit } from '../modules/audit/audit.service.ts';
+import { systemRoutes } from '../modules/system/system.routes.ts';
+import type { RouteEntry } from './access.ts';
+import { type Lang, pickLang } from './messages.ts';
+import { normalizeNfc } from './normalize.ts';
+import { fieldError, Problem, renderProblem } from './problem.ts';
+
+export type AppState = { ready: boolean; migrating: boolean };
+export type AppDeps = { db: Db; config: Config; state: AppState; logger?: boolean };
+export type App = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    actor: Actor;
+    session: SessionInfo | null;
+    lang: Lang;
+    /** Set by a service that wrote the audit row inside its own transaction. */
+    auditRecorded: boolean;
+    problemCode: string | null;
+  }
+  interface FastifyInstance {
+    routeTable: RouteEntry[];
+  }
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const ANONYMOUS: Actor = { kind: 'anonymous' };
+const ALWAYS_AVAILABLE = new Set(['/healthz', '/readyz']);
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function actorAudit(actor: Actor) {
+  return {
+    actorId: actor.kind === 'anonymous' ? null : actor.userId,
+    actorKind: actor.kind,
+    agencyId: actor.kind === 'officer' ? actor.agencyId : null,
+  } as const;
+}
+
+export async function buildApp(deps: AppDeps) {
+  const { db, config, state } = deps;
+  const app = Fastify({
+    logger: deps.logger === false ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    requestIdHeader: false,
+    genReqId: (req) => {
+      const h = req.headers['x-request-id'];
+      return typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
+    },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.decorate('routeTable', [] as RouteEntry[]);
+  app.decorateRequest('actor', null as unknown as { getter: () => Actor });
+  app.decorateRequest('session', null);
+  app.decorateRequest('lang', 'vi');
+  app.decorateRequest('auditRecorded', false);
+  app.decorateRequest('problemCode', null);
+
+  // Every route declares who may call it; a route without a rule does not start.
+  app.addHook('onRoute', (route) => {
+    const url = route.url ?? route.path;
+    if (!route.config?.access) {
+      if (url.startsWith('/docs')) {
+        route.config = { ...(route.config ?? {}), access: 'public' };
+      } else {
+        throw new Error(`route ${String(route.method)} ${url} declares no access rule (config.access)`);
+      }
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      if (m === 'HEAD') continue;
+      app.routeTable.push({ method: m, url, access: route.config!.access! });
+    }
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifyRateLimit, { global: false });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'motcua API',
+        version: '0.1.0',
+        description:
+          'Hệ thống thông tin giải quyết thủ tục hành chính — API. Errors are RFC 9457 problem+json with a stable `code` and Vietnamese/English titles.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          csrf: { type: 'apiKey', in: 'header', name: CSRF_HEADER },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.lang = pickLang(req.headers['accept-language']);
+    reply.header('x-request-id', req.id);
+    if (!state.ready && !ALWAYS_AVAILABLE.has(req.url.split('?')[0]!)) throw new Problem('starting');
+
+    req.actor = ANONYMOUS;
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) {
+      req.session = (await findSession(db, token)) ?? null;
+      if (req.session) req.actor = req.session.actor;
+    }
+    const cfg = req.routeOptions.config;
+    if (!req.routeOptions.url || !cfg?.access) return; // 404 handler
+    if (req.session && UNSAFE.has(req.method) && !cfg.csrfExempt) {
+      const sent = req.headers[CSRF_HEADER];
+      if (typeof sent !== 'string' || !safeEqual(sent, req.session.csrfToken)) throw new Problem('csrf_failed');
+    }
+    if (!isAllowed(cfg.access, req.actor)) {
+      throw new Problem(req.actor.kind === 'anonymous' ? 'unauthenticated' : 'forbidden');
+    }
+  });
+
+  app.addHook('preValidation', async (req) => {
+    if (req.body !== undefined) req.body = normalizeNfc(req.body);
+    req.query = normalizeNfc(req.query);
+    req.params = normalizeNfc(req.params);
+  });
+
+  // Every command leaves an audit row: services write theirs in the command's transaction; this
+  // hook covers rejected commands and any route that did not. It runs before the response leaves.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (!UNSAFE.has(req.method) || req.auditRecorded || !req.routeOptions.url || !state.ready) return payload;
+    try {
+      await recordAudit(db, {
+        ...actorAudit(req.actor ?? ANONYMOUS),
+        action: req.routeOptions.config?.auditAction ?? `${req.method} ${req.routeOptions.url}`,
+        requestId: req.id,
+        result: reply.statusCode < 400 ? 'ok' : (req.problemCode ?? String(reply.statusCode)),
+        details: { status: reply.statusCode, path: req.url.slice(0, 300) },
+      });
+    } catch (err) {
+      req.log.error({ err }, 'audit write failed');
+    }
+    return payload;
+  });
+
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    const lang = req.lang ?? 'vi';
+    let problem: Problem;
+    if (err instanceof Problem) {
+      problem = err;
+    } else if (hasZodFastifySchemaValidationErrors(err)) {
+      const where = err.validationContext ?? 'body';
+      problem = new Problem('validation_failed', {
+        errors: err.validation.map((v) => {
+          const keys = (v.params as { keys?: string[] }).keys;
+          const base = `${where}${v.instancePath === '/' ? '' : v.instancePath.replaceAll('/', '.')}`;
+          return fieldError(keys?.length ? `${base}.${keys.join(',')}` : base, v.keyword, lang);
+        }),
+      });
+    } else if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      problem = new Problem('payload_too_large');
+    } else if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
+      problem = new Problem('unsupported_media_type');
+    } else if (err.statusCode === 400 && (err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError)) {
+      problem = new Problem('malformed_json');
+    } else if (err.statusCode === 429) {
+      problem = new Problem('rate_limited');
+    } else if (err.statusCode === 405) {
+      problem = new Problem('method_not_allowed');
+    } else if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      problem = new Problem('validation_failed', { detail: { vi: 'Yêu cầu không hợp lệ', en: err.message } });
+    } else {
+      req.log.error({ err }, 'unhandled error');
+      problem = new Problem('internal');
+    }
+    req.problemCode = problem.code;
+    if (problem.status === 401) reply.header('www-authenticate', 'Cookie realm="motcua"');
+    return reply
+      .status(problem.status)
+      .type('application/problem+json; charset=utf-8')
+      .send(renderProblem(problem, lang, req.url.split('?')[0], req.id));
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const p = new Problem('route_not_found');
+    return reply
+      .status(404)
+      .type('application/problem+json; charset=utf-8')
+      .send(renderProblem(p, req.lang ?? 'vi', req.url.split('?')[0], req.id));
+  });
+
+  await app.register(systemRoutes, { db, state });
+  await app.register(accountRoutes, { prefix: '/api/v1', db, config });
+  await app.register(agencyRoutes, { prefix: '/api/v1', db });
+  await app.register(auditRoutes, { prefix: '/api/v1', db });
+
+  // The web app (packages/web): static files, and index.html for client-side routes.
+  const haveWeb = fs.existsSync(config.webDistDir);
+  if (haveWeb) await app.register(fastifyStatic, { root: config.webDistDir, serve: false });
+  app.get(
+    '/*',
+    { config: { access: 'public' }, schema: { hide: true } },
+    async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+      const rest = req.params['*'] ?? '';
+      if (rest.startsWith('api/') || !haveWeb) throw new Problem('route_not_found');
+      const file = rest && fs.existsSync(`${config.webDistDir}/${rest}`) && !rest.includes('..') ? rest : 'index.html';
+      return reply.sendFile(file);
+    },
+  );
+
+  return app;
+}

@@ -1,0 +1,78 @@
+/** Stable problem codes with their Vietnamese and English titles. One catalogue for the whole API. */
+export const PROBLEMS = {
+  validation_failed: { status: 400, vi: 'Dữ liệu gửi lên không hợp lệ', en: 'The submitted data is invalid' },
+  malformed_json: { status: 400, vi: 'Nội dung JSON không đúng cú pháp', en: 'The JSON body is malformed' },
+  unsupported_media_type: {
+    status: 415,
+    vi: 'Kiểu nội dung không được hỗ trợ',
+    en: 'Unsupported content type',
+  },
+  payload_too_large: { status: 413, vi: 'Dữ liệu gửi lên quá lớn', en: 'The request body is too large' },
+  unauthenticated: { status: 401, vi: 'Bạn cần đăng nhập', en: 'You need to sign in' },
+  invalid_credentials: {
+    status: 401,
+    vi: 'Tên đăng nhập hoặc mật khẩu không đúng',
+    en: 'Wrong username or password',
+  },
+  account_locked: {
+    status: 423,
+    vi: 'Tài khoản tạm khóa do đăng nhập sai nhiều lần',
+    en: 'The account is temporarily locked after repeated failed sign-ins',
+  },
+  csrf_failed: {
+    status: 403,
+    vi: 'Thiếu hoặc sai mã chống giả mạo yêu cầu (CSRF)',
+    en: 'Missing or wrong CSRF token',
+  },
+  forbidden: { status: 403, vi: 'Bạn không có quyền thực hiện thao tác này', en: 'You are not allowed to do this' },
+  not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
+  route_not_found: { status: 404, vi: 'Không có đường dẫn này', en: 'No such route' },
+  method_not_allowed: { status: 405, vi: 'Phương thức không được hỗ trợ', en: 'Method not allowed' },
+  conflict: { status: 409, vi: 'Dữ liệu đã bị thay đổi bởi thao tác khác', en: 'The data was changed by another action' },
+  duplicate: { status: 409, vi: 'Dữ liệu đã tồn tại', en: 'Already exists' },
+  rate_limited: {
+    status: 429,
+    vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau',
+    en: 'Too many requests, please try again later',
+  },
+  starting: {
+    status: 503,
+    vi: 'Hệ thống đang khởi động, vui lòng thử lại sau giây lát',
+    en: 'The system is starting, please retry shortly',
+  },
+  internal: { status: 500, vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' },
+} as const;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+/** Per-field validation messages by zod issue code. */
+export const FIELD_MESSAGES: Record<string, { vi: string; en: string }> = {
+  invalid_type: { vi: 'Sai kiểu dữ liệu', en: 'Wrong type' },
+  unrecognized_keys: { vi: 'Trường không được phép', en: 'Unknown field' },
+  too_small: { vi: 'Giá trị quá ngắn hoặc quá nhỏ', en: 'Too short or too small' },
+  too_big: { vi: 'Giá trị quá dài hoặc quá lớn', en: 'Too long or too large' },
+  invalid_format: { vi: 'Sai định dạng', en: 'Invalid format' },
+  invalid_value: { vi: 'Giá trị không được chấp nhận', en: 'Value not accepted' },
+  custom: { vi: 'Giá trị không hợp lệ', en: 'Invalid value' },
+  required: { vi: 'Bắt buộc nhập', en: 'Required' },
+};
+
+export type Lang = 'vi' | 'en';
+
+/** Vietnamese unless the client prefers English (Accept-Language). */
+export function pickLang(acceptLanguage: string | undefined): Lang {
+  if (!acceptLanguage) return 'vi';
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part) => {
+      const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+      const q = params.find((p) => p.trim().startsWith('q='));
+      return { tag, q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+    })
+    .sort((a, b) => b.q - a.q);
+  for (const { tag } of ranked) {
+    if (tag.startsWith('vi')) return 'vi';
+    if (tag.startsWith('en')) return 'en';
+  }
+  return 'vi';
+}

@@ -1,0 +1,227 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import { Problem } from '../../http/problem.ts';
+import {
+  ChangePasswordBody,
+  CreateOfficerBody,
+  IdParams,
+  LoginBody,
+  LoginResult,
+  RegisterBody,
+  UpdateOfficerBody,
+  UserListQuery,
+  UserView,
+} from './accounts.schemas.ts';
+import {
+  type CommandContext,
+  changePassword,
+  createOfficer,
+  getOfficer,
+  getUserView,
+  listOfficers,
+  login,
+  registerApplicant,
+  updateOfficer,
+} from './accounts.service.ts';
+import { CSRF_COOKIE, deleteSession, SESSION_COOKIE } from './sessions.ts';
+
+export function commandContext(req: FastifyRequest): CommandContext {
+  return {
+    actor: req.actor,
+    requestId: req.id,
+    ip: req.ip,
+    userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
+  };
+}
+
+const ADMINS = ['admin'] as const;
+const USER_READERS = ['admin', 'leader', 'provincial_leader'] as const;
+
+export async function accountRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db, config } = opts;
+  const secure = config.publicUrl.startsWith('https://');
+
+  const setSessionCookies = (reply: FastifyReply, s: { token: string; csrfToken: string; expiresAt: Date }) => {
+    reply.setCookie(SESSION_COOKIE, s.token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      expires: s.expiresAt,
+    });
+    // Readable by the web app, which echoes it in the X-CSRF-Token header (double submit).
+    reply.setCookie(CSRF_COOKIE, s.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure, expires: s.expiresAt });
+  };
+
+  app.post(
+    '/auth/login',
+    {
+      config: {
+        access: 'public',
+        csrfExempt: true,
+        auditAction: 'auth.login',
+        rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng nhập / Sign in with username and password',
+        body: LoginBody,
+        response: { 200: LoginResult },
+      },
+    },
+    async (req, reply) => {
+      const outcome = await login(db, req.body, commandContext(req), {
+        maxFailures: config.loginMaxFailures,
+        lockMinutes: config.loginLockMinutes,
+        sessionTtlHours: config.sessionTtlHours,
+      });
+      req.auditRecorded = true;
+      if (!outcome.ok) throw new Problem(outcome.problem);
+      // A fresh token on every sign-in: a session id planted before login is never promoted.
+      if (req.session) await deleteSession(db, req.session.tokenHash);
+      setSessionCookies(reply, outcome.session);
+      const user = (await getUserView(db, outcome.userId))!;
+      return { user, csrfToken: outcome.session.csrfToken, expiresAt: outcome.session.expiresAt.toISOString() };
+    },
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'authenticated', auditAction: 'auth.logout' },
+      schema: { tags: ['auth'], summary: 'Đăng xuất / Sign out', response: { 204: z.null() } },
+    },
+    async (req, reply) => {
+      if (req.session) await deleteSession(db, req.session.tokenHash);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Người dùng hiện tại / Current user',
+        response: { 200: z.object({ user: UserView, csrfToken: z.string() }) },
+      },
+    },
+    async (req) => {
+      const user = await getUserView(db, req.session!.actor.userId);
+      if (!user) throw new Problem('unauthenticated');
+      return { user, csrfToken: req.session!.csrfToken };
+    },
+  );
+
+  app.post(
+    '/auth/register',
+    {
+      config: {
+        access: 'public',
+        auditAction: 'auth.register',
+        rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' },
+      },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng ký tài khoản công dân / tổ chức — Register a citizen or organization account',
+        body: RegisterBody,
+        response: { 201: UserView },
+      },
+    },
+    async (req, reply) => {
+      const id = await registerApplicant(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(201).send((await getUserView(db, id))!);
+    },
+  );
+
+  app.post(
+    '/auth/password',
+    {
+      config: { access: 'authenticated', auditAction: 'auth.change_password' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đổi mật khẩu / Change password',
+        body: ChangePasswordBody,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await changePassword(
+        db,
+        req.session!.actor.userId,
+        req.body,
+        commandContext(req),
+        req.session!.tokenHash,
+      );
+      req.auditRecorded = true;
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/users',
+    {
+      config: { access: USER_READERS },
+      schema: {
+        tags: ['users'],
+        summary: 'Cán bộ trong phạm vi đơn vị / Officers in the caller’s agency subtree',
+        querystring: UserListQuery,
+        response: { 200: z.object({ items: z.array(UserView), total: z.int() }) },
+      },
+    },
+    async (req) => listOfficers(db, req.actor, req.query),
+  );
+
+  app.post(
+    '/users',
+    {
+      config: { access: ADMINS, auditAction: 'user.create' },
+      schema: {
+        tags: ['users'],
+        summary: 'Tạo tài khoản cán bộ / Create an officer account',
+        body: CreateOfficerBody,
+        response: { 201: UserView },
+      },
+    },
+    async (req, reply) => {
+      const id = await createOfficer(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(201).send((await getUserView(db, id))!);
+    },
+  );
+
+  app.get(
+    '/users/:id',
+    {
+      config: { access: USER_READERS },
+      schema: { tags: ['users'], summary: 'Một cán bộ / One officer', params: IdParams, response: { 200: UserView } },
+    },
+    async (req) => getOfficer(db, req.actor, req.params.id),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      config: { access: ADMINS, auditAction: 'user.update' },
+      schema: {
+        tags: ['users'],
+        summary: 'Sửa tài khoản cán bộ (kèm version) / Update an officer (with version)',
+        params: IdParams,
+        body: UpdateOfficerBody,
+        response: { 200: UserView },
+      },
+    },
+    async (req) => {
+      const view = await updateOfficer(db, req.params.id, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return view;
+    },
+  );
+}

@@ -1,0 +1,79 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Actor, OfficerRole } from '@motcua/core';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../db/database.ts';
+
+export const SESSION_COOKIE = 'motcua_session';
+export const CSRF_COOKIE = 'motcua_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export type SessionInfo = { actor: Exclude<Actor, { kind: 'anonymous' }>; csrfToken: string; tokenHash: string };
+
+export async function createSession(
+  ex: Executor,
+  userId: string,
+  ttlHours: number,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrfToken = randomBytes(24).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlHours * 3_600_000);
+  await ex
+    .insertInto('sessions')
+    .values({
+      token_hash: hashToken(token),
+      user_id: userId,
+      csrf_token: csrfToken,
+      expires_at: expiresAt,
+      ip: meta.ip,
+      user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return { token, csrfToken, expiresAt };
+}
+
+/** Resolve a session cookie to the actor; expired sessions, inactive users resolve to nothing. */
+export async function findSession(db: Db, token: string): Promise<SessionInfo | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const tokenHash = hashToken(token);
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .leftJoin('agencies as a', 'a.id', 'u.agency_id')
+    .select([
+      's.csrf_token',
+      's.last_seen_at',
+      'u.id',
+      'u.kind',
+      'u.agency_id',
+      'a.path as agency_path',
+      sql<OfficerRole[]>`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as(
+        'roles',
+      ),
+    ])
+    .where('s.token_hash', '=', tokenHash)
+    .where('s.expires_at', '>', new Date())
+    .where('u.active', '=', true)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  // Touch at most once a minute: a read should not turn into a write on every request.
+  if (Date.now() - row.last_seen_at.getTime() > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', tokenHash).execute();
+  }
+  const actor: SessionInfo['actor'] =
+    row.kind === 'officer' && row.agency_id && row.agency_path
+      ? { kind: 'officer', userId: row.id, agencyId: row.agency_id, agencyPath: row.agency_path, roles: row.roles }
+      : { kind: 'applicant', userId: row.id };
+  return { actor, csrfToken: row.csrf_token, tokenHash };
+}
+
+export async function deleteSession(ex: Executor, tokenHash: string): Promise<void> {
+  await ex.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+}
+
+export async function deleteExpiredSessions(db: Db): Promise<number> {
+  const r = await db.deleteFrom('sessions').where('expires_at', '<=', new Date()).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -1,0 +1,111 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import type { Agency } from '../../db/schema.ts';
+import { Problem } from '../../http/problem.ts';
+import { commandContext } from '../accounts/accounts.routes.ts';
+import { createAgency, findAgency, listAgencies } from './agencies.service.ts';
+
+export const AgencyLevelSchema = z.enum(['province', 'department', 'district', 'commune', 'unit', 'center']);
+
+export const AgencyView = z.object({
+  id: z.uuid(),
+  parentId: z.uuid().nullable(),
+  code: z.string(),
+  name: z.string(),
+  nameEn: z.string().nullable(),
+  level: AgencyLevelSchema,
+  adminUnitCode: z.string().nullable(),
+  address: z.string().nullable(),
+  phone: z.string().nullable(),
+  email: z.string().nullable(),
+});
+
+export function toAgencyView(a: Agency): z.infer<typeof AgencyView> {
+  return {
+    id: a.id,
+    parentId: a.parent_id,
+    code: a.code,
+    name: a.name,
+    nameEn: a.name_en,
+    level: a.level,
+    adminUnitCode: a.admin_unit_code,
+    address: a.address,
+    phone: a.phone,
+    email: a.email,
+  };
+}
+
+const CreateAgencyBody = z.strictObject({
+  parentId: z.uuid(),
+  code: z
+    .string()
+    .trim()
+    .regex(/^[0-9A-Z.]{3,40}$/, 'Mã định danh cơ quan (QCVN 102:2016)'),
+  name: z.string().trim().min(2).max(300),
+  nameEn: z.string().trim().max(300).optional(),
+  level: AgencyLevelSchema.exclude(['province']),
+  address: z.string().trim().max(500).optional(),
+  phone: z.string().trim().max(30).optional(),
+  email: z.email().optional(),
+});
+
+export async function agencyRoutes(base: FastifyInstance, opts: { db: Db }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db } = opts;
+
+  app.get(
+    '/agencies',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Danh sách cơ quan / Agencies (tree order)',
+        querystring: z.strictObject({
+          parentId: z.uuid().optional(),
+          level: AgencyLevelSchema.optional(),
+          q: z.string().max(100).optional(),
+        }),
+        response: { 200: z.object({ items: z.array(AgencyView) }) },
+      },
+    },
+    async (req) => ({ items: (await listAgencies(db, req.query)).map(toAgencyView) }),
+  );
+
+  app.get(
+    '/agencies/:id',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Một cơ quan / One agency',
+        params: z.strictObject({ id: z.uuid() }),
+        response: { 200: AgencyView },
+      },
+    },
+    async (req) => {
+      const a = await findAgency(db, req.params.id);
+      if (!a) throw new Problem('not_found');
+      return toAgencyView(a);
+    },
+  );
+
+  app.post(
+    '/agencies',
+    {
+      config: { access: ['admin'], auditAction: 'agency.create' },
+      schema: {
+        tags: ['agencies'],
+        summary: 'Thêm cơ quan trong phạm vi quản lý / Add an agency inside the caller’s subtree',
+        body: CreateAgencyBody,
+        response: { 201: AgencyView },
+      },
+    },
+    async (req, reply) => {
+      const a = await createAgency(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(201).send(toAgencyView(a));
+    },
+  );
+}

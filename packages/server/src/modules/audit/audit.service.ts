@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db, Executor } from '../../db/database.ts';
+import type { AuditRow } from '../../db/schema.ts';
+
+export const GENESIS_HASH = '0'.repeat(64);
+// Any constant: serializes appends to the chain across processes for the length of a transaction.
+const AUDIT_LOCK_KEY = 0x6d6f7463; // "motc"
+
+export type AuditEntry = {
+  actorId: string | null;
+  actorKind: 'anonymous' | 'applicant' | 'officer' | 'system' | 'client';
+  agencyId: string | null;
+  action: string;
+  targetType?: string | null;
+  targetId?: string | null;
+  requestId?: string | null;
+  /** `ok`, or the problem code / HTTP status of a rejected command. */
+  result: string;
+  details?: Record<string, unknown>;
+};
+
+/** JSON with sorted keys: the hash must not depend on jsonb's key order. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
+}
+
+type HashedFields = Pick<
+  AuditRow,
+  | 'at'
+  | 'actor_id'
+  | 'actor_kind'
+  | 'agency_id'
+  | 'action'
+  | 'target_type'
+  | 'target_id'
+  | 'request_id'
+  | 'result'
+  | 'details'
+  | 'prev_hash'
+>;
+
+export function auditRowHash(row: HashedFields): string {
+  const body = canonicalJson({
+    at: row.at.toISOString(),
+    actor_id: row.actor_id,
+    actor_kind: row.actor_kind,
+    agency_id: row.agency_id,
+    action: row.action,
+    target_type: row.target_type,
+    target_id: row.target_id,
+    request_id: row.request_id,
+    result: row.result,
+    details: row.details,
+  });
+  return createHash('sha256').update(row.prev_hash).update('\n').update(body).digest('hex');
+}
+
+/**
+ * Append one row to the chain. Call it inside the command's transaction so the audit row commits
+ * with the change it describes; outside a transaction it opens its own.
+ */
+export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Date()): Promise<void> {
+  if (!ex.isTransaction) {
+    await (ex as Db).transaction().execute((tx) => recordAudit(tx, entry, now));
+    return;
+  }
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(ex);
+  const last = await ex.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // Millisecond precision: what JavaScript can hold is what gets hashed and stored.
+  const at = new Date(Math.floor(now.getTime()));
+  const row: HashedFields = {
+    at,
+    actor_id: entry.actorId,
+    actor_kind: entry.actorKind,
+    agency_id: entry.agencyId,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    request_id: entry.requestId ?? null,
+    result: entry.result,
+    details: JSON.parse(JSON.stringify(entry.details ?? {})),
+    prev_hash: last?.hash ?? GENESIS_HASH,
+  };
+  await ex
+    .insertInto('audit_log')
+    .values({ ...row, details: JSON.stringify(row.details), hash: auditRowHash(row) })
+    .execute();
+}
+
+export type ChainReport =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenId: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' };
+
+/** Walk the chain in order; report the first row whose content or link does not match. */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
+  let prev = GENESIS_HASH;
+  let lastId = '0';
+  let checked = 0;
+  for (;;) {
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where(sql<boolean>`id > ${lastId}::bigint`)
+      .orderBy('id')
+      .limit(batchSize)
+      .execute();
+    if (rows.length === 0) return { ok: true, checked };
+    for (const r of rows) {
+      if (r.prev_hash !== prev) return { ok: false, checked, brokenId: r.id, reason: 'prev_hash_mismatch' };
+      if (auditRowHash(r) !== r.hash) return { ok: false, checked, brokenId: r.id, reason: 'hash_mismatch' };
+      prev = r.hash;
+      checked++;
+    }
+    lastId = rows[rows.length - 1]!.id;
+  }
+}

@@ -1,0 +1,60 @@
+import { sql } from 'kysely';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Db } from '../../db/database.ts';
+import type { AppState } from '../../http/app.ts';
+import { Problem } from '../../http/problem.ts';
+
+async function databaseAnswers(db: Db): Promise<boolean> {
+  try {
+    await sql`SELECT 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function systemRoutes(base: FastifyInstance, opts: { db: Db; state: AppState }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db, state } = opts;
+
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness: the process runs and the database answers',
+        response: { 200: z.object({ status: z.literal('ok') }) },
+      },
+    },
+    async () => {
+      if (!(await databaseAnswers(db))) {
+        throw new Problem('starting', { detail: { vi: 'Cơ sở dữ liệu chưa sẵn sàng', en: 'Database not reachable' } });
+      }
+      return { status: 'ok' as const };
+    },
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Readiness: migrations done, seed done, database answers',
+        response: { 200: z.object({ status: z.literal('ready') }) },
+      },
+    },
+    async () => {
+      if (state.migrating || !state.ready) {
+        throw new Problem('starting', { detail: { vi: 'Đang cập nhật cơ sở dữ liệu', en: 'Migrations are running' } });
+      }
+      if (!(await databaseAnswers(db))) throw new Problem('starting');
+      return { status: 'ready' as const };
+    },
+  );
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+}
