@@ -15,7 +15,7 @@ export type Moment = Date | number;
 export function toMs(moment: Moment): number {
   const ms = typeof moment === 'number' ? moment : moment.getTime();
   if (!Number.isFinite(ms)) throw new RangeError('Invalid moment');
-  return ms;
+  return Math.floor(ms); // whole ms, as Date itself keeps
 }
 
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;

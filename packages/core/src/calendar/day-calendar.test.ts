@@ -14,6 +14,12 @@ const range = (from: string, to: string) => {
 const offDays = (c: DayCalendar, from: string, to: string) => range(from, to).filter((d) => !c.isWorkingDay(d));
 
 describe('announced national schedules', () => {
+  it('2023: Tết Fri 20/01 – Thu 26/01 off (Fri 27/01 works); 29/04 – 03/05 and 01/09 – 04/09 off', () => {
+    expect(offDays(cal, '2023-01-19', '2023-01-27')).toEqual(range('2023-01-20', '2023-01-26'));
+    expect(offDays(cal, '2023-04-28', '2023-05-04')).toEqual(range('2023-04-29', '2023-05-03'));
+    expect(offDays(cal, '2023-08-31', '2023-09-05')).toEqual(range('2023-09-01', '2023-09-04'));
+  });
+
   it('Tết 2024: Thu 08/02 – Wed 14/02 off, Thu 15/02 works', () => {
     expect(offDays(cal, '2024-02-05', '2024-02-18')).toEqual([...range('2024-02-08', '2024-02-14'), '2024-02-17', '2024-02-18']);
   });

@@ -71,6 +71,7 @@ describe('examples a receptionist would recognise (default sessions 07:30–11:3
   it('Decree 118 art. 18(2): after 15:00 the dossier is transferred at the next working day', () => {
     expect(local(cal.transferStart(at('2026-03-02', '15:10')))).toBe('2026-03-03 07:30');
     expect(local(cal.transferStart(at('2026-03-02', '14:59')))).toBe('2026-03-02 14:59');
+    expect(local(cal.transferStart(at('2026-03-02', '15:00')))).toBe('2026-03-02 15:00');
     expect(local(cal.transferStart(at('2026-02-13', '15:30')))).toBe('2026-02-23 07:30');
     expect(local(cal.transferStart(at('2026-03-02', '16:00'), '16:30'))).toBe('2026-03-02 16:00');
     expect(local(cal.dueAt(cal.transferStart(at('2026-03-02', '15:10')), { days: 1 }))).toBe('2026-03-03 17:00');

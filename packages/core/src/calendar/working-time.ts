@@ -175,6 +175,8 @@ export class WorkCalendar {
    * When the legal clock starts for a receipt: during a session, the receipt
    * itself; before a session (morning or lunch break), that session's start;
    * after the last session or on a day off, the next working day's opening.
+   * Our reading of the receipt rules of Decree 118/2025/NĐ-CP art. 17(3) (see
+   * docs/calendar.md for what was and was not checked against the text).
    */
   clockStart(receivedAt: Moment): Date {
     const ms = toMs(receivedAt);
@@ -190,15 +192,15 @@ export class WorkCalendar {
   }
 
   /**
-   * Decree 118/2025/NĐ-CP art. 18(2): a dossier received after the cutoff (15:00)
-   * of a working day is transferred at the start of the next working day;
+   * Decree 118/2025/NĐ-CP art. 18(2): a dossier received after (strictly) the
+   * cutoff, 15:00, of a working day is transferred at the start of the next working day;
    * otherwise this equals clockStart. `dueAt(transferStart(r), limit)` gives a
    * deadline counted from the transfer.
    */
   transferStart(receivedAt: Moment, cutoff = '15:00'): Date {
     const ms = toMs(receivedAt);
     const dayNo = localDayNo(ms);
-    if (this.days.isWorkingDayNo(dayNo) && ms - dayStartMs(dayNo) >= minutesOf(cutoff) * MINUTE_MS) {
+    if (this.days.isWorkingDayNo(dayNo) && ms - dayStartMs(dayNo) > minutesOf(cutoff) * MINUTE_MS) {
       return new Date(this.#openingOnOrAfter(dayNo + 1));
     }
     return this.clockStart(ms);
@@ -259,7 +261,8 @@ export class WorkCalendar {
 
   /**
    * Working ms from a to b (negative when b < a, i.e. lateness), not counting
-   * working time inside the pauses (clock stopped).
+   * working time inside the pauses: periods when the legal clock is stopped,
+   * e.g. waiting for the applicant (Decree 118/2025/NĐ-CP art. 19(6)).
    */
   workingMsBetween(a: Moment, b: Moment, pauses: readonly Pause[] = []): number {
     const am = toMs(a);
