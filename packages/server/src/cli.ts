@@ -97,12 +97,22 @@ export function buildCli(): Command {
   return program;
 }
 
+/**
+ * Run one command. One-shot commands end the process with their own exit code: the embedded
+ * PostgreSQL package installs an exit hook that would otherwise turn a failure into exit 0.
+ */
 export async function runCli(argv: string[]): Promise<void> {
+  let longRunning = false;
   try {
-    await buildCli().parseAsync(argv);
+    const program = buildCli();
+    program.hook('preAction', (_p, action) => {
+      longRunning = action.name() === 'serve';
+    });
+    await program.parseAsync(argv);
   } catch (err) {
     const e = err as { detail?: { en: string }; code?: string; message?: string };
-    process.stderr.write(`motcua: ${e.detail?.en ?? e.code ?? e.message ?? String(err)}\n`);
+    process.stderr.write(`motcua: ${e.detail?.en ?? e.message ?? e.code ?? String(err)}\n`);
     process.exitCode = 1;
   }
+  if (!longRunning) process.exit(process.exitCode ?? 0);
 }

@@ -92,6 +92,43 @@ export interface OutboxTable {
   published_at: Date | null;
 }
 
+export interface CalendarScheduleTable {
+  id: Generated<string>;
+  /** Province mã đơn vị hành chính (agencies.admin_unit_code); null for a national schedule. */
+  province: string | null;
+  year: number;
+  /** core AnnouncedSchedule.complete: the schedule lists every nghỉ bù of the year itself. */
+  complete: boolean;
+  national_day_extra: 'before' | 'after' | null;
+  source: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface CalendarScheduleEntryTable {
+  schedule_id: string;
+  /** A PostgreSQL `date`: select it as to_char(date, 'YYYY-MM-DD') (pg turns a bare date into a local-midnight Date). */
+  date: ColumnType<Date, string, string>;
+  kind: 'day_off' | 'working_day';
+  name_vi: string;
+  name_en: string;
+  source: string;
+  confirmed: boolean;
+}
+
+export interface CalendarWorkingHoursTable {
+  province: string;
+  sessions: ColumnType<{ start: string; end: string }[], string, string>;
+  updated_at: Timestamp;
+  updated_by: string | null;
+}
+
+export interface CalendarRevisionTable {
+  id: number;
+  revision: string;
+}
+
 export interface Database {
   agencies: AgencyTable;
   users: UserTable;
@@ -99,6 +136,10 @@ export interface Database {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  calendar_schedules: CalendarScheduleTable;
+  calendar_schedule_entries: CalendarScheduleEntryTable;
+  calendar_working_hours: CalendarWorkingHoursTable;
+  calendar_revision: CalendarRevisionTable;
 }
 
 export type Agency = Selectable<AgencyTable>;

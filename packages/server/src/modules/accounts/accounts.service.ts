@@ -106,7 +106,7 @@ export async function login(
       details: { username: input.username.slice(0, 100), ip: ctx.ip ?? null },
     });
 
-  if (!user || !user.active) {
+  if (!user?.active) {
     await dummyVerify(input.password);
     await audit(db, null, 'invalid_credentials');
     return { ok: false, problem: 'invalid_credentials' };
@@ -351,6 +351,9 @@ export async function updateOfficer(
 ): Promise<UserView> {
   return db.transaction().execute(async (tx) => {
     const current = await officerInScope(tx, ctx.actor, userId);
+    // Lock, then compare: the loser of a race learns the winner's version, not the one it read.
+    const locked = await tx.selectFrom('users').select('version').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+    if (locked.version !== input.version) throw new Problem('conflict', { extra: { currentVersion: locked.version } });
     if (input.roles) assertRolesFitAgency(input.roles, current.level);
     const updated = await tx
       .updateTable('users')
@@ -366,7 +369,7 @@ export async function updateOfficer(
       .where('version', '=', input.version)
       .returning('version')
       .executeTakeFirst();
-    if (!updated) throw new Problem('conflict', { extra: { currentVersion: current.version } });
+    if (!updated) throw new Problem('conflict', { extra: { currentVersion: locked.version } });
     if (input.roles) {
       await tx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
       await tx
