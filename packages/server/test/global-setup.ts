@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -13,6 +14,17 @@ declare module 'vitest' {
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * One PostgreSQL for the run — DATABASE_URL's server when set, else an embedded one in
  * .data/test-pg — and one template database, migrated and seeded once; every test file clones it
@@ -22,7 +34,7 @@ export default async function setup(project: TestProject) {
   let adminUrl = process.env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!adminUrl) {
-    const port = Number(process.env.MOTCUA_TEST_PG_PORT ?? 54339);
+    const port = Number(process.env.MOTCUA_TEST_PG_PORT ?? (await freePort()));
     const server = await startEmbeddedPostgres(path.join(ROOT_DIR, '.data/test-pg'), port);
     adminUrl = server.url;
     stop = server.stop;
