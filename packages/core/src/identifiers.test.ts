@@ -4,8 +4,14 @@ import { isTaxCode, normalizeTaxCode, parsePersonalId } from './identifiers.ts';
 
 describe('personal identification number (12 digits)', () => {
   it('reads province, sex and year of birth', () => {
-    expect(parsePersonalId('048090001234')).toEqual({ ok: true, value: { provinceCode: '048', sex: 'male', birthYear: 1990 } });
-    expect(parsePersonalId('001301009876')).toEqual({ ok: true, value: { provinceCode: '001', sex: 'female', birthYear: 2001 } });
+    expect(parsePersonalId('048090001234')).toEqual({
+      ok: true,
+      value: { provinceCode: '048', sex: 'male', birthYear: 1990 },
+    });
+    expect(parsePersonalId('001301009876')).toEqual({
+      ok: true,
+      value: { provinceCode: '001', sex: 'female', birthYear: 2001 },
+    });
     expect(parsePersonalId('079185000001')).toMatchObject({ ok: true, value: { sex: 'female', birthYear: 1985 } });
   });
   it('refuses wrong shapes, provinces and future births', () => {
@@ -17,15 +23,20 @@ describe('personal identification number (12 digits)', () => {
   });
   it('every century digit maps to its century and sex', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 96 }), fc.integer({ min: 0, max: 9 }), fc.integer({ min: 0, max: 99 }), (p, c, y) => {
-        const id = `${String(p).padStart(3, '0')}${c}${String(y).padStart(2, '0')}123456`;
-        const r = parsePersonalId(id);
-        expect(r.ok).toBe(true);
-        if (r.ok) {
-          expect(r.value.birthYear).toBe(1900 + Math.floor(c / 2) * 100 + y);
-          expect(r.value.sex).toBe(c % 2 === 0 ? 'male' : 'female');
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 96 }),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 99 }),
+        (p, c, y) => {
+          const id = `${String(p).padStart(3, '0')}${c}${String(y).padStart(2, '0')}123456`;
+          const r = parsePersonalId(id);
+          expect(r.ok).toBe(true);
+          if (r.ok) {
+            expect(r.value.birthYear).toBe(1900 + Math.floor(c / 2) * 100 + y);
+            expect(r.value.sex).toBe(c % 2 === 0 ? 'male' : 'female');
+          }
+        },
+      ),
     );
   });
 });

@@ -1,3 +1,3 @@
-export * from './identifiers.ts';
 export * from './authz.ts';
 export * from './calendar/index.ts';
+export * from './identifiers.ts';

@@ -1,13 +1,14 @@
-import { Command, Option } from 'commander';
 import { OFFICER_ROLES, type OfficerRole } from '@motcua/core';
+import { Command, Option } from 'commander';
 import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { createOfficer } from './modules/accounts/accounts.service.ts';
 import { findAgencyByCode } from './modules/agencies/agencies.service.ts';
 import { verifyAuditChain } from './modules/audit/audit.service.ts';
-import { openDatabase, type OpenedDatabase } from './runtime.ts';
-import { serve } from './serve.ts';
+import { registerCalendarCommands } from './modules/calendar/calendar.cli.ts';
+import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { seedDemo } from './seed/seed.ts';
+import { serve } from './serve.ts';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
 const SYSTEM = { actor: { kind: 'anonymous' as const }, requestId: 'cli' };
@@ -51,7 +52,11 @@ export function buildCli(): Command {
       withDatabase(async ({ db }) => {
         await migrateToLatest(db);
         const r = await seedDemo(db);
-        out(r.seeded ? `seeded ${r.agencies} agencies and ${r.users} users` : 'database already has agencies; nothing seeded');
+        out(
+          r.seeded
+            ? `seeded ${r.agencies} agencies and ${r.users} users`
+            : 'database already has agencies; nothing seeded',
+        );
       }),
     );
 
@@ -94,6 +99,7 @@ export function buildCli(): Command {
       }),
     );
 
+  registerCalendarCommands(program);
   return program;
 }
 

@@ -41,7 +41,9 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   say('');
   say(`motcua đang chạy / is running: ${config.publicUrl}`);
   say(`  API docs: ${config.publicUrl}/docs   health: ${config.publicUrl}/healthz`);
-  say(`  database: ${opened.embedded ? `embedded PostgreSQL (${config.dataDir}/pg, 127.0.0.1:${config.embeddedPort})` : 'DATABASE_URL'}`);
+  say(
+    `  database: ${opened.embedded ? `embedded PostgreSQL (${config.dataDir}/pg, 127.0.0.1:${config.embeddedPort})` : 'DATABASE_URL'}`,
+  );
   say(
     `  startup: ${ms(t0, performance.now())} (database ${ms(t0, tDb)}; migrations applied: ${applied.length}; demo seed: ${seeded.seeded ? 'created' : 'present'})`,
   );

@@ -22,12 +22,22 @@ const json = { 'content-type': 'application/json' };
 describe('audit log', () => {
   it('records every command — accepted and rejected — with who, agency, what, target and request id', async () => {
     const admin = await sessionFor(db, DEMO.communeAdmin);
-    const haiChau = await db.selectFrom('agencies').select('id').where('name', '=', 'UBND Phường Hải Châu').executeTakeFirstOrThrow();
+    const haiChau = await db
+      .selectFrom('agencies')
+      .select('id')
+      .where('name', '=', 'UBND Phường Hải Châu')
+      .executeTakeFirstOrThrow();
     const ok = await app.inject({
       method: 'POST',
       url: '/api/v1/users',
       headers: { ...admin.headers, 'x-request-id': 'req-audit-ok-0001' },
-      payload: { username: 'audit.ok', fullName: 'Kiểm Tra', agencyId: haiChau.id, roles: ['officer'], password: 'kiemtra2026' },
+      payload: {
+        username: 'audit.ok',
+        fullName: 'Kiểm Tra',
+        agencyId: haiChau.id,
+        roles: ['officer'],
+        password: 'kiemtra2026',
+      },
     });
     expect(ok.statusCode).toBe(201);
     const bad = await app.inject({
@@ -56,7 +66,13 @@ describe('audit log', () => {
       ['req-audit-bad-0001', 'user.create', 'validation_failed'],
       ['req-audit-login-01', 'auth.login', 'invalid_credentials'],
     ]);
-    expect(rows[0]).toMatchObject({ actor_id: admin.userId, actor_kind: 'officer', agency_id: haiChau.id, target_type: 'user', target_id: ok.json().id });
+    expect(rows[0]).toMatchObject({
+      actor_id: admin.userId,
+      actor_kind: 'officer',
+      agency_id: haiChau.id,
+      target_type: 'user',
+      target_id: ok.json().id,
+    });
     expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 
@@ -75,7 +91,11 @@ describe('audit log', () => {
     );
     const r = await verifyAuditChain(db);
     expect(r.ok).toBe(true);
-    const forks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM (SELECT prev_hash FROM audit_log GROUP BY prev_hash HAVING count(*) > 1) f`.execute(db);
+    const forks = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM (SELECT prev_hash FROM audit_log GROUP BY prev_hash HAVING count(*) > 1) f`.execute(
+      db,
+    );
     expect(forks.rows[0]!.n).toBe(0);
   });
 
@@ -83,7 +103,13 @@ describe('audit log', () => {
     const good = await run(process.execPath, [CLI, 'audit', 'verify'], { env: { ...process.env, DATABASE_URL: url } });
     expect(good.stdout).toMatch(/audit chain OK: \d+ rows verified/);
 
-    const victim = await db.selectFrom('audit_log').select('id').orderBy('id').offset(2).limit(1).executeTakeFirstOrThrow();
+    const victim = await db
+      .selectFrom('audit_log')
+      .select('id')
+      .orderBy('id')
+      .offset(2)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     // Someone with database access bypasses the trigger and edits one row.
     await db.connection().execute(async (c) => {
       await sql`SET session_replication_role = replica`.execute(c);
@@ -97,9 +123,9 @@ describe('audit log', () => {
     const api = await app.inject({ url: '/api/v1/audit/verify', headers: admin.headers });
     expect(api.json()).toMatchObject({ ok: false, brokenId: victim.id });
 
-    const bad = await run(process.execPath, [CLI, 'audit', 'verify'], { env: { ...process.env, DATABASE_URL: url } }).catch(
-      (e: { code: number; stdout: string }) => e,
-    );
+    const bad = await run(process.execPath, [CLI, 'audit', 'verify'], {
+      env: { ...process.env, DATABASE_URL: url },
+    }).catch((e: { code: number; stdout: string }) => e);
     expect('code' in bad && bad.code).toBe(1);
     expect(bad.stdout).toContain(`BROKEN at row id ${victim.id}`);
   });

@@ -20,7 +20,11 @@ describe('sign-in, sessions and CSRF', () => {
     const session = r.cookies.find((c) => c.name === 'motcua_session')!;
     expect(session.httpOnly).toBe(true);
     expect(session.sameSite).toBe('Lax');
-    expect(r.json().user).toMatchObject({ username: DEMO.communeOfficer, roles: ['officer'], agencyName: 'UBND Phường Hải Châu' });
+    expect(r.json().user).toMatchObject({
+      username: DEMO.communeOfficer,
+      roles: ['officer'],
+      agencyName: 'UBND Phường Hải Châu',
+    });
     const csrf = r.json().csrfToken;
     const cookie = `motcua_session=${session.value}`;
 
@@ -31,11 +35,19 @@ describe('sign-in, sessions and CSRF', () => {
     const noCsrf = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie } });
     expect(noCsrf.statusCode).toBe(403);
     expect(noCsrf.json().code).toBe('csrf_failed');
-    const wrongCsrf = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, 'x-csrf-token': 'x'.repeat(32) } });
+    const wrongCsrf = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': 'x'.repeat(32) },
+    });
     expect(wrongCsrf.statusCode).toBe(403);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(200);
 
-    const out = await app.inject({ method: 'POST', url: '/api/v1/auth/logout', headers: { cookie, 'x-csrf-token': csrf } });
+    const out = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/logout',
+      headers: { cookie, 'x-csrf-token': csrf },
+    });
     expect(out.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -58,8 +70,12 @@ describe('sign-in, sessions and CSRF', () => {
     expect(second.statusCode).toBe(200);
     const fresh = cookiesOf(second).motcua_session!;
     expect(fresh).not.toBe(planted);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `motcua_session=${planted}` } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `motcua_session=${fresh}` } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `motcua_session=${planted}` } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ url: '/api/v1/auth/me', headers: { cookie: `motcua_session=${fresh}` } })).statusCode,
+    ).toBe(200);
     // Only a hash of the token is stored.
     const rows = await db.selectFrom('sessions').select('token_hash').execute();
     expect(rows.map((r) => r.token_hash)).not.toContain(fresh);
@@ -68,7 +84,12 @@ describe('sign-in, sessions and CSRF', () => {
   it('locks the account after repeated failures, even for the right password', async () => {
     const { app, db } = await startTestApp({ loginMaxFailures: 3, loginLockMinutes: 15 });
     const attempt = (password: string) =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: DEMO.deptOfficer, password } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: json,
+        payload: { username: DEMO.deptOfficer, password },
+      });
     expect((await attempt('sai-mat-khau-1')).statusCode).toBe(401);
     expect((await attempt('sai-mat-khau-2')).statusCode).toBe(401);
     const third = await attempt('sai-mat-khau-3');
@@ -78,16 +99,34 @@ describe('sign-in, sessions and CSRF', () => {
     expect(right.statusCode).toBe(423);
     expect(await count(db, 'sessions')).toBe(0);
     // Unlocking is a matter of time: move the lock into the past.
-    await db.updateTable('users').set({ locked_until: new Date(Date.now() - 1000) }).where('username', '=', DEMO.deptOfficer).execute();
+    await db
+      .updateTable('users')
+      .set({ locked_until: new Date(Date.now() - 1000) })
+      .where('username', '=', DEMO.deptOfficer)
+      .execute();
     expect((await attempt(DEMO.password)).statusCode).toBe(200);
-    const u = await db.selectFrom('users').select('failed_logins').where('username', '=', DEMO.deptOfficer).executeTakeFirstOrThrow();
+    const u = await db
+      .selectFrom('users')
+      .select('failed_logins')
+      .where('username', '=', DEMO.deptOfficer)
+      .executeTakeFirstOrThrow();
     expect(u.failed_logins).toBe(0);
   });
 
   it('does not reveal whether a username exists', async () => {
     const { app } = await startTestApp();
-    const unknown = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: 'khong.ton.tai', password: 'x1234567' } });
-    const wrong = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: DEMO.admin, password: 'x1234567' } });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: json,
+      payload: { username: 'khong.ton.tai', password: 'x1234567' },
+    });
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: json,
+      payload: { username: DEMO.admin, password: 'x1234567' },
+    });
     expect(unknown.statusCode).toBe(401);
     expect(wrong.statusCode).toBe(401);
     expect(unknown.json().code).toBe(wrong.json().code);
@@ -97,7 +136,12 @@ describe('sign-in, sessions and CSRF', () => {
     const { app } = await startTestApp({ loginRateLimitPerMinute: 3 });
     const codes: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const r = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: `u${i}`, password: 'x' } });
+      const r = await app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: json,
+        payload: { username: `u${i}`, password: 'x' },
+      });
       codes.push(r.statusCode);
     }
     expect(codes.slice(0, 3)).toEqual([401, 401, 401]);
@@ -106,7 +150,13 @@ describe('sign-in, sessions and CSRF', () => {
 
   it('registers a citizen once; the id is the username', async () => {
     const { app } = await startTestApp();
-    const body = { applicantType: 'citizen', personalId: '048301009876', fullName: 'Trần Bảo Ngọc', phone: '0912345678', password: 'matkhau2026' };
+    const body = {
+      applicantType: 'citizen',
+      personalId: '048301009876',
+      fullName: 'Trần Bảo Ngọc',
+      phone: '0912345678',
+      password: 'matkhau2026',
+    };
     const r = await app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: json, payload: body });
     expect(r.statusCode).toBe(201);
     expect(r.json()).toMatchObject({ kind: 'applicant', applicantType: 'citizen', username: '048301009876' });
@@ -119,14 +169,24 @@ describe('sign-in, sessions and CSRF', () => {
       payload: { ...body, personalId: '048301009877', password: 'chichucai' },
     });
     expect(weak.statusCode).toBe(400);
-    const login = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: '048301009876', password: 'matkhau2026' } });
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      headers: json,
+      payload: { username: '048301009876', password: 'matkhau2026' },
+    });
     expect(login.statusCode).toBe(200);
   });
 
   it('changing the password ends the other sessions', async () => {
     const { app } = await startTestApp();
     const login = () =>
-      app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: json, payload: { username: DEMO.organization, password: DEMO.password } });
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        headers: json,
+        payload: { username: DEMO.organization, password: DEMO.password },
+      });
     const a = await login();
     const b = await login();
     const cookieA = `motcua_session=${cookiesOf(a).motcua_session}`;

@@ -41,7 +41,12 @@ async function call(method: string, url: string, client: Client | null) {
 
 describe('route × role authorization', () => {
   it('refuses to register a route that declares no access rule', async () => {
-    const fresh = await buildApp({ db, config: loadConfig({}), state: { ready: true, migrating: false }, logger: false });
+    const fresh = await buildApp({
+      db,
+      config: loadConfig({}),
+      state: { ready: true, migrating: false },
+      logger: false,
+    });
     expect(() => fresh.get('/api/v1/undeclared', async () => 'x')).toThrow(/declares no access rule/);
     expect(() => fresh.get('/api/v1/declared', { config: { access: 'public' } }, async () => 'x')).not.toThrow();
     await fresh.close();

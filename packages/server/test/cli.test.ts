@@ -17,7 +17,19 @@ describe('operator CLI', () => {
     expect((await run(process.execPath, [CLI, 'seed'], { env })).stdout).toContain('already has agencies');
     const created = await run(
       process.execPath,
-      [CLI, 'create-user', '--username', 'nguyen.van.moi', '--name', 'Nguyễn Văn Mới', '--agency', '000.00.02.H17', '--role', 'officer', 'leader'],
+      [
+        CLI,
+        'create-user',
+        '--username',
+        'nguyen.van.moi',
+        '--name',
+        'Nguyễn Văn Mới',
+        '--agency',
+        '000.00.02.H17',
+        '--role',
+        'officer',
+        'leader',
+      ],
       { env: { ...env, MOTCUA_PASSWORD: 'batdau2026' } },
     );
     expect(created.stdout).toContain('created nguyen.van.moi');
@@ -29,12 +41,30 @@ describe('operator CLI', () => {
       .executeTakeFirstOrThrow();
     expect(u.name).toBe('Sở Tư pháp');
     expect(await verifyPassword(u.password_hash, 'batdau2026')).toBe(true);
-    const roles = await db.selectFrom('user_roles').select('role').where('user_id', '=', u.id).orderBy('role').execute();
+    const roles = await db
+      .selectFrom('user_roles')
+      .select('role')
+      .where('user_id', '=', u.id)
+      .orderBy('role')
+      .execute();
     expect(roles.map((r) => r.role)).toEqual(['leader', 'officer']);
 
     const unknownAgency = await run(
       process.execPath,
-      [CLI, 'create-user', '--username', 'x.y', '--name', 'X', '--agency', '999.99.99.H99', '--role', 'officer', '--password', 'abc12345'],
+      [
+        CLI,
+        'create-user',
+        '--username',
+        'x.y',
+        '--name',
+        'X',
+        '--agency',
+        '999.99.99.H99',
+        '--role',
+        'officer',
+        '--password',
+        'abc12345',
+      ],
       { env },
     ).catch((e: { code: number; stderr: string }) => e);
     expect('code' in unknownAgency && unknownAgency.code).toBe(1);

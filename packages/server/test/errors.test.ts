@@ -16,10 +16,20 @@ const json = { 'content-type': 'application/json' };
 describe('bad input gets a clear 4xx problem and changes nothing', () => {
   it('malformed JSON', async () => {
     const before = await snapshot();
-    const r = await app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: json, payload: '{"fullName": "A' });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      headers: json,
+      payload: '{"fullName": "A',
+    });
     expect(r.statusCode).toBe(400);
     expect(r.headers['content-type']).toContain('application/problem+json');
-    expect(r.json()).toMatchObject({ status: 400, code: 'malformed_json', title_vi: expect.any(String), title_en: expect.any(String) });
+    expect(r.json()).toMatchObject({
+      status: 400,
+      code: 'malformed_json',
+      title_vi: expect.any(String),
+      title_en: expect.any(String),
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -29,7 +39,13 @@ describe('bad input gets a clear 4xx problem and changes nothing', () => {
       method: 'POST',
       url: '/api/v1/auth/register',
       headers: json,
-      payload: { applicantType: 'citizen', personalId: 48090001999, fullName: ['x'], password: 'abc12345', isAdmin: true },
+      payload: {
+        applicantType: 'citizen',
+        personalId: 48090001999,
+        fullName: ['x'],
+        password: 'abc12345',
+        isAdmin: true,
+      },
     });
     expect(r.statusCode).toBe(400);
     const body = r.json();
@@ -37,7 +53,8 @@ describe('bad input gets a clear 4xx problem and changes nothing', () => {
     const paths = body.errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['body.personalId', 'body.fullName']));
     expect(paths.some((p: string) => p.includes('isAdmin'))).toBe(true);
-    for (const e of body.errors) expect(e).toMatchObject({ message_vi: expect.any(String), message_en: expect.any(String) });
+    for (const e of body.errors)
+      expect(e).toMatchObject({ message_vi: expect.any(String), message_en: expect.any(String) });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -77,7 +94,12 @@ describe('bad input gets a clear 4xx problem and changes nothing', () => {
       method: 'POST',
       url: '/api/v1/auth/register',
       headers: json,
-      payload: { applicantType: 'citizen', personalId: '999090001234', fullName: 'Nguyễn Văn A', password: 'matkhau123' },
+      payload: {
+        applicantType: 'citizen',
+        personalId: '999090001234',
+        fullName: 'Nguyễn Văn A',
+        password: 'matkhau123',
+      },
     });
     expect(r.statusCode).toBe(400);
     expect(r.json().errors[0].path).toBe('body.personalId');
@@ -86,7 +108,10 @@ describe('bad input gets a clear 4xx problem and changes nothing', () => {
 
   it('titles follow Accept-Language, Vietnamese by default', async () => {
     const vi = await app.inject({ url: '/api/v1/agencies/not-a-uuid' });
-    const en = await app.inject({ url: '/api/v1/agencies/not-a-uuid', headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    const en = await app.inject({
+      url: '/api/v1/agencies/not-a-uuid',
+      headers: { 'accept-language': 'en-US,en;q=0.9' },
+    });
     expect(vi.json().title).toBe('Dữ liệu gửi lên không hợp lệ');
     expect(en.json().title).toBe('The submitted data is invalid');
     const unknown = await app.inject({ url: `/api/v1/agencies/${crypto.randomUUID()}` });
@@ -97,7 +122,12 @@ describe('bad input gets a clear 4xx problem and changes nothing', () => {
   it('no stack trace or internal message leaks from a 500', async () => {
     const { buildApp } = await import('../src/http/app.ts');
     const { loadConfig } = await import('../src/config.ts');
-    const fresh = await buildApp({ db, config: loadConfig({}), state: { ready: true, migrating: false }, logger: false });
+    const fresh = await buildApp({
+      db,
+      config: loadConfig({}),
+      state: { ready: true, migrating: false },
+      logger: false,
+    });
     fresh.get('/boom', { config: { access: 'public' } }, async () => {
       throw new Error('secret internal detail at /srv/app.ts:12');
     });
@@ -121,7 +151,11 @@ describe('Vietnamese text is stored NFC', () => {
       payload: { applicantType: 'citizen', personalId: '048195001111', fullName: nfd, password: 'matkhau123' },
     });
     expect(r.statusCode).toBe(201);
-    const row = await db.selectFrom('users').select('full_name').where('username', '=', '048195001111').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('users')
+      .select('full_name')
+      .where('username', '=', '048195001111')
+      .executeTakeFirstOrThrow();
     expect(row.full_name).toBe('Nguyễn Thị Hằng'.normalize('NFC'));
   });
 

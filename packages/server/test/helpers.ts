@@ -30,7 +30,10 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db }> {
   return { url, db };
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}, state: AppState = { ready: true, migrating: false }) {
+export async function startTestApp(
+  overrides: Partial<Config> = {},
+  state: AppState = { ready: true, migrating: false },
+) {
   const { db, url } = await createTestDatabase();
   const config = { ...loadConfig({}), loginRateLimitPerMinute: 10_000, ...overrides };
   const app = await buildApp({ db, config, state, logger: false });
@@ -73,7 +76,10 @@ export const DEMO = {
   password: 'motcua2026',
 } as const;
 
-export async function count(db: Db, table: 'users' | 'sessions' | 'audit_log' | 'agencies' | 'outbox'): Promise<number> {
+export async function count(
+  db: Db,
+  table: 'users' | 'sessions' | 'audit_log' | 'agencies' | 'outbox',
+): Promise<number> {
   const r = await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
 }

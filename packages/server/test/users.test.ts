@@ -15,8 +15,13 @@ describe('officer accounts within the agency subtree', () => {
     const commune = await sessionFor(db, DEMO.communeAdmin);
     const r = await app.inject({ url: '/api/v1/users?pageSize=200', headers: commune.headers });
     expect(r.statusCode).toBe(200);
-    const names = r.json().items.map((u: { username: string }) => u.username).sort();
-    expect(names).toEqual([DEMO.communeOfficer, DEMO.communeLeader, DEMO.communeReceptionist, DEMO.communeAdmin].sort());
+    const names = r
+      .json()
+      .items.map((u: { username: string }) => u.username)
+      .sort();
+    expect(names).toEqual(
+      [DEMO.communeOfficer, DEMO.communeLeader, DEMO.communeReceptionist, DEMO.communeAdmin].sort(),
+    );
     const province = await sessionFor(db, DEMO.admin);
     const all = await app.inject({ url: '/api/v1/users?pageSize=200', headers: province.headers });
     expect(all.json().total).toBe(9);
@@ -33,14 +38,33 @@ describe('officer accounts within the agency subtree', () => {
       roles: ['receptionist'],
       password: 'khoitao2026',
     });
-    const ok = await app.inject({ method: 'POST', url: '/api/v1/users', headers: commune.headers, payload: body(haiChau, 'thu.ly') });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: commune.headers,
+      payload: body(haiChau, 'thu.ly'),
+    });
     expect(ok.statusCode).toBe(201);
-    expect(ok.json()).toMatchObject({ username: 'thu.ly', roles: ['receptionist'], agencyName: 'UBND Phường Hải Châu' });
+    expect(ok.json()).toMatchObject({
+      username: 'thu.ly',
+      roles: ['receptionist'],
+      agencyName: 'UBND Phường Hải Châu',
+    });
 
     const before = await count(db, 'users');
-    const outside = await app.inject({ method: 'POST', url: '/api/v1/users', headers: commune.headers, payload: body(justice, 'ngoai.pham.vi') });
+    const outside = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: commune.headers,
+      payload: body(justice, 'ngoai.pham.vi'),
+    });
     expect(outside.statusCode).toBe(403);
-    const dup = await app.inject({ method: 'POST', url: '/api/v1/users', headers: commune.headers, payload: body(haiChau, 'THU.LY') });
+    const dup = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: commune.headers,
+      payload: body(haiChau, 'THU.LY'),
+    });
     expect(dup.statusCode).toBe(409);
     const leaderRole = await app.inject({
       method: 'POST',
@@ -54,14 +78,22 @@ describe('officer accounts within the agency subtree', () => {
 
   it('hides officers outside the subtree as not found', async () => {
     const commune = await sessionFor(db, DEMO.communeAdmin);
-    const stp = await db.selectFrom('users').select('id').where('username', '=', DEMO.deptOfficer).executeTakeFirstOrThrow();
+    const stp = await db
+      .selectFrom('users')
+      .select('id')
+      .where('username', '=', DEMO.deptOfficer)
+      .executeTakeFirstOrThrow();
     const r = await app.inject({ url: `/api/v1/users/${stp.id}`, headers: commune.headers });
     expect(r.statusCode).toBe(404);
   });
 
   it('concurrent edits with the same version: one wins, the other gets 409 with the current version', async () => {
     const admin = await sessionFor(db, DEMO.admin);
-    const target = await db.selectFrom('users').select(['id', 'version']).where('username', '=', DEMO.communeLeader).executeTakeFirstOrThrow();
+    const target = await db
+      .selectFrom('users')
+      .select(['id', 'version'])
+      .where('username', '=', DEMO.communeLeader)
+      .executeTakeFirstOrThrow();
     const edit = (fullName: string) =>
       app.inject({
         method: 'PATCH',
@@ -75,7 +107,11 @@ describe('officer accounts within the agency subtree', () => {
     const loser = results.find((r) => r.statusCode === 409)!;
     expect(loser.json()).toMatchObject({ code: 'conflict', currentVersion: target.version + 1 });
     const winner = results.find((r) => r.statusCode === 200)!.json();
-    const row = await db.selectFrom('users').select(['full_name', 'version']).where('id', '=', target.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('users')
+      .select(['full_name', 'version'])
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
     expect(row).toEqual({ full_name: winner.fullName, version: target.version + 1 });
   });
 

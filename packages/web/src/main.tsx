@@ -19,7 +19,13 @@ function App() {
       </p>
       <p>
         Trạng thái hệ thống / System status:{' '}
-        <strong>{health === 'checking' ? 'đang kiểm tra…' : health === 'ok' ? 'sẵn sàng (ready)' : 'chưa sẵn sàng (not ready)'}</strong>
+        <strong>
+          {health === 'checking'
+            ? 'đang kiểm tra…'
+            : health === 'ok'
+              ? 'sẵn sàng (ready)'
+              : 'chưa sẵn sàng (not ready)'}
+        </strong>
       </p>
       <ul>
         <li>

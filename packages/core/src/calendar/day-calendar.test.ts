@@ -21,7 +21,11 @@ describe('announced national schedules', () => {
   });
 
   it('Tết 2024: Thu 08/02 – Wed 14/02 off, Thu 15/02 works', () => {
-    expect(offDays(cal, '2024-02-05', '2024-02-18')).toEqual([...range('2024-02-08', '2024-02-14'), '2024-02-17', '2024-02-18']);
+    expect(offDays(cal, '2024-02-05', '2024-02-18')).toEqual([
+      ...range('2024-02-08', '2024-02-14'),
+      '2024-02-17',
+      '2024-02-18',
+    ]);
   });
 
   it('30/4–1/5 2024: Sat 27/04 – Wed 01/05 off, Sat 04/05 worked', () => {
@@ -50,7 +54,10 @@ describe('announced national schedules', () => {
   });
 
   it('2026: Giỗ Tổ Sun 26/04 → Mon 27/04 off; 30/04 – 03/05 off without swap', () => {
-    expect(offDays(cal, '2026-04-24', '2026-05-04')).toEqual([...range('2026-04-25', '2026-04-27'), ...range('2026-04-30', '2026-05-03')]);
+    expect(offDays(cal, '2026-04-24', '2026-05-04')).toEqual([
+      ...range('2026-04-25', '2026-04-27'),
+      ...range('2026-04-30', '2026-05-03'),
+    ]);
   });
 
   it('2/9/2026: Sat 22/08 is a working day, Sat 29/08 – Wed 02/09 off', () => {
@@ -85,11 +92,20 @@ describe('holidaysOf', () => {
       '2026-09-02',
     ]);
     expect(list.find((h) => h.date === '2026-04-26')).toMatchObject({ kind: 'statutory', onWeekend: true });
-    expect(list.find((h) => h.date === '2026-04-27')).toMatchObject({ kind: 'announced', onWeekend: false, confirmed: true });
+    expect(list.find((h) => h.date === '2026-04-27')).toMatchObject({
+      kind: 'announced',
+      onWeekend: false,
+      confirmed: true,
+    });
   });
 
   it('a year without a schedule uses the computed nghỉ bù', () => {
-    expect(cal.holidaysOf(2027).filter((h) => h.kind === 'compensatory').map((h) => h.date)).toEqual(['2027-02-10', '2027-02-11', '2027-05-03']);
+    expect(
+      cal
+        .holidaysOf(2027)
+        .filter((h) => h.kind === 'compensatory')
+        .map((h) => h.date),
+    ).toEqual(['2027-02-10', '2027-02-11', '2027-05-03']);
   });
 });
 
@@ -100,8 +116,22 @@ describe('province schedules and overrides', () => {
     complete: false,
     source: 'test',
     entries: [
-      { date: '2026-03-10', kind: 'day_off', name_vi: 'Ngày lễ địa phương', name_en: 'Local day off', confirmed: true, source: 'test' },
-      { date: '2026-08-31', kind: 'working_day', name_vi: 'Không hoán đổi', name_en: 'No swap', confirmed: true, source: 'test' },
+      {
+        date: '2026-03-10',
+        kind: 'day_off',
+        name_vi: 'Ngày lễ địa phương',
+        name_en: 'Local day off',
+        confirmed: true,
+        source: 'test',
+      },
+      {
+        date: '2026-08-31',
+        kind: 'working_day',
+        name_vi: 'Không hoán đổi',
+        name_en: 'No swap',
+        confirmed: true,
+        source: 'test',
+      },
     ],
   };
   const schedules = [...announcedSchedules, provincial];
@@ -122,7 +152,9 @@ describe('province schedules and overrides', () => {
   });
 
   it('nationalDayExtra picks 3/9 instead of 1/9', () => {
-    const c = new DayCalendar({ schedules: [{ province: null, year: 2027, complete: false, nationalDayExtra: 'after', source: 't', entries: [] }] });
+    const c = new DayCalendar({
+      schedules: [{ province: null, year: 2027, complete: false, nationalDayExtra: 'after', source: 't', entries: [] }],
+    });
     expect(c.isWorkingDay('2027-09-01')).toBe(true);
     expect(c.isWorkingDay('2027-09-03')).toBe(false);
   });

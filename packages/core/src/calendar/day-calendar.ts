@@ -5,10 +5,10 @@
  * days are O(log n) lookups rather than day-by-day walks.
  */
 import { dateOfDayNo, dayNoFromParts, dayNoOf, partsOfDayNo, weekdayOfDayNo } from './dates.ts';
-import { DEFAULT_WEEKLY_REST_DAYS, defaultCompensatoryDays, statutoryHolidayDays } from './holidays.ts';
 import type { NationalDayExtra } from './holidays.ts';
-import { announcedSchedules } from './schedule.ts';
+import { DEFAULT_WEEKLY_REST_DAYS, defaultCompensatoryDays, statutoryHolidayDays } from './holidays.ts';
 import type { AnnouncedSchedule, ScheduleEntry } from './schedule.ts';
+import { announcedSchedules } from './schedule.ts';
 
 /** Supported Gregorian years (the lunar algorithm is verified over this range). */
 export const MIN_YEAR = 1900;
@@ -71,7 +71,10 @@ export class DayCalendar {
       (s) => s.province === null || s.province === this.province,
     );
     // National first so provincial entries overwrite; within a level, later schedules win.
-    this.#schedules = [...applicable.filter((s) => s.province === null), ...applicable.filter((s) => s.province !== null)];
+    this.#schedules = [
+      ...applicable.filter((s) => s.province === null),
+      ...applicable.filter((s) => s.province !== null),
+    ];
     for (const s of this.#schedules) for (const e of s.entries) this.#entries.set(dayNoOf(e.date), e);
   }
 
@@ -119,7 +122,16 @@ export class DayCalendar {
       if (entry) {
         isWorking = entry.kind === 'working_day';
         if (isWorking) workingOverrides.push(entry);
-        else daysOff.push({ date, name_vi: entry.name_vi, name_en: entry.name_en, kind: 'announced', onWeekend, source: entry.source, confirmed: entry.confirmed });
+        else
+          daysOff.push({
+            date,
+            name_vi: entry.name_vi,
+            name_en: entry.name_en,
+            kind: 'announced',
+            onWeekend,
+            source: entry.source,
+            confirmed: entry.confirmed,
+          });
       } else if (holiday) {
         isWorking = false;
         daysOff.push({ date, name_vi: holiday.name_vi, name_en: holiday.name_en, kind: 'statutory', onWeekend });

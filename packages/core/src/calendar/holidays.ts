@@ -33,7 +33,10 @@ function solarDayNo(d: { year: number; month: number; day: number }): number {
 }
 
 /** Day numbers of the statutory holidays of a Gregorian year, ascending. */
-export function statutoryHolidayDays(year: number, options: StatutoryOptions = {}): { dayNo: number; holiday: StatutoryHoliday }[] {
+export function statutoryHolidayDays(
+  year: number,
+  options: StatutoryOptions = {},
+): { dayNo: number; holiday: StatutoryHoliday }[] {
   const out: { dayNo: number; holiday: StatutoryHoliday }[] = [];
   const add = (dayNo: number, key: HolidayKey, name_vi: string, name_en: string) =>
     out.push({ dayNo, holiday: { date: dateOfDayNo(dayNo), key, name_vi, name_en } });
@@ -51,7 +54,12 @@ export function statutoryHolidayDays(year: number, options: StatutoryOptions = {
   }
 
   // (e) Giỗ Tổ Hùng Vương, 10/3 lunar.
-  add(solarDayNo(lunarToSolar(year, 3, 10, false)), 'hung_kings', 'Giỗ Tổ Hùng Vương (10/3 Âm lịch)', "Hùng Kings' Commemoration Day");
+  add(
+    solarDayNo(lunarToSolar(year, 3, 10, false)),
+    'hung_kings',
+    'Giỗ Tổ Hùng Vương (10/3 Âm lịch)',
+    "Hùng Kings' Commemoration Day",
+  );
 
   // (c) Ngày Chiến thắng 30/4 and (d) Quốc tế lao động 1/5.
   add(dayNoFromParts(year, 4, 30), 'reunification', 'Ngày Chiến thắng (30/4)', 'Reunification Day');

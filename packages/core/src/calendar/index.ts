@@ -1,13 +1,14 @@
 /** Public API of the working calendar (lịch làm việc) used for every legal deadline. */
-export { atLocal, localDateOf, LOCAL_OFFSET_MS } from './dates.ts';
+
 export type { Moment } from './dates.ts';
-export { solarToLunar, lunarToSolar } from './lunar.ts';
-export type { LunarDate, SolarDate } from './lunar.ts';
-export { statutoryHolidays, defaultCompensatoryDays, DEFAULT_WEEKLY_REST_DAYS } from './holidays.ts';
-export type { HolidayKey, StatutoryHoliday, StatutoryOptions, NationalDayExtra, CompensatoryDay } from './holidays.ts';
-export { announcedSchedules } from './schedule.ts';
-export type { AnnouncedSchedule, ScheduleEntry, ScheduleEntryKind } from './schedule.ts';
-export { DayCalendar, MIN_YEAR, MAX_YEAR } from './day-calendar.ts';
+export { atLocal, LOCAL_OFFSET_MS, localDateOf } from './dates.ts';
 export type { DayCalendarOptions, DayOff, DayOffKind } from './day-calendar.ts';
-export { WorkCalendar, createWorkCalendar, DEFAULT_SESSIONS } from './working-time.ts';
-export type { Session, TimeLimit, Pause, Remaining, WorkCalendarOptions } from './working-time.ts';
+export { DayCalendar, MAX_YEAR, MIN_YEAR } from './day-calendar.ts';
+export type { CompensatoryDay, HolidayKey, NationalDayExtra, StatutoryHoliday, StatutoryOptions } from './holidays.ts';
+export { DEFAULT_WEEKLY_REST_DAYS, defaultCompensatoryDays, statutoryHolidays } from './holidays.ts';
+export type { LunarDate, SolarDate } from './lunar.ts';
+export { lunarToSolar, solarToLunar } from './lunar.ts';
+export type { AnnouncedSchedule, ScheduleEntry, ScheduleEntryKind } from './schedule.ts';
+export { announcedSchedules } from './schedule.ts';
+export type { Pause, Remaining, Session, TimeLimit, WorkCalendarOptions } from './working-time.ts';
+export { createWorkCalendar, DEFAULT_SESSIONS, WorkCalendar } from './working-time.ts';

@@ -109,10 +109,15 @@ describe('lunar calendar (UTC+7)', () => {
 
   it('property: lunar→solar→lunar round trip on random valid lunar dates', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1901, max: 2099 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 29 }), (y, m, d) => {
-        const s = lunarToSolar(y, m, d, false);
-        expect(solarToLunar(s.year, s.month, s.day)).toEqual({ year: y, month: m, day: d, leap: false });
-      }),
+      fc.property(
+        fc.integer({ min: 1901, max: 2099 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 29 }),
+        (y, m, d) => {
+          const s = lunarToSolar(y, m, d, false);
+          expect(solarToLunar(s.year, s.month, s.day)).toEqual({ year: y, month: m, day: d, leap: false });
+        },
+      ),
       { numRuns: 2000 },
     );
   });

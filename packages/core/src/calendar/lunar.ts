@@ -207,13 +207,21 @@ export function solarToLunar(year: number, month: number, day: number): LunarDat
  * algorithm would silently roll over into the next month.
  */
 export function lunarToSolar(lunarYear: number, lunarMonth: number, lunarDay: number, leap = false): SolarDate {
-  if (!Number.isInteger(lunarMonth) || lunarMonth < 1 || lunarMonth > 12 || !Number.isInteger(lunarDay) || lunarDay < 1 || lunarDay > 30) {
+  if (
+    !Number.isInteger(lunarMonth) ||
+    lunarMonth < 1 ||
+    lunarMonth > 12 ||
+    !Number.isInteger(lunarDay) ||
+    lunarDay < 1 ||
+    lunarDay > 30
+  ) {
     throw new RangeError(`Invalid lunar date ${lunarDay}/${lunarMonth}/${lunarYear}`);
   }
   const solar = convertLunar2Solar(lunarDay, lunarMonth, lunarYear, leap, TIME_ZONE);
   if (solar) {
     const back = solarToLunar(solar.year, solar.month, solar.day);
-    if (back.year === lunarYear && back.month === lunarMonth && back.day === lunarDay && back.leap === leap) return solar;
+    if (back.year === lunarYear && back.month === lunarMonth && back.day === lunarDay && back.leap === leap)
+      return solar;
   }
   throw new RangeError(`Lunar date ${lunarDay}/${lunarMonth}${leap ? ' (leap)' : ''}/${lunarYear} does not exist`);
 }

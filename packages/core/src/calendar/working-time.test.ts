@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { atLocal, dayStartMs, localDateOf, localDayNo } from './dates.ts';
-import { createWorkCalendar } from './working-time.ts';
 import type { Pause } from './working-time.ts';
+import { createWorkCalendar } from './working-time.ts';
 
 const cal = createWorkCalendar();
 const HOUR = 3_600_000;
@@ -78,7 +78,9 @@ describe('examples a receptionist would recognise (default sessions 07:30–11:3
   });
 
   it('Decree 118 art. 19(5): a complete supplement restarts the limit from zero', () => {
-    expect(cal.restartClock(at('2026-03-10', '10:00'), { days: 2 })).toEqual(cal.dueAt(at('2026-03-10', '10:00'), { days: 2 }));
+    expect(cal.restartClock(at('2026-03-10', '10:00'), { days: 2 })).toEqual(
+      cal.dueAt(at('2026-03-10', '10:00'), { days: 2 }),
+    );
   });
 
   it('pauses: waiting Tue 08:00 → Thu 08:00 for a supplement adds two working days', () => {
@@ -93,20 +95,42 @@ describe('examples a receptionist would recognise (default sessions 07:30–11:3
   it('remaining and lateness', () => {
     const due = at('2026-03-04', '16:00');
     // Mon 09:00–17:00 = 6 h, Tue 7.5 h, Wed 07:30–16:00 = 6.5 h: 20 h = 2 days 5 h.
-    expect(cal.remaining(at('2026-03-02', '09:00'), due)).toEqual({ ms: 20 * HOUR, overdue: false, days: 2, hours: 5, minutes: 0 });
-    expect(cal.remaining(at('2026-03-05', '08:15'), due)).toEqual({ ms: -(1.75 * HOUR), overdue: true, days: 0, hours: 1, minutes: 45 });
+    expect(cal.remaining(at('2026-03-02', '09:00'), due)).toEqual({
+      ms: 20 * HOUR,
+      overdue: false,
+      days: 2,
+      hours: 5,
+      minutes: 0,
+    });
+    expect(cal.remaining(at('2026-03-05', '08:15'), due)).toEqual({
+      ms: -(1.75 * HOUR),
+      overdue: true,
+      days: 0,
+      hours: 1,
+      minutes: 45,
+    });
   });
 
   it('working time with pauses', () => {
     const a = at('2026-03-02', '07:30');
     const b = at('2026-03-02', '17:00');
     expect(cal.workingMsBetween(a, b)).toBe(DAY);
-    expect(cal.workingMsBetween(a, b, [{ from: at('2026-03-02', '09:00'), to: at('2026-03-02', '14:00') }])).toBe(DAY - 3 * HOUR);
-    expect(cal.workingMsBetween(b, a, [{ from: at('2026-03-02', '09:00'), to: at('2026-03-02', '14:00') }])).toBe(-(DAY - 3 * HOUR));
+    expect(cal.workingMsBetween(a, b, [{ from: at('2026-03-02', '09:00'), to: at('2026-03-02', '14:00') }])).toBe(
+      DAY - 3 * HOUR,
+    );
+    expect(cal.workingMsBetween(b, a, [{ from: at('2026-03-02', '09:00'), to: at('2026-03-02', '14:00') }])).toBe(
+      -(DAY - 3 * HOUR),
+    );
   });
 
   it('configurable sessions per province', () => {
-    const c = createWorkCalendar({ province: '01', sessions: [{ start: '08:00', end: '12:00' }, { start: '13:00', end: '17:00' }] });
+    const c = createWorkCalendar({
+      province: '01',
+      sessions: [
+        { start: '08:00', end: '12:00' },
+        { start: '13:00', end: '17:00' },
+      ],
+    });
     expect(c.workingDayMs).toBe(8 * HOUR);
     expect(local(c.dueAt(at('2026-03-06', '16:30'), { days: 3 }))).toBe('2026-03-11 16:30');
     expect(local(c.clockStart(at('2026-03-02', '12:30')))).toBe('2026-03-02 13:00');
@@ -131,7 +155,9 @@ describe('properties', () => {
   const moment = fc.integer({ min: lo, max: hi });
   const minuteMoment = moment.map((ms) => ms - (ms % 60_000));
   const pausesArb = fc.array(
-    fc.tuple(moment, fc.integer({ min: 0, max: 20 * 86_400_000 })).map(([from, len]): Pause => ({ from, to: Math.min(from + len, hi) })),
+    fc
+      .tuple(moment, fc.integer({ min: 0, max: 20 * 86_400_000 }))
+      .map(([from, len]): Pause => ({ from, to: Math.min(from + len, hi) })),
     { maxLength: 4 },
   );
 
@@ -213,7 +239,9 @@ describe('properties', () => {
     fc.assert(
       fc.property(moment, moment, moment, pausesArb, (a, b, c, pauses) => {
         expect(cal.workingMsBetween(a, b, pauses) + cal.workingMsBetween(b, a, pauses)).toBe(0);
-        expect(cal.workingMsBetween(a, c, pauses)).toBe(cal.workingMsBetween(a, b, pauses) + cal.workingMsBetween(b, c, pauses));
+        expect(cal.workingMsBetween(a, c, pauses)).toBe(
+          cal.workingMsBetween(a, b, pauses) + cal.workingMsBetween(b, c, pauses),
+        );
         const [x, y] = a <= b ? [a, b] : [b, a];
         expect(cal.workingMsBetween(x, y, pauses)).toBeLessThanOrEqual(cal.workingMsBetween(x, y));
         expect(cal.workingMsBetween(x, y, pauses)).toBeGreaterThanOrEqual(0);
@@ -230,7 +258,10 @@ describe('properties', () => {
         for (let d = localDayNo(a); d <= localDayNo(b); d++) {
           const start = dayStartMs(d);
           if (!oracleWorking(localDateOf(start))) continue;
-          for (const [s, e] of [[450, 690], [810, 1020]] as const) {
+          for (const [s, e] of [
+            [450, 690],
+            [810, 1020],
+          ] as const) {
             sum += Math.max(0, Math.min(b, start + e * 60_000) - Math.max(a, start + s * 60_000));
           }
         }

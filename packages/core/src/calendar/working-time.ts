@@ -12,10 +12,11 @@
  *    received Mon 09:00 with 1 day is due Tue 09:00, and one whose clock starts
  *    at opening time is due at closing time of the n-th working day.
  */
-import { MINUTE_MS, dayStartMs, localDayNo, minutesOf, toMs } from './dates.ts';
+
 import type { Moment } from './dates.ts';
-import { DayCalendar } from './day-calendar.ts';
+import { dayStartMs, localDayNo, MINUTE_MS, minutesOf, toMs } from './dates.ts';
 import type { DayCalendarOptions, DayOff } from './day-calendar.ts';
+import { DayCalendar } from './day-calendar.ts';
 import type { ScheduleEntry } from './schedule.ts';
 
 /** A working session in local time, e.g. { start: '07:30', end: '11:30' }. */

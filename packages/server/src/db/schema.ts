@@ -1,5 +1,5 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { OfficerRole } from '@motcua/core';
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -129,6 +129,46 @@ export interface CalendarRevisionTable {
   revision: string;
 }
 
+/** Thủ tục hành chính: stable identity of a procedure in the province's catalog (module catalog). */
+export interface ProcedureTable {
+  id: Generated<string>;
+  province_id: string;
+  code: string | null;
+  full_code: string | null;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** One version of a procedure's content: draft → published → archived; immutable once published. */
+export interface ProcedureVersionTable {
+  id: Generated<string>;
+  procedure_id: string;
+  version_no: number;
+  status: 'draft' | 'published' | 'archived';
+  name: string;
+  field_code: string;
+  field_name: string;
+  level: 'province' | 'district' | 'commune';
+  online_level: 'full' | 'partial' | 'none' | null;
+  applicant_kinds: string[];
+  content: unknown;
+  source_verified: boolean;
+  source_text: string | null;
+  source_notes: string | null;
+  search_text: Generated<string>;
+  created_at: CreatedAt;
+  created_by: string | null;
+  published_at: Date | null;
+  published_by: string | null;
+  archived_at: Date | null;
+}
+
+export interface ProcedureVersionAgencyTable {
+  version_id: string;
+  agency_id: string;
+}
+
 export interface Database {
   agencies: AgencyTable;
   users: UserTable;
@@ -136,6 +176,9 @@ export interface Database {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  procedures: ProcedureTable;
+  procedure_versions: ProcedureVersionTable;
+  procedure_version_agencies: ProcedureVersionAgencyTable;
   calendar_schedules: CalendarScheduleTable;
   calendar_schedule_entries: CalendarScheduleEntryTable;
   calendar_working_hours: CalendarWorkingHoursTable;

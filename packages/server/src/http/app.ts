@@ -21,6 +21,8 @@ import { CSRF_HEADER, findSession, SESSION_COOKIE, type SessionInfo } from '../m
 import { agencyRoutes } from '../modules/agencies/agencies.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
+import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
+import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
 import type { RouteEntry } from './access.ts';
 import { type Lang, pickLang } from './messages.ts';
@@ -223,7 +225,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(systemRoutes, { db, state });
   await app.register(accountRoutes, { prefix: '/api/v1', db, config });
   await app.register(agencyRoutes, { prefix: '/api/v1', db });
+  await app.register(catalogRoutes, { prefix: '/api/v1', db });
   await app.register(auditRoutes, { prefix: '/api/v1', db });
+  await app.register(calendarRoutes, { prefix: '/api/v1', db });
 
   // The web app (packages/web): static files, and index.html for client-side routes.
   const haveWeb = fs.existsSync(config.webDistDir);

@@ -28,7 +28,11 @@ export const PROBLEMS = {
   not_found: { status: 404, vi: 'Không tìm thấy', en: 'Not found' },
   route_not_found: { status: 404, vi: 'Không có đường dẫn này', en: 'No such route' },
   method_not_allowed: { status: 405, vi: 'Phương thức không được hỗ trợ', en: 'Method not allowed' },
-  conflict: { status: 409, vi: 'Dữ liệu đã bị thay đổi bởi thao tác khác', en: 'The data was changed by another action' },
+  conflict: {
+    status: 409,
+    vi: 'Dữ liệu đã bị thay đổi bởi thao tác khác',
+    en: 'The data was changed by another action',
+  },
   duplicate: { status: 409, vi: 'Dữ liệu đã tồn tại', en: 'Already exists' },
   rate_limited: {
     status: 429,

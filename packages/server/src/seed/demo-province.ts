@@ -30,25 +30,133 @@ type Department = { n: number; key: string; name: string; nameEn: string; units:
 
 // Merged departments name what they absorbed (Decree 45/2025/NĐ-CP on provincial specialised agencies).
 const DEPARTMENTS: Department[] = [
-  { n: 1, key: 'vp', name: 'Văn phòng UBND thành phố', nameEn: 'Office of the City People’s Committee', units: [['Phòng Kiểm soát thủ tục hành chính', 'Administrative Procedure Control Division']] },
-  { n: 2, key: 'stp', name: 'Sở Tư pháp', nameEn: 'Department of Justice', units: [['Phòng Hành chính tư pháp', 'Judicial Administration Division'], ['Phòng Bổ trợ tư pháp', 'Judicial Support Division']] },
-  { n: 3, key: 'stc', name: 'Sở Tài chính', nameEn: 'Department of Finance (incl. former Planning and Investment)', units: [['Phòng Đăng ký kinh doanh', 'Business Registration Division'], ['Phòng Quản lý ngân sách', 'Budget Division']] },
-  { n: 4, key: 'sxd', name: 'Sở Xây dựng', nameEn: 'Department of Construction (incl. former Transport)', units: [['Phòng Quản lý hoạt động xây dựng', 'Construction Management Division'], ['Phòng Quản lý vận tải, phương tiện và người lái', 'Transport, Vehicles and Drivers Division']] },
-  { n: 5, key: 'snnmt', name: 'Sở Nông nghiệp và Môi trường', nameEn: 'Department of Agriculture and Environment (incl. former Natural Resources and Environment)', units: [['Phòng Quản lý đất đai', 'Land Management Division'], ['Phòng Môi trường', 'Environment Division']] },
-  { n: 6, key: 'syt', name: 'Sở Y tế', nameEn: 'Department of Health', units: [['Phòng Nghiệp vụ Y', 'Medical Affairs Division'], ['Phòng Nghiệp vụ Dược', 'Pharmacy Division']] },
-  { n: 7, key: 'sgddt', name: 'Sở Giáo dục và Đào tạo', nameEn: 'Department of Education and Training', units: [['Phòng Khảo thí và Quản lý chất lượng', 'Testing and Quality Division']] },
-  { n: 8, key: 'snv', name: 'Sở Nội vụ', nameEn: 'Department of Home Affairs (incl. former Labour, Invalids and Social Affairs)', units: [['Phòng Lao động – Việc làm', 'Labour and Employment Division'], ['Phòng Tổ chức, biên chế', 'Organisation and Staffing Division']] },
-  { n: 9, key: 'sct', name: 'Sở Công Thương', nameEn: 'Department of Industry and Trade', units: [['Phòng Quản lý thương mại', 'Trade Management Division']] },
-  { n: 10, key: 'svhtt', name: 'Sở Văn hóa và Thể thao', nameEn: 'Department of Culture and Sports', units: [['Phòng Quản lý văn hóa', 'Culture Management Division']] },
-  { n: 11, key: 'skhcn', name: 'Sở Khoa học và Công nghệ', nameEn: 'Department of Science and Technology (incl. former Information and Communications)', units: [['Phòng Bưu chính, viễn thông', 'Posts and Telecommunications Division'], ['Phòng Chuyển đổi số', 'Digital Transformation Division']] },
-  { n: 12, key: 'sngv', name: 'Sở Ngoại vụ', nameEn: 'Department of Foreign Affairs', units: [['Phòng Lãnh sự', 'Consular Division']] },
-  { n: 13, key: 'ttra', name: 'Thanh tra thành phố', nameEn: 'City Inspectorate', units: [['Phòng Tiếp công dân và xử lý đơn', 'Citizen Reception and Petitions Division']] },
-  { n: 14, key: 'sdl', name: 'Sở Du lịch', nameEn: 'Department of Tourism', units: [['Phòng Quản lý lữ hành', 'Travel Management Division']] },
+  {
+    n: 1,
+    key: 'vp',
+    name: 'Văn phòng UBND thành phố',
+    nameEn: 'Office of the City People’s Committee',
+    units: [['Phòng Kiểm soát thủ tục hành chính', 'Administrative Procedure Control Division']],
+  },
+  {
+    n: 2,
+    key: 'stp',
+    name: 'Sở Tư pháp',
+    nameEn: 'Department of Justice',
+    units: [
+      ['Phòng Hành chính tư pháp', 'Judicial Administration Division'],
+      ['Phòng Bổ trợ tư pháp', 'Judicial Support Division'],
+    ],
+  },
+  {
+    n: 3,
+    key: 'stc',
+    name: 'Sở Tài chính',
+    nameEn: 'Department of Finance (incl. former Planning and Investment)',
+    units: [
+      ['Phòng Đăng ký kinh doanh', 'Business Registration Division'],
+      ['Phòng Quản lý ngân sách', 'Budget Division'],
+    ],
+  },
+  {
+    n: 4,
+    key: 'sxd',
+    name: 'Sở Xây dựng',
+    nameEn: 'Department of Construction (incl. former Transport)',
+    units: [
+      ['Phòng Quản lý hoạt động xây dựng', 'Construction Management Division'],
+      ['Phòng Quản lý vận tải, phương tiện và người lái', 'Transport, Vehicles and Drivers Division'],
+    ],
+  },
+  {
+    n: 5,
+    key: 'snnmt',
+    name: 'Sở Nông nghiệp và Môi trường',
+    nameEn: 'Department of Agriculture and Environment (incl. former Natural Resources and Environment)',
+    units: [
+      ['Phòng Quản lý đất đai', 'Land Management Division'],
+      ['Phòng Môi trường', 'Environment Division'],
+    ],
+  },
+  {
+    n: 6,
+    key: 'syt',
+    name: 'Sở Y tế',
+    nameEn: 'Department of Health',
+    units: [
+      ['Phòng Nghiệp vụ Y', 'Medical Affairs Division'],
+      ['Phòng Nghiệp vụ Dược', 'Pharmacy Division'],
+    ],
+  },
+  {
+    n: 7,
+    key: 'sgddt',
+    name: 'Sở Giáo dục và Đào tạo',
+    nameEn: 'Department of Education and Training',
+    units: [['Phòng Khảo thí và Quản lý chất lượng', 'Testing and Quality Division']],
+  },
+  {
+    n: 8,
+    key: 'snv',
+    name: 'Sở Nội vụ',
+    nameEn: 'Department of Home Affairs (incl. former Labour, Invalids and Social Affairs)',
+    units: [
+      ['Phòng Lao động – Việc làm', 'Labour and Employment Division'],
+      ['Phòng Tổ chức, biên chế', 'Organisation and Staffing Division'],
+    ],
+  },
+  {
+    n: 9,
+    key: 'sct',
+    name: 'Sở Công Thương',
+    nameEn: 'Department of Industry and Trade',
+    units: [['Phòng Quản lý thương mại', 'Trade Management Division']],
+  },
+  {
+    n: 10,
+    key: 'svhtt',
+    name: 'Sở Văn hóa và Thể thao',
+    nameEn: 'Department of Culture and Sports',
+    units: [['Phòng Quản lý văn hóa', 'Culture Management Division']],
+  },
+  {
+    n: 11,
+    key: 'skhcn',
+    name: 'Sở Khoa học và Công nghệ',
+    nameEn: 'Department of Science and Technology (incl. former Information and Communications)',
+    units: [
+      ['Phòng Bưu chính, viễn thông', 'Posts and Telecommunications Division'],
+      ['Phòng Chuyển đổi số', 'Digital Transformation Division'],
+    ],
+  },
+  {
+    n: 12,
+    key: 'sngv',
+    name: 'Sở Ngoại vụ',
+    nameEn: 'Department of Foreign Affairs',
+    units: [['Phòng Lãnh sự', 'Consular Division']],
+  },
+  {
+    n: 13,
+    key: 'ttra',
+    name: 'Thanh tra thành phố',
+    nameEn: 'City Inspectorate',
+    units: [['Phòng Tiếp công dân và xử lý đơn', 'Citizen Reception and Petitions Division']],
+  },
+  {
+    n: 14,
+    key: 'sdl',
+    name: 'Sở Du lịch',
+    nameEn: 'Department of Tourism',
+    units: [['Phòng Quản lý lữ hành', 'Travel Management Division']],
+  },
 ];
 
 const pad = (n: number, w: number) => String(n).padStart(w, '0');
 
-export function demoAgencies(units: { province: { code: string; name: string }; communes: { code: string; name: string; type: string }[] }): SeedAgency[] {
+export function demoAgencies(units: {
+  province: { code: string; name: string };
+  communes: { code: string; name: string; type: string }[];
+}): SeedAgency[] {
   const out: SeedAgency[] = [
     {
       key: 'province',
@@ -80,9 +188,23 @@ export function demoAgencies(units: { province: { code: string; name: string }; 
     },
   ];
   for (const d of DEPARTMENTS) {
-    out.push({ key: d.key, parent: 'province', code: `000.00.${pad(d.n, 2)}.${PROVINCE_CODE}`, name: d.name, nameEn: d.nameEn, level: 'department' });
+    out.push({
+      key: d.key,
+      parent: 'province',
+      code: `000.00.${pad(d.n, 2)}.${PROVINCE_CODE}`,
+      name: d.name,
+      nameEn: d.nameEn,
+      level: 'department',
+    });
     d.units.forEach(([name, nameEn], i) => {
-      out.push({ key: `${d.key}.${i + 1}`, parent: d.key, code: `000.${pad(i + 1, 2)}.${pad(d.n, 2)}.${PROVINCE_CODE}`, name, nameEn, level: 'unit' });
+      out.push({
+        key: `${d.key}.${i + 1}`,
+        parent: d.key,
+        code: `000.${pad(i + 1, 2)}.${pad(d.n, 2)}.${PROVINCE_CODE}`,
+        name,
+        nameEn,
+        level: 'unit',
+      });
     });
   }
   // Communes sit directly under the province (two-level model): level-2 block 90 holds them,
@@ -114,7 +236,13 @@ export function demoAgencies(units: { province: { code: string; name: string }; 
 }
 
 export type SeedUser =
-  | { kind: 'officer'; username: string; fullName: string; agency: string; roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[] }
+  | {
+      kind: 'officer';
+      username: string;
+      fullName: string;
+      agency: string;
+      roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
+    }
   | { kind: 'citizen'; personalId: string; fullName: string; phone: string; email: string }
   | { kind: 'organization'; taxCode: string; fullName: string; phone: string; email: string };
 
@@ -123,14 +251,56 @@ export const DEMO_PASSWORD = 'motcua2026';
 
 export const DEMO_USERS: SeedUser[] = [
   { kind: 'officer', username: 'admin', fullName: 'Quản trị hệ thống', agency: 'province', roles: ['admin'] },
-  { kind: 'officer', username: 'lanhdao.thanhpho', fullName: 'Nguyễn Văn Thành', agency: 'province', roles: ['provincial_leader'] },
-  { kind: 'officer', username: 'tiepnhan.ttphc', fullName: 'Trần Thị Hoa', agency: 'center.reception', roles: ['receptionist'] },
+  {
+    kind: 'officer',
+    username: 'lanhdao.thanhpho',
+    fullName: 'Nguyễn Văn Thành',
+    agency: 'province',
+    roles: ['provincial_leader'],
+  },
+  {
+    kind: 'officer',
+    username: 'tiepnhan.ttphc',
+    fullName: 'Trần Thị Hoa',
+    agency: 'center.reception',
+    roles: ['receptionist'],
+  },
   { kind: 'officer', username: 'lanhdao.stp', fullName: 'Lê Minh Tuấn', agency: 'stp', roles: ['leader'] },
   { kind: 'officer', username: 'chuyenvien.stp', fullName: 'Phạm Thu Hà', agency: 'stp.1', roles: ['officer'] },
-  { kind: 'officer', username: 'tiepnhan.haichau', fullName: 'Võ Thị Lan', agency: 'commune.20242.onestop', roles: ['receptionist'] },
-  { kind: 'officer', username: 'chuyenvien.haichau', fullName: 'Đặng Quốc Bảo', agency: 'commune.20242', roles: ['officer'] },
-  { kind: 'officer', username: 'lanhdao.haichau', fullName: 'Huỳnh Văn Phúc', agency: 'commune.20242', roles: ['leader'] },
+  {
+    kind: 'officer',
+    username: 'tiepnhan.haichau',
+    fullName: 'Võ Thị Lan',
+    agency: 'commune.20242.onestop',
+    roles: ['receptionist'],
+  },
+  {
+    kind: 'officer',
+    username: 'chuyenvien.haichau',
+    fullName: 'Đặng Quốc Bảo',
+    agency: 'commune.20242',
+    roles: ['officer'],
+  },
+  {
+    kind: 'officer',
+    username: 'lanhdao.haichau',
+    fullName: 'Huỳnh Văn Phúc',
+    agency: 'commune.20242',
+    roles: ['leader'],
+  },
   { kind: 'officer', username: 'quantri.haichau', fullName: 'Ngô Thị Mai', agency: 'commune.20242', roles: ['admin'] },
-  { kind: 'citizen', personalId: '048090001234', fullName: 'Nguyễn Thị Ánh', phone: '0905123456', email: 'anh.nguyen@example.vn' },
-  { kind: 'organization', taxCode: '0401234567', fullName: 'Công ty TNHH Sông Hàn Demo', phone: '02363888999', email: 'lienhe@songhan-demo.vn' },
+  {
+    kind: 'citizen',
+    personalId: '048090001234',
+    fullName: 'Nguyễn Thị Ánh',
+    phone: '0905123456',
+    email: 'anh.nguyen@example.vn',
+  },
+  {
+    kind: 'organization',
+    taxCode: '0401234567',
+    fullName: 'Công ty TNHH Sông Hàn Demo',
+    phone: '02363888999',
+    email: 'lienhe@songhan-demo.vn',
+  },
 ];

@@ -5,6 +5,7 @@ import type { Db } from '../db/database.ts';
 import { hashPassword } from '../modules/accounts/password.ts';
 import { insertAgency } from '../modules/agencies/agencies.service.ts';
 import { recordAudit } from '../modules/audit/audit.service.ts';
+import { seedCatalog } from './catalog-seed.ts';
 import { DEMO_PASSWORD, DEMO_USERS, demoAgencies } from './demo-province.ts';
 
 export type SeedResult = { seeded: boolean; agencies: number; users: number };
@@ -78,6 +79,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
           .execute();
       }
     }
+    await seedCatalog(tx, ids);
     await recordAudit(tx, {
       actorId: null,
       actorKind: 'system',

@@ -27,7 +27,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       updated_by uuid
     )`.execute(db);
   // One schedule per (province, year); NULL (national) counts as one value.
-  await sql`CREATE UNIQUE INDEX calendar_schedules_key ON calendar_schedules (coalesce(province, ''), year)`.execute(db);
+  await sql`CREATE UNIQUE INDEX calendar_schedules_key ON calendar_schedules (coalesce(province, ''), year)`.execute(
+    db,
+  );
 
   await sql`
     CREATE TABLE calendar_schedule_entries (

@@ -54,7 +54,13 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
       expires: s.expiresAt,
     });
     // Readable by the web app, which echoes it in the X-CSRF-Token header (double submit).
-    reply.setCookie(CSRF_COOKIE, s.csrfToken, { path: '/', httpOnly: false, sameSite: 'strict', secure, expires: s.expiresAt });
+    reply.setCookie(CSRF_COOKIE, s.csrfToken, {
+      path: '/',
+      httpOnly: false,
+      sameSite: 'strict',
+      secure,
+      expires: s.expiresAt,
+    });
   };
 
   app.post(
@@ -153,13 +159,7 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
       },
     },
     async (req, reply) => {
-      await changePassword(
-        db,
-        req.session!.actor.userId,
-        req.body,
-        commandContext(req),
-        req.session!.tokenHash,
-      );
+      await changePassword(db, req.session!.actor.userId, req.body, commandContext(req), req.session!.tokenHash);
       req.auditRecorded = true;
       return reply.status(204).send(null);
     },

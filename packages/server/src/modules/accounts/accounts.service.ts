@@ -1,9 +1,9 @@
-import { type Actor, canSeeRecord, type OfficerRole, normalizeTaxCode } from '@motcua/core';
+import { type Actor, canSeeRecord, normalizeTaxCode, type OfficerRole } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
-import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
 import { findAgency } from '../agencies/agencies.service.ts';
+import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
 import type { UserView } from './accounts.schemas.ts';
 import { dummyVerify, hashPassword, isAcceptablePassword, verifyPassword } from './password.ts';
 import { createSession } from './sessions.ts';
@@ -44,9 +44,9 @@ function userViewQuery(ex: Executor) {
       'u.applicant_type',
       'u.active',
       'u.version',
-      sql<OfficerRole[]>`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as(
-        'roles',
-      ),
+      sql<
+        OfficerRole[]
+      >`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as('roles'),
     ]);
 }
 
@@ -144,7 +144,14 @@ export async function login(
 
 export type RegisterInput =
   | { applicantType: 'citizen'; personalId: string; fullName: string; phone?: string; email?: string; password: string }
-  | { applicantType: 'organization'; taxCode: string; fullName: string; phone?: string; email?: string; password: string };
+  | {
+      applicantType: 'organization';
+      taxCode: string;
+      fullName: string;
+      phone?: string;
+      email?: string;
+      password: string;
+    };
 
 /** A citizen registers with the 12-digit personal id, an organization with its tax code; either is the username. */
 export async function registerApplicant(db: Db, input: RegisterInput, ctx: CommandContext): Promise<string> {
@@ -159,7 +166,10 @@ export async function registerApplicant(db: Db, input: RegisterInput, ctx: Comma
       .executeTakeFirst();
     if (taken) {
       throw new Problem('duplicate', {
-        detail: { vi: 'Số định danh / mã số thuế này đã có tài khoản', en: 'This id / tax code already has an account' },
+        detail: {
+          vi: 'Số định danh / mã số thuế này đã có tài khoản',
+          en: 'This id / tax code already has an account',
+        },
       });
     }
     const { id } = await tx
@@ -352,7 +362,12 @@ export async function updateOfficer(
   return db.transaction().execute(async (tx) => {
     const current = await officerInScope(tx, ctx.actor, userId);
     // Lock, then compare: the loser of a race learns the winner's version, not the one it read.
-    const locked = await tx.selectFrom('users').select('version').where('id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+    const locked = await tx
+      .selectFrom('users')
+      .select('version')
+      .where('id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     if (locked.version !== input.version) throw new Problem('conflict', { extra: { currentVersion: locked.version } });
     if (input.roles) assertRolesFitAgency(input.roles, current.level);
     const updated = await tx
@@ -397,9 +412,7 @@ export async function listOfficers(
   q: { q?: string | undefined; agencyId?: string | undefined; page: number; pageSize: number },
 ): Promise<{ items: UserView[]; total: number }> {
   if (actor.kind !== 'officer') throw new Problem('forbidden');
-  let query = userViewQuery(db)
-    .where('u.kind', '=', 'officer')
-    .where('a.path', 'like', `${actor.agencyPath}%`);
+  let query = userViewQuery(db).where('u.kind', '=', 'officer').where('a.path', 'like', `${actor.agencyPath}%`);
   if (q.agencyId) query = query.where('u.agency_id', '=', q.agencyId);
   if (q.q) {
     const needle = `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;

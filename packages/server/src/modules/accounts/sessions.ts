@@ -49,9 +49,9 @@ export async function findSession(db: Db, token: string): Promise<SessionInfo | 
       'u.kind',
       'u.agency_id',
       'a.path as agency_path',
-      sql<OfficerRole[]>`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as(
-        'roles',
-      ),
+      sql<
+        OfficerRole[]
+      >`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as('roles'),
     ])
     .where('s.token_hash', '=', tokenHash)
     .where('s.expires_at', '>', new Date())

@@ -41,7 +41,9 @@ function number(name: string, value: string | undefined): number | undefined {
 }
 
 export function registerCalendarCommands(program: Command): void {
-  const calendar = program.command('calendar').description('working calendar (lịch làm việc): days off and due moments');
+  const calendar = program
+    .command('calendar')
+    .description('working calendar (lịch làm việc): days off and due moments');
 
   calendar
     .command('holidays')

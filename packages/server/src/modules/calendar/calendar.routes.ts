@@ -131,7 +131,10 @@ export async function calendarRoutes(base: FastifyInstance, opts: { db: Db }) {
       const limit: TimeLimit = days !== undefined ? { days } : { hours: hours! };
       const province = await deploymentProvince(db);
       const calendar = await loadWorkCalendar(db, province);
-      const { clockStart, due } = outOfRange(() => ({ clockStart: calendar.clockStart(at), due: calendar.dueAt(at, limit) }));
+      const { clockStart, due } = outOfRange(() => ({
+        clockStart: calendar.clockStart(at),
+        due: calendar.dueAt(at, limit),
+      }));
       return { province, clockStart: formatLocalIso(clockStart), due: formatLocalIso(due), limit };
     },
   );

@@ -45,7 +45,11 @@ export const HolidaysQuery = z.strictObject({ year: YearSchema.optional() });
 export const DueQuery = z.strictObject({
   from: z.string().max(40),
   days: z.coerce.number().min(0).max(3650).optional(),
-  hours: z.coerce.number().min(0).max(3650 * 24).optional(),
+  hours: z.coerce
+    .number()
+    .min(0)
+    .max(3650 * 24)
+    .optional(),
 });
 
 // ---- views ----

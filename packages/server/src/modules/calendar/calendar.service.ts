@@ -22,7 +22,7 @@ import {
 } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
-import { fieldError, type FieldError, Problem } from '../../http/problem.ts';
+import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
 import type { CommandContext } from '../accounts/accounts.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import type {
@@ -42,7 +42,11 @@ async function readSchedules(ex: Executor, province: string | null, year?: numbe
   let q = ex
     .selectFrom('calendar_schedules')
     .select(['id', 'province', 'year', 'complete', 'national_day_extra', 'source', 'updated_at'])
-    .where((eb) => (province === null ? eb('province', 'is', null) : eb.or([eb('province', 'is', null), eb('province', '=', province)])));
+    .where((eb) =>
+      province === null
+        ? eb('province', 'is', null)
+        : eb.or([eb('province', 'is', null), eb('province', '=', province)]),
+    );
   if (year !== undefined) q = q.where('year', '=', year);
   const rows = await q.orderBy('year').execute();
   if (rows.length === 0) return [];
@@ -88,7 +92,11 @@ async function readSchedules(ex: Executor, province: string | null, year?: numbe
 
 async function readSessions(ex: Executor, province: string | null): Promise<Session[] | null> {
   if (province === null) return null;
-  const row = await ex.selectFrom('calendar_working_hours').select('sessions').where('province', '=', province).executeTakeFirst();
+  const row = await ex
+    .selectFrom('calendar_working_hours')
+    .select('sessions')
+    .where('province', '=', province)
+    .executeTakeFirst();
   return row ? row.sessions.map((s) => ({ start: s.start, end: s.end })) : null;
 }
 
@@ -174,7 +182,11 @@ async function rootAgencyOf(ex: Executor, actor: Actor) {
   if (actor.kind !== 'officer') return undefined;
   const rootId = actor.agencyPath.split('/').find((p) => p !== '');
   if (!rootId) return undefined;
-  return ex.selectFrom('agencies').select(['id', 'level', 'admin_unit_code']).where('id', '=', rootId).executeTakeFirst();
+  return ex
+    .selectFrom('agencies')
+    .select(['id', 'level', 'admin_unit_code'])
+    .where('id', '=', rootId)
+    .executeTakeFirst();
 }
 
 const noProvinceCode = () =>
@@ -196,7 +208,13 @@ export async function provinceOfActor(ex: Executor, actor: Actor): Promise<strin
 /** Only an administrator of the province agency itself edits the province's calendar. */
 export async function requireProvinceAdmin(ex: Executor, actor: Actor): Promise<string> {
   const root = await rootAgencyOf(ex, actor);
-  if (!root || actor.kind !== 'officer' || !actor.roles.includes('admin') || actor.agencyId !== root.id || root.level !== 'province') {
+  if (
+    !root ||
+    actor.kind !== 'officer' ||
+    !actor.roles.includes('admin') ||
+    actor.agencyId !== root.id ||
+    root.level !== 'province'
+  ) {
     throw new Problem('forbidden', {
       detail: {
         vi: 'Chỉ quản trị viên cấp tỉnh được sửa lịch làm việc',
@@ -234,7 +252,16 @@ export async function getYearSchedule(ex: Executor, province: string, year: numb
   }
   const shipped = announcedSchedules.filter((s) => s.year === year && (s.province === null || s.province === province));
   if (shipped.length === 0) {
-    return { province, year, origin: 'none', complete: false, nationalDayExtra: null, source: null, entries: [], updatedAt: null };
+    return {
+      province,
+      year,
+      origin: 'none',
+      complete: false,
+      nationalDayExtra: null,
+      source: null,
+      entries: [],
+      updatedAt: null,
+    };
   }
   // Several shipped schedules of a year merge as core merges them: later ones win on a date.
   const byDate = new Map<string, ScheduleEntry>();
@@ -269,7 +296,12 @@ export async function getWorkingHours(ex: Executor, province: string | null): Pr
 // ---------------------------------------------------------------- commands
 
 /** Checks zod cannot make without the year: every date inside the year, one entry per date. */
-function scheduleErrors(year: number, entries: readonly ScheduleEntryInput[], at: string, lang: 'vi' | 'en'): FieldError[] {
+function scheduleErrors(
+  year: number,
+  entries: readonly ScheduleEntryInput[],
+  at: string,
+  lang: 'vi' | 'en',
+): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   entries.forEach((e, i) => {
@@ -313,7 +345,13 @@ function actorId(actor: Actor): string | null {
   return actor.kind === 'anonymous' ? null : actor.userId;
 }
 
-async function writeYear(tx: Tx, province: string, year: number, input: YearScheduleInput, by: string | null): Promise<void> {
+async function writeYear(
+  tx: Tx,
+  province: string,
+  year: number,
+  input: YearScheduleInput,
+  by: string | null,
+): Promise<void> {
   const existing = await tx
     .selectFrom('calendar_schedules')
     .select('id')
@@ -329,7 +367,11 @@ async function writeYear(tx: Tx, province: string, year: number, input: YearSche
   let id: string;
   if (existing) {
     id = existing.id;
-    await tx.updateTable('calendar_schedules').set({ ...values, updated_at: new Date() }).where('id', '=', id).execute();
+    await tx
+      .updateTable('calendar_schedules')
+      .set({ ...values, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
     await tx.deleteFrom('calendar_schedule_entries').where('schedule_id', '=', id).execute();
   } else {
     ({ id } = await tx
@@ -486,7 +528,9 @@ export async function setWorkingHours(db: Db, sessions: Session[], ctx: CommandC
     await tx
       .insertInto('calendar_working_hours')
       .values({ province, sessions: value, updated_by: actorId(ctx.actor) })
-      .onConflict((oc) => oc.column('province').doUpdateSet({ sessions: value, updated_at: new Date(), updated_by: actorId(ctx.actor) }))
+      .onConflict((oc) =>
+        oc.column('province').doUpdateSet({ sessions: value, updated_at: new Date(), updated_by: actorId(ctx.actor) }),
+      )
       .execute();
     await recordCalendarChange(tx, ctx, 'calendar.working_hours.set', province, revision, { sessions });
     return getWorkingHours(tx, province);

@@ -1,0 +1,309 @@
+import { z } from 'zod';
+
+/**
+ * The procedure catalog's shapes. One content shape (`ProcedureContent`) is shared by the admin
+ * API, the import/export file and the seed, so what validates one validates all.
+ */
+const line = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .refine((s) => !/[\r\n]/.test(s), 'Không xuống dòng / no line breaks');
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const LEVELS = ['province', 'district', 'commune'] as const;
+export const CHANNELS = ['counter', 'online', 'postal'] as const;
+export const APPLICANT_KINDS = ['citizen', 'organization'] as const;
+export const ONLINE_LEVELS = ['full', 'partial', 'none'] as const;
+export const TIME_UNITS = ['working_days', 'working_hours', 'calendar_days', 'text'] as const;
+export const RESULT_KINDS = [
+  'licence',
+  'certificate',
+  'extract',
+  'certified_copy',
+  'decision',
+  'notice',
+  'other',
+] as const;
+export const VERSION_STATUSES = ['draft', 'published', 'archived'] as const;
+
+export const LevelSchema = z.enum(LEVELS);
+export const ChannelSchema = z.enum(CHANNELS);
+export const ApplicantKindSchema = z.enum(APPLICANT_KINDS);
+export const OnlineLevelSchema = z.enum(ONLINE_LEVELS);
+
+/** National procedure code (mã TTHC), e.g. 1.001193. */
+export const CodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9]\.[0-9]{6}$/, 'Mã TTHC dạng 1.001193 / national code like 1.001193');
+/** National code plus the agency suffix, e.g. 1.011442.000.00.00.H38. */
+export const FullCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9]\.[0-9]{6}\.[0-9]{3}\.[0-9]{2}\.[0-9]{2}\.[A-Z][0-9]{2}$/, 'Mã đầy đủ dạng 1.011442.000.00.00.H38');
+export const FieldCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'Mã lĩnh vực / field code');
+
+const uniqueList = <T extends z.ZodType>(item: T, min: number) =>
+  z
+    .array(item)
+    .min(min)
+    .max(20)
+    .refine((a) => new Set(a).size === a.length, 'Trùng giá trị / duplicate value');
+
+export const DocumentSchema = z
+  .strictObject({
+    name: line(1000),
+    /** Number of originals (bản chính); null = not stated. */
+    original: z.int().min(0).max(100).nullable(),
+    /** Number of copies (bản sao); null = not stated. */
+    copy: z.int().min(0).max(100).nullable(),
+    requirement: z.enum(['mandatory', 'conditional']),
+    condition: line(1000).nullable(),
+    /** The blank form to fill in, if any. */
+    templateFile: line(255).nullable(),
+    templateUrl: z.url().max(1000).nullable(),
+  })
+  .refine((d) => d.requirement === 'conditional' || d.condition === null, {
+    message: 'Điều kiện chỉ dùng cho giấy tờ có điều kiện / condition only for conditional documents',
+    path: ['condition'],
+  });
+
+export const FeeSchema = z
+  .strictObject({
+    name: line(500),
+    /** VND; null when the amount is set by a rule (text) rather than a number. */
+    amountVnd: z.int().min(0).max(1_000_000_000_000).nullable(),
+    text: text(2000).nullable(),
+  })
+  .refine((f) => f.amountVnd !== null || f.text !== null, {
+    message: 'Cần số tiền hoặc mô tả cách tính / amount or rule text required',
+    path: ['text'],
+  });
+
+export const TimeLimitSchema = z
+  .strictObject({
+    value: z.number().positive().max(3650).nullable(),
+    unit: z.enum(TIME_UNITS),
+    /** The legal wording ("ngay sau khi nhận đủ hồ sơ…"). */
+    text: text(2000).nullable(),
+  })
+  .refine((t) => (t.unit === 'text' ? t.value === null && t.text !== null : t.value !== null), {
+    message: 'Đơn vị "text" chỉ có mô tả; các đơn vị khác cần số / unit text has no value, other units need one',
+    path: ['value'],
+  });
+
+/** A JSON Schema of an object form (checked structurally) plus UI hints for the renderer. */
+const JsonSchemaNode: z.ZodType<unknown> = z.lazy(() =>
+  z
+    .looseObject({
+      type: z.union([z.string(), z.array(z.string())]).optional(),
+      title: z.string().optional(),
+      properties: z.record(z.string(), JsonSchemaNode).optional(),
+      items: z.union([JsonSchemaNode, z.array(JsonSchemaNode)]).optional(),
+      required: z.array(z.string()).optional(),
+      enum: z.array(z.unknown()).optional(),
+    })
+    .refine(
+      (n) =>
+        n.type === undefined ||
+        (Array.isArray(n.type) ? n.type : [n.type]).every((t) =>
+          ['object', 'array', 'string', 'number', 'integer', 'boolean', 'null'].includes(t),
+        ),
+      { message: 'Kiểu JSON Schema không hợp lệ / invalid JSON Schema type', path: ['type'] },
+    ),
+);
+export const EFormSchema = z.strictObject({
+  schema: z
+    .looseObject({ type: z.literal('object'), properties: z.record(z.string(), JsonSchemaNode) })
+    .and(JsonSchemaNode)
+    .refine(
+      (s) => {
+        const o = s as { properties: Record<string, unknown>; required?: string[] };
+        return (o.required ?? []).every((k) => k in o.properties);
+      },
+      { message: '`required` nêu trường không có / required names an unknown property', path: ['required'] },
+    ),
+  uiSchema: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const SourceSchema = z.strictObject({
+  verified: z.boolean(),
+  text: text(4000).nullable(),
+  notes: text(8000).nullable(),
+});
+
+/** What a version holds, with agencies as ids (the API) — the file format uses agency codes. */
+const contentShape = {
+  name: line(500),
+  field: z.strictObject({ code: FieldCodeSchema, name: line(200) }),
+  level: LevelSchema,
+  channels: uniqueList(ChannelSchema, 1),
+  applicantKinds: uniqueList(ApplicantKindSchema, 1),
+  documents: z.array(DocumentSchema).max(200),
+  /** null: the source does not state a time limit (the dossier engine must not assume one). */
+  timeLimit: TimeLimitSchema.nullable(),
+  fees: z.array(FeeSchema).max(50),
+  legalBasis: z.array(line(1000)).max(100),
+  result: z.strictObject({ name: line(500), kind: z.enum(RESULT_KINDS) }),
+  /** Decree 42/2022 art. 11; null = not stated by the source. */
+  onlineLevel: OnlineLevelSchema.nullable(),
+  eForm: EFormSchema.nullable(),
+  /** Opaque for now; the dossier-engine issue defines it. */
+  workflow: z.record(z.string(), z.unknown()).nullable(),
+  source: SourceSchema,
+};
+
+export const ProcedureContent = z.strictObject({
+  ...contentShape,
+  agencyIds: z
+    .array(z.uuid())
+    .max(500)
+    .refine((a) => new Set(a).size === a.length, 'Trùng cơ quan / duplicate agency'),
+});
+export type ProcedureContent = z.infer<typeof ProcedureContent>;
+
+export const CreateProcedureBody = ProcedureContent.extend({
+  code: CodeSchema.nullable().optional(),
+  fullCode: FullCodeSchema.nullable().optional(),
+});
+export const EditDraftBody = ProcedureContent.extend({ version: z.int().positive() });
+export const PublishBody = z.strictObject({ version: z.int().positive() });
+
+/** One procedure in an import/export file: codes, not database ids. */
+export const CatalogItem = z.strictObject({
+  /** The procedure's id: kept across export and import so a round trip changes nothing. */
+  id: z.uuid().nullable().default(null),
+  code: CodeSchema.nullable(),
+  fullCode: FullCodeSchema.nullable(),
+  ...contentShape,
+  agencyCodes: z
+    .array(z.string().trim().min(1).max(40))
+    .max(500)
+    .refine((a) => new Set(a).size === a.length, 'Trùng cơ quan / duplicate agency'),
+});
+export type CatalogItem = z.infer<typeof CatalogItem>;
+
+export const CATALOG_FORMAT = 'motcua-catalog';
+export const CatalogFile = z.strictObject({
+  format: z.literal(CATALOG_FORMAT),
+  formatVersion: z.literal(1),
+  procedures: z.array(CatalogItem).max(10_000),
+});
+export type CatalogFile = z.infer<typeof CatalogFile>;
+
+export const ImportBody = z.discriminatedUnion('format', [
+  z.strictObject({ format: z.literal('json'), catalog: z.unknown() }),
+  z.strictObject({ format: z.literal('xlsx'), data: z.base64().min(4) }),
+]);
+
+export const IdParams = z.strictObject({ id: z.uuid() });
+
+export const SearchQuery = z.strictObject({
+  q: z.string().trim().max(200).optional(),
+  agencyId: z.uuid().optional(),
+  field: FieldCodeSchema.optional(),
+  level: LevelSchema.optional(),
+  onlineLevel: OnlineLevelSchema.optional(),
+  applicantKind: ApplicantKindSchema.optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+// ---- views ----
+const AgencyRef = z.object({ id: z.uuid(), code: z.string(), name: z.string() });
+
+const contentView = {
+  name: z.string(),
+  field: z.object({ code: z.string(), name: z.string() }),
+  level: LevelSchema,
+  agencies: z.array(AgencyRef),
+  channels: z.array(ChannelSchema),
+  applicantKinds: z.array(ApplicantKindSchema),
+  documents: z.array(
+    z.object({
+      name: z.string(),
+      original: z.int().nullable(),
+      copy: z.int().nullable(),
+      requirement: z.enum(['mandatory', 'conditional']),
+      condition: z.string().nullable(),
+      templateFile: z.string().nullable(),
+      templateUrl: z.string().nullable(),
+    }),
+  ),
+  timeLimit: z
+    .object({ value: z.number().nullable(), unit: z.enum(TIME_UNITS), text: z.string().nullable() })
+    .nullable(),
+  fees: z.array(z.object({ name: z.string(), amountVnd: z.number().nullable(), text: z.string().nullable() })),
+  legalBasis: z.array(z.string()),
+  result: z.object({ name: z.string(), kind: z.enum(RESULT_KINDS) }),
+  onlineLevel: OnlineLevelSchema.nullable(),
+  eForm: z
+    .object({ schema: z.record(z.string(), z.unknown()), uiSchema: z.record(z.string(), z.unknown()).nullable() })
+    .nullable(),
+  workflow: z.record(z.string(), z.unknown()).nullable(),
+};
+
+export const VersionView = z.object({
+  id: z.uuid(),
+  versionNo: z.int(),
+  status: z.enum(VERSION_STATUSES),
+  createdAt: z.string(),
+  publishedAt: z.string().nullable(),
+  archivedAt: z.string().nullable(),
+  ...contentView,
+  source: SourceSchema,
+});
+export type VersionView = z.infer<typeof VersionView>;
+
+export const ProcedureAdminView = z.object({
+  id: z.uuid(),
+  code: z.string().nullable(),
+  fullCode: z.string().nullable(),
+  version: z.int(),
+  published: VersionView.nullable(),
+  draft: VersionView.nullable(),
+});
+export type ProcedureAdminView = z.infer<typeof ProcedureAdminView>;
+
+export const PublicProcedureView = z.object({
+  id: z.uuid(),
+  code: z.string().nullable(),
+  fullCode: z.string().nullable(),
+  versionId: z.uuid(),
+  versionNo: z.int(),
+  publishedAt: z.string().nullable(),
+  ...contentView,
+  /** Only for administrators. */
+  source: SourceSchema.optional(),
+});
+export type PublicProcedureView = z.infer<typeof PublicProcedureView>;
+
+export const SearchItem = z.object({
+  id: z.uuid(),
+  code: z.string().nullable(),
+  name: z.string(),
+  field: z.object({ code: z.string(), name: z.string() }),
+  level: LevelSchema,
+  onlineLevel: OnlineLevelSchema.nullable(),
+  timeLimit: contentView.timeLimit,
+  score: z.number().nullable(),
+});
+export const SearchResult = z.object({
+  items: z.array(SearchItem),
+  total: z.int(),
+  page: z.int(),
+  pageSize: z.int(),
+});
+
+export const FieldsResult = z.object({
+  items: z.array(z.object({ code: z.string(), name: z.string(), count: z.int() })),
+});
+
+export const ImportResult = z.object({ created: z.int(), updated: z.int(), unchanged: z.int() });

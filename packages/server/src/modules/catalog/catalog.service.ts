@@ -1,0 +1,711 @@
+import type { Actor } from '@motcua/core';
+import { sql } from 'kysely';
+import type { Db, Executor, Tx } from '../../db/database.ts';
+import type { Lang } from '../../http/messages.ts';
+import { fieldError, Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../accounts/accounts.service.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import type {
+  CatalogItem,
+  ProcedureAdminView,
+  ProcedureContent,
+  PublicProcedureView,
+  SearchQuery,
+  VersionView,
+} from './catalog.schemas.ts';
+
+/** The parts of a version kept in its `content` jsonb column. */
+type StoredContent = Pick<
+  ProcedureContent,
+  'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
+>;
+
+function auditOf(ctx: CommandContext) {
+  return {
+    actorId: ctx.actor.kind === 'anonymous' ? null : ctx.actor.userId,
+    actorKind: ctx.actor.kind,
+    agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
+    requestId: ctx.requestId,
+  } as const;
+}
+
+const actorUserId = (a: Actor) => (a.kind === 'officer' ? a.userId : null);
+
+/** The province whose catalog this deployment keeps: the root of the agency tree. */
+export async function catalogProvinceId(ex: Executor): Promise<string> {
+  const root = await ex
+    .selectFrom('agencies')
+    .select('id')
+    .where('parent_id', 'is', null)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  if (!root) throw new Problem('not_found', { detail: { vi: 'Chưa có tỉnh', en: 'No province configured' } });
+  return root.id;
+}
+
+/**
+ * The catalog belongs to the province: only an administrator of the province's own agency (the
+ * root of the tree) changes it. A commune's administrator manages the commune's accounts, not the
+ * provincial catalog.
+ */
+export function assertCatalogAdmin(actor: Actor): void {
+  if (actor.kind !== 'officer' || !actor.roles.includes('admin')) throw new Problem('forbidden');
+  if (actor.agencyPath.split('/').filter(Boolean).length !== 1) {
+    throw new Problem('forbidden', {
+      detail: {
+        vi: 'Chỉ quản trị viên cấp tỉnh được sửa danh mục thủ tục',
+        en: 'Only a province-level administrator may change the procedure catalog',
+      },
+    });
+  }
+}
+
+export function isCatalogAdmin(actor: Actor): boolean {
+  try {
+    assertCatalogAdmin(actor);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Agencies must exist; the error names the offending list entries. */
+async function assertAgenciesExist(ex: Executor, ids: string[], path: string, lang: Lang): Promise<void> {
+  if (ids.length === 0) return;
+  const found = new Set(
+    (await ex.selectFrom('agencies').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+  );
+  const errors = ids.flatMap((id, i) =>
+    found.has(id)
+      ? []
+      : [fieldError(`${path}.${i}`, 'custom', lang, { vi: 'Không có cơ quan này', en: 'No such agency' })],
+  );
+  if (errors.length) throw new Problem('validation_failed', { errors });
+}
+
+export function storedContent(c: ProcedureContent): StoredContent {
+  return {
+    channels: c.channels,
+    documents: c.documents,
+    timeLimit: c.timeLimit,
+    fees: c.fees,
+    legalBasis: c.legalBasis,
+    result: c.result,
+    eForm: c.eForm,
+    workflow: c.workflow,
+  };
+}
+
+function versionColumns(c: ProcedureContent) {
+  return {
+    name: c.name,
+    field_code: c.field.code,
+    field_name: c.field.name,
+    level: c.level,
+    online_level: c.onlineLevel,
+    applicant_kinds: c.applicantKinds,
+    content: JSON.stringify(storedContent(c)),
+    source_verified: c.source.verified,
+    source_text: c.source.text,
+    source_notes: c.source.notes,
+  };
+}
+
+export async function insertVersion(
+  tx: Tx,
+  v: {
+    procedureId: string;
+    versionNo: number;
+    status: 'draft' | 'published';
+    content: ProcedureContent;
+    actorId: string | null;
+    at?: Date;
+  },
+): Promise<string> {
+  const at = v.at ?? new Date();
+  const row = await tx
+    .insertInto('procedure_versions')
+    .values({
+      procedure_id: v.procedureId,
+      version_no: v.versionNo,
+      status: v.status,
+      ...versionColumns(v.content),
+      created_by: v.actorId,
+      published_at: v.status === 'published' ? at : null,
+      published_by: v.status === 'published' ? v.actorId : null,
+      archived_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (v.content.agencyIds.length) {
+    await tx
+      .insertInto('procedure_version_agencies')
+      .values(v.content.agencyIds.map((agency_id) => ({ version_id: row.id, agency_id })))
+      .execute();
+  }
+  return row.id;
+}
+
+async function replaceDraftContent(tx: Tx, versionId: string, c: ProcedureContent): Promise<void> {
+  await tx.updateTable('procedure_versions').set(versionColumns(c)).where('id', '=', versionId).execute();
+  await tx.deleteFrom('procedure_version_agencies').where('version_id', '=', versionId).execute();
+  if (c.agencyIds.length) {
+    await tx
+      .insertInto('procedure_version_agencies')
+      .values(c.agencyIds.map((agency_id) => ({ version_id: versionId, agency_id })))
+      .execute();
+  }
+}
+
+/** Publish a version: the procedure's current published version (if any) is archived. */
+export async function publishVersion(
+  tx: Tx,
+  procedureId: string,
+  versionId: string,
+  actorId: string | null,
+  at = new Date(),
+) {
+  await tx
+    .updateTable('procedure_versions')
+    .set({ status: 'archived', archived_at: at })
+    .where('procedure_id', '=', procedureId)
+    .where('status', '=', 'published')
+    .execute();
+  await tx
+    .updateTable('procedure_versions')
+    .set({ status: 'published', published_at: at, published_by: actorId })
+    .where('id', '=', versionId)
+    .execute();
+}
+
+// ---------- reading ----------
+
+type VersionRow = {
+  id: string;
+  procedure_id: string;
+  version_no: number;
+  status: 'draft' | 'published' | 'archived';
+  name: string;
+  field_code: string;
+  field_name: string;
+  level: 'province' | 'district' | 'commune';
+  online_level: 'full' | 'partial' | 'none' | null;
+  applicant_kinds: string[];
+  content: unknown;
+  source_verified: boolean;
+  source_text: string | null;
+  source_notes: string | null;
+  created_at: Date;
+  published_at: Date | null;
+  archived_at: Date | null;
+};
+
+async function loadVersions(ex: Executor, where: { procedureIds?: string[]; versionIds?: string[]; status?: string }) {
+  let q = ex
+    .selectFrom('procedure_versions')
+    .select([
+      'id',
+      'procedure_id',
+      'version_no',
+      'status',
+      'name',
+      'field_code',
+      'field_name',
+      'level',
+      'online_level',
+      'applicant_kinds',
+      'content',
+      'source_verified',
+      'source_text',
+      'source_notes',
+      'created_at',
+      'published_at',
+      'archived_at',
+    ]);
+  if (where.procedureIds) {
+    if (!where.procedureIds.length) return [];
+    q = q.where('procedure_id', 'in', where.procedureIds);
+  }
+  if (where.versionIds) {
+    if (!where.versionIds.length) return [];
+    q = q.where('id', 'in', where.versionIds);
+  }
+  if (where.status) q = q.where('status', '=', where.status as 'draft');
+  const rows = (await q.orderBy('procedure_id').orderBy('version_no', 'desc').execute()) as VersionRow[];
+  const agencies = rows.length
+    ? await ex
+        .selectFrom('procedure_version_agencies as pva')
+        .innerJoin('agencies as a', 'a.id', 'pva.agency_id')
+        .select(['pva.version_id', 'a.id', 'a.code', 'a.name'])
+        .where(
+          'pva.version_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('a.code')
+        .execute()
+    : [];
+  const byVersion = new Map<string, { id: string; code: string; name: string }[]>();
+  for (const a of agencies) {
+    const list = byVersion.get(a.version_id) ?? [];
+    list.push({ id: a.id, code: a.code, name: a.name });
+    byVersion.set(a.version_id, list);
+  }
+  return rows.map((r) => toVersionView(r, byVersion.get(r.id) ?? []));
+}
+
+type VersionWithProcedure = VersionView & { procedureId: string };
+
+function toVersionView(r: VersionRow, agencies: { id: string; code: string; name: string }[]): VersionWithProcedure {
+  const c = r.content as StoredContent;
+  return {
+    procedureId: r.procedure_id,
+    id: r.id,
+    versionNo: r.version_no,
+    status: r.status,
+    createdAt: r.created_at.toISOString(),
+    publishedAt: r.published_at?.toISOString() ?? null,
+    archivedAt: r.archived_at?.toISOString() ?? null,
+    name: r.name,
+    field: { code: r.field_code, name: r.field_name },
+    level: r.level,
+    agencies,
+    channels: c.channels,
+    applicantKinds: r.applicant_kinds as VersionView['applicantKinds'],
+    documents: c.documents,
+    timeLimit: c.timeLimit,
+    fees: c.fees,
+    legalBasis: c.legalBasis,
+    result: c.result,
+    onlineLevel: r.online_level,
+    eForm: c.eForm as VersionView['eForm'],
+    workflow: c.workflow,
+    source: { verified: r.source_verified, text: r.source_text, notes: r.source_notes },
+  };
+}
+
+const strip = ({ procedureId: _, ...v }: VersionWithProcedure): VersionView => v;
+
+export async function getAdminView(ex: Executor, procedureId: string): Promise<ProcedureAdminView> {
+  const p = await ex
+    .selectFrom('procedures')
+    .select(['id', 'code', 'full_code', 'version'])
+    .where('id', '=', procedureId)
+    .executeTakeFirst();
+  if (!p) throw new Problem('not_found');
+  const versions = await loadVersions(ex, { procedureIds: [procedureId] });
+  const published = versions.find((v) => v.status === 'published');
+  const draft = versions.find((v) => v.status === 'draft');
+  return {
+    id: p.id,
+    code: p.code,
+    fullCode: p.full_code,
+    version: p.version,
+    published: published ? strip(published) : null,
+    draft: draft ? strip(draft) : null,
+  };
+}
+
+export async function listVersions(db: Db, procedureId: string): Promise<VersionView[]> {
+  const p = await db.selectFrom('procedures').select('id').where('id', '=', procedureId).executeTakeFirst();
+  if (!p) throw new Problem('not_found');
+  return (await loadVersions(db, { procedureIds: [procedureId] })).map(strip);
+}
+
+/** The version citizens see; the source and verification notes only for catalog administrators. */
+export async function getPublished(db: Db, procedureId: string, withSource: boolean): Promise<PublicProcedureView> {
+  const p = await db
+    .selectFrom('procedures')
+    .select(['id', 'code', 'full_code'])
+    .where('id', '=', procedureId)
+    .executeTakeFirst();
+  const [v] = p ? await loadVersions(db, { procedureIds: [procedureId], status: 'published' }) : [];
+  if (!p || !v) throw new Problem('not_found');
+  const { procedureId: _, id, versionNo, status: _s, createdAt: _c, archivedAt: _a, source, ...content } = v;
+  return {
+    id: p.id,
+    code: p.code,
+    fullCode: p.full_code,
+    versionId: id,
+    versionNo,
+    ...content,
+    ...(withSource ? { source } : {}),
+  };
+}
+
+// ---------- commands ----------
+
+export async function createProcedure(
+  db: Db,
+  input: ProcedureContent & { code?: string | null | undefined; fullCode?: string | null | undefined },
+  ctx: CommandContext,
+  lang: Lang,
+): Promise<ProcedureAdminView> {
+  assertCatalogAdmin(ctx.actor);
+  const { code = null, fullCode = null, ...content } = input;
+  if (code && fullCode && !fullCode.startsWith(`${code}.`)) {
+    throw new Problem('validation_failed', {
+      errors: [
+        fieldError('body.fullCode', 'custom', lang, {
+          vi: 'Mã đầy đủ phải bắt đầu bằng mã TTHC',
+          en: 'fullCode must start with code',
+        }),
+      ],
+    });
+  }
+  return db.transaction().execute(async (tx) => {
+    await assertAgenciesExist(tx, content.agencyIds, 'body.agencyIds', lang);
+    const provinceId = await catalogProvinceId(tx);
+    await assertCodesFree(tx, provinceId, code, fullCode, null);
+    const p = await tx
+      .insertInto('procedures')
+      .values({ province_id: provinceId, code, full_code: fullCode })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const versionId = await insertVersion(tx, {
+      procedureId: p.id,
+      versionNo: 1,
+      status: 'draft',
+      content,
+      actorId: actorUserId(ctx.actor),
+    });
+    await recordAudit(tx, {
+      ...auditOf(ctx),
+      action: 'procedure.create',
+      targetType: 'procedure',
+      targetId: p.id,
+      result: 'ok',
+      details: { code, versionId, versionNo: 1 },
+    });
+    await tx
+      .insertInto('outbox')
+      .values({
+        topic: 'procedure.draft_saved',
+        aggregate_type: 'procedure',
+        aggregate_id: p.id,
+        payload: JSON.stringify({ id: p.id, code, versionId, versionNo: 1 }),
+      })
+      .execute();
+    return getAdminView(tx, p.id);
+  });
+}
+
+async function assertCodesFree(
+  tx: Tx,
+  provinceId: string,
+  code: string | null,
+  fullCode: string | null,
+  exceptId: string | null,
+) {
+  for (const [col, value] of [
+    ['code', code],
+    ['full_code', fullCode],
+  ] as const) {
+    if (!value) continue;
+    let q = tx.selectFrom('procedures').select('id').where('province_id', '=', provinceId).where(col, '=', value);
+    if (exceptId) q = q.where('id', '<>', exceptId);
+    if (await q.executeTakeFirst()) {
+      throw new Problem('duplicate', {
+        detail: { vi: `Mã thủ tục ${value} đã có`, en: `Procedure code ${value} exists` },
+      });
+    }
+  }
+}
+
+/** Lock the procedure row and check the caller's version (optimistic concurrency → 409). */
+async function lockForChange(tx: Tx, procedureId: string, expected: number) {
+  const p = await tx
+    .selectFrom('procedures')
+    .select(['id', 'code', 'version'])
+    .where('id', '=', procedureId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!p) throw new Problem('not_found');
+  if (p.version !== expected) throw new Problem('conflict', { extra: { currentVersion: p.version } });
+  await tx
+    .updateTable('procedures')
+    .set({ version: sql`version + 1`, updated_at: new Date() })
+    .where('id', '=', procedureId)
+    .execute();
+  return p;
+}
+
+/**
+ * Save the draft: edits the open draft, or opens a new one (the next version number) when only a
+ * published version exists — a published version is never changed.
+ */
+export async function saveDraft(
+  db: Db,
+  procedureId: string,
+  input: ProcedureContent & { version: number },
+  ctx: CommandContext,
+  lang: Lang,
+): Promise<ProcedureAdminView> {
+  assertCatalogAdmin(ctx.actor);
+  const { version, ...content } = input;
+  return db.transaction().execute(async (tx) => {
+    const p = await lockForChange(tx, procedureId, version);
+    await assertAgenciesExist(tx, content.agencyIds, 'body.agencyIds', lang);
+    const draft = await tx
+      .selectFrom('procedure_versions')
+      .select(['id', 'version_no'])
+      .where('procedure_id', '=', procedureId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    let versionId: string;
+    let versionNo: number;
+    if (draft) {
+      await replaceDraftContent(tx, draft.id, content);
+      versionId = draft.id;
+      versionNo = draft.version_no;
+    } else {
+      const max = await tx
+        .selectFrom('procedure_versions')
+        .select((eb) => eb.fn.max('version_no').as('n'))
+        .where('procedure_id', '=', procedureId)
+        .executeTakeFirstOrThrow();
+      versionNo = Number(max.n ?? 0) + 1;
+      versionId = await insertVersion(tx, {
+        procedureId,
+        versionNo,
+        status: 'draft',
+        content,
+        actorId: actorUserId(ctx.actor),
+      });
+    }
+    await recordAudit(tx, {
+      ...auditOf(ctx),
+      action: 'procedure.save_draft',
+      targetType: 'procedure',
+      targetId: procedureId,
+      result: 'ok',
+      details: { code: p.code, versionId, versionNo, newDraft: !draft },
+    });
+    await tx
+      .insertInto('outbox')
+      .values({
+        topic: 'procedure.draft_saved',
+        aggregate_type: 'procedure',
+        aggregate_id: procedureId,
+        payload: JSON.stringify({ id: procedureId, code: p.code, versionId, versionNo }),
+      })
+      .execute();
+    return getAdminView(tx, procedureId);
+  });
+}
+
+/** Publish the draft; the previously published version is archived in the same transaction. */
+export async function publishDraft(
+  db: Db,
+  procedureId: string,
+  expectedVersion: number,
+  ctx: CommandContext,
+): Promise<ProcedureAdminView> {
+  assertCatalogAdmin(ctx.actor);
+  return db.transaction().execute(async (tx) => {
+    const p = await lockForChange(tx, procedureId, expectedVersion);
+    const draft = await tx
+      .selectFrom('procedure_versions')
+      .select(['id', 'version_no'])
+      .where('procedure_id', '=', procedureId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
+    if (!draft) {
+      throw new Problem('validation_failed', {
+        detail: { vi: 'Thủ tục không có bản nháp để công bố', en: 'The procedure has no draft to publish' },
+      });
+    }
+    const previous = await tx
+      .selectFrom('procedure_versions')
+      .select(['id', 'version_no'])
+      .where('procedure_id', '=', procedureId)
+      .where('status', '=', 'published')
+      .executeTakeFirst();
+    await publishVersion(tx, procedureId, draft.id, actorUserId(ctx.actor));
+    await recordAudit(tx, {
+      ...auditOf(ctx),
+      action: 'procedure.publish',
+      targetType: 'procedure',
+      targetId: procedureId,
+      result: 'ok',
+      details: {
+        code: p.code,
+        versionId: draft.id,
+        versionNo: draft.version_no,
+        archivedVersionId: previous?.id ?? null,
+      },
+    });
+    await tx
+      .insertInto('outbox')
+      .values({
+        topic: 'procedure.published',
+        aggregate_type: 'procedure',
+        aggregate_id: procedureId,
+        payload: JSON.stringify({
+          id: procedureId,
+          code: p.code,
+          versionId: draft.id,
+          versionNo: draft.version_no,
+          archivedVersionId: previous?.id ?? null,
+        }),
+      })
+      .execute();
+    return getAdminView(tx, procedureId);
+  });
+}
+
+// ---------- search ----------
+
+/**
+ * Accent- and case-insensitive search over published versions: the query is folded with the
+ * same IMMUTABLE function as the indexed `search_text` column (unaccent + lower, "đ" → "d"), then
+ * matched by trigram similarity, word similarity and substring; ranked by a score where an exact
+ * name beats a prefix, a prefix beats a substring, and a code match beats everything.
+ */
+export async function searchProcedures(db: Db, f: SearchQuery) {
+  const q = f.q?.normalize('NFC').trim() ?? '';
+  const fq = sql`search_fold(${q})`;
+  let query = db
+    .selectFrom('procedure_versions as v')
+    .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
+    .where('v.status', '=', 'published');
+  if (q) {
+    query = query.where((eb) =>
+      eb.or([
+        sql<boolean>`v.search_text LIKE '%' || ${fq} || '%'`,
+        sql<boolean>`v.search_text % ${fq}`,
+        sql<boolean>`${fq} <% v.search_text`,
+        eb('p.code', 'like', `${q.replace(/[%_\\]/g, '')}%`),
+      ]),
+    );
+  }
+  if (f.agencyId) {
+    const agencyId = f.agencyId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('procedure_version_agencies as pva')
+          .select(sql`1`.as('one'))
+          .whereRef('pva.version_id', '=', 'v.id')
+          .where('pva.agency_id', '=', agencyId),
+      ),
+    );
+  }
+  if (f.field) query = query.where('v.field_code', '=', f.field);
+  if (f.level) query = query.where('v.level', '=', f.level);
+  if (f.onlineLevel) query = query.where('v.online_level', '=', f.onlineLevel);
+  if (f.applicantKind) query = query.where(sql<boolean>`${f.applicantKind} = ANY(v.applicant_kinds)`);
+
+  const score = q
+    ? sql<number>`(
+        greatest(similarity(v.search_text, ${fq}), word_similarity(${fq}, v.search_text))
+        + CASE WHEN v.search_text = ${fq} THEN 2 ELSE 0 END
+        + CASE WHEN v.search_text LIKE ${fq} || '%' THEN 1 ELSE 0 END
+        + CASE WHEN v.search_text LIKE '%' || ${fq} || '%' THEN 0.5 ELSE 0 END
+        + CASE WHEN p.code IS NOT NULL AND p.code LIKE ${q.replace(/[%_\\]/g, '')} || '%' THEN 3 ELSE 0 END
+      )::float8`
+    : sql<number | null>`NULL::float8`;
+  const rows = await query
+    .select([
+      'p.id',
+      'p.code',
+      'v.name',
+      'v.field_code',
+      'v.field_name',
+      'v.level',
+      'v.online_level',
+      sql<StoredContent['timeLimit']>`v.content -> 'timeLimit'`.as('time_limit'),
+      score.as('score'),
+      sql<string>`count(*) OVER ()`.as('total'),
+    ])
+    .orderBy(sql`score DESC NULLS LAST`)
+    .orderBy('v.field_name')
+    .orderBy('v.name')
+    .orderBy('p.id')
+    .limit(f.pageSize)
+    .offset((f.page - 1) * f.pageSize)
+    .execute();
+  let total = rows.length ? Number(rows[0]!.total) : 0;
+  if (!rows.length && f.page > 1) {
+    // Past the last page: still report the total.
+    const c = await query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
+    total = Number(c.n);
+  }
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      code: r.code,
+      name: r.name,
+      field: { code: r.field_code, name: r.field_name },
+      level: r.level,
+      onlineLevel: r.online_level,
+      timeLimit: r.time_limit ?? null,
+      score: r.score === null ? null : Math.round(r.score * 1000) / 1000,
+    })),
+    total,
+    page: f.page,
+    pageSize: f.pageSize,
+  };
+}
+
+export async function listFields(db: Db) {
+  const rows = await db
+    .selectFrom('procedure_versions')
+    .select(['field_code', sql<string>`min(field_name)`.as('name'), sql<string>`count(*)`.as('n')])
+    .where('status', '=', 'published')
+    .groupBy('field_code')
+    .orderBy(sql`min(field_name)`)
+    .execute();
+  return { items: rows.map((r) => ({ code: r.field_code, name: r.name, count: Number(r.n) })) };
+}
+
+// ---------- export ----------
+
+/** The published catalog as portable items (agency codes, no database ids), in a stable order. */
+export async function exportItems(ex: Executor): Promise<CatalogItem[]> {
+  const provinceId = await catalogProvinceId(ex);
+  const procs = await ex
+    .selectFrom('procedures')
+    .select(['id', 'code', 'full_code'])
+    .where('province_id', '=', provinceId)
+    .execute();
+  const versions = await loadVersions(ex, { procedureIds: procs.map((p) => p.id), status: 'published' });
+  const byId = new Map(procs.map((p) => [p.id, p]));
+  const items = versions.map((v) => toCatalogItem(byId.get(v.procedureId)!, v));
+  return items.sort(compareItems);
+}
+
+export function compareItems(a: CatalogItem, b: CatalogItem): number {
+  const key = (i: CatalogItem) => [i.field.name, i.code ?? '\uffff', i.name, i.fullCode ?? ''];
+  const ka = key(a);
+  const kb = key(b);
+  for (let i = 0; i < ka.length; i++) {
+    const c = ka[i]!.localeCompare(kb[i]!, 'vi');
+    if (c) return c;
+  }
+  return 0;
+}
+
+function toCatalogItem(p: { id: string; code: string | null; full_code: string | null }, v: VersionView): CatalogItem {
+  return {
+    id: p.id,
+    code: p.code,
+    fullCode: p.full_code,
+    name: v.name,
+    field: v.field,
+    level: v.level,
+    agencyCodes: v.agencies.map((a) => a.code).sort(),
+    channels: v.channels,
+    applicantKinds: v.applicantKinds,
+    documents: v.documents,
+    timeLimit: v.timeLimit,
+    fees: v.fees,
+    legalBasis: v.legalBasis,
+    result: v.result,
+    onlineLevel: v.onlineLevel,
+    eForm: v.eForm as CatalogItem['eForm'],
+    workflow: v.workflow,
+    source: v.source,
+  };
+}

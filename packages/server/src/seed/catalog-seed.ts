@@ -1,0 +1,165 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT_DIR } from '../config.ts';
+import type { Tx } from '../db/database.ts';
+import { applyImport, type ResolvedItem } from '../modules/catalog/catalog.import.ts';
+import { CatalogItem } from '../modules/catalog/catalog.schemas.ts';
+
+/** One record of data/procedures.json (facts from public sources; see its README in shared/). */
+export type SourceProcedure = {
+  code: string | null;
+  name: string;
+  field: string;
+  level: 'province' | 'commune';
+  agency: string | null;
+  timeLimit: { value: number; unit: 'working_days' | 'days'; text: string } | null;
+  fees: { name: string; amountVnd: number | null; text: string | null }[];
+  documents: { name: string; original: number | null; copy: number | null; required: boolean }[];
+  resultName: string;
+  onlineLevel: 'full' | 'partial' | 'none' | null;
+  legalBasis: string[];
+  source: string;
+  verified: boolean;
+  notes: string | null;
+};
+
+export function loadSourceProcedures(): SourceProcedure[] {
+  const file = path.join(ROOT_DIR, 'packages/server/data/procedures.json');
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as SourceProcedure[];
+}
+
+/** Field code: the field name without accents, e.g. "Hộ tịch" → HO-TICH (no official code in the source). */
+export function fieldCode(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 40);
+}
+
+/**
+ * Provincial procedures go to the department named (or implied) by the source's agency text;
+ * `null` when the demo province has no such agency (the police is not in the demo tree).
+ */
+const PROVINCIAL_AGENCY: [RegExp, string | null][] = [
+  [/Công an/i, null],
+  [/Sở Tư pháp/i, 'stp'],
+  [/Sở Nội vụ|lao động/i, 'snv'],
+  [/Sở Xây dựng/i, 'sxd'],
+  [/đăng ký kinh doanh cấp tỉnh/i, 'stc'],
+  [/đăng ký đất đai/i, 'snnmt'],
+  [/UBND cấp tỉnh/i, 'province'],
+];
+
+function agencyKeys(p: SourceProcedure, keys: string[]): string[] {
+  if (p.level === 'commune') return keys.filter((k) => /^commune\.[^.]+$/.test(k));
+  // The food-safety procedure is the Ministry of Health's (named in its title): Sở Y tế.
+  if (p.agency === null) return /Bộ Y tế/.test(p.name) ? ['syt'] : [];
+  for (const [re, key] of PROVINCIAL_AGENCY) if (re.test(p.agency)) return key ? [key] : [];
+  return [];
+}
+
+function resultKind(name: string): CatalogItem['result']['kind'] {
+  if (/^Giấy phép|^Biển hiệu/i.test(name)) return 'licence';
+  if (/^Trích lục/i.test(name)) return 'extract';
+  if (/^Bản sao|được chứng thực|đã được chứng thực/i.test(name)) return 'certified_copy';
+  if (/^Quyết định/i.test(name)) return 'decision';
+  if (/^Thông báo|^Biên bản|^Nội quy/i.test(name)) return 'notice';
+  if (/^Giấy|^Thẻ|^Phiếu/i.test(name)) return 'certificate';
+  return 'other';
+}
+
+const ORGANIZATION_FIELDS = new Set([
+  'Thành lập và hoạt động doanh nghiệp',
+  'Lao động',
+  'Việc làm',
+  'An toàn thực phẩm',
+  'Du lịch',
+]);
+const BOTH_FIELDS = new Set([
+  'Chứng thực',
+  'Đất đai',
+  'Thành lập và hoạt động của hộ kinh doanh',
+  'Văn hóa',
+  'Hoạt động xây dựng',
+]);
+
+/** Source record → catalog item. Channels and applicant kinds are inferred (the source has neither). */
+export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
+  const all = `${p.notes ?? ''} ${p.timeLimit?.text ?? ''}`;
+  const channels: CatalogItem['channels'] = ['counter'];
+  if (p.onlineLevel === 'full' || p.onlineLevel === 'partial' || /trực tuyến|VNeID/i.test(all)) channels.push('online');
+  if (/bưu chính/i.test(all)) channels.push('postal');
+  return {
+    id: null,
+    code: p.code,
+    fullCode: null,
+    name: p.name.trim(),
+    field: { code: fieldCode(p.field), name: p.field },
+    level: p.level,
+    channels,
+    applicantKinds: ORGANIZATION_FIELDS.has(p.field)
+      ? ['organization']
+      : BOTH_FIELDS.has(p.field)
+        ? ['citizen', 'organization']
+        : ['citizen'],
+    documents: p.documents.map((d) => ({
+      name: d.name.trim(),
+      original: d.original,
+      copy: d.copy,
+      requirement: d.required ? 'mandatory' : 'conditional',
+      condition: null,
+      templateFile: null,
+      templateUrl: null,
+    })),
+    timeLimit: p.timeLimit
+      ? {
+          value: p.timeLimit.value,
+          unit: p.timeLimit.unit === 'days' ? 'calendar_days' : p.timeLimit.unit,
+          text: p.timeLimit.text,
+        }
+      : null,
+    fees: p.fees.map((f) => ({ name: f.name.trim(), amountVnd: f.amountVnd, text: f.text })),
+    legalBasis: p.legalBasis.map((l) => l.trim()),
+    result: { name: p.resultName.trim(), kind: resultKind(p.resultName) },
+    onlineLevel: p.onlineLevel,
+    eForm: null,
+    workflow: null,
+    source: { verified: p.verified, text: p.source, notes: p.notes },
+  };
+}
+
+export type CatalogSeedResult = { published: number; skipped: { name: string; reason: string }[] };
+
+/**
+ * Publish every procedure of data/procedures.json into the demo province, in the seed's
+ * transaction. Each one is validated by the same schema as an import; an invalid one is skipped
+ * and reported rather than failing the seed.
+ */
+export async function seedCatalog(tx: Tx, agencyIds: Map<string, string>): Promise<CatalogSeedResult> {
+  const codeOf = new Map<string, string>();
+  const rows = await tx.selectFrom('agencies').select(['id', 'code']).execute();
+  for (const r of rows) codeOf.set(r.id, r.code);
+  const keys = [...agencyIds.keys()];
+  const items: ResolvedItem[] = [];
+  const skipped: CatalogSeedResult['skipped'] = [];
+  for (const p of loadSourceProcedures()) {
+    const ids = agencyKeys(p, keys).map((k) => agencyIds.get(k)!);
+    const candidate = { ...toCatalogItem(p), agencyCodes: ids.map((id) => codeOf.get(id)!).sort() };
+    const parsed = CatalogItem.safeParse(candidate);
+    if (!parsed.success) {
+      skipped.push({
+        name: p.name,
+        reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+      });
+      continue;
+    }
+    const byCode = new Map(ids.map((id) => [codeOf.get(id)!, id]));
+    items.push({ ...parsed.data, agencyIds: parsed.data.agencyCodes.map((c) => byCode.get(c)!) });
+  }
+  const counts = await applyImport(tx, items, null, 'vi');
+  return { published: counts.created + counts.updated, skipped };
+}
