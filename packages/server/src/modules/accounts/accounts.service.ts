@@ -4,6 +4,7 @@ import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { findAgency } from '../agencies/agencies.service.ts';
 import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 import type { UserView } from './accounts.schemas.ts';
 import { dummyVerify, hashPassword, isAcceptablePassword, verifyPassword } from './password.ts';
 import { createSession } from './sessions.ts';
@@ -199,15 +200,12 @@ export async function registerApplicant(db: Db, input: RegisterInput, ctx: Comma
       result: 'ok',
       details: { applicantType: input.applicantType },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'user.registered',
-        aggregate_type: 'user',
-        aggregate_id: id,
-        payload: JSON.stringify({ userId: id, applicantType: input.applicantType }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'user.registered',
+      aggregateType: 'user',
+      aggregateId: id,
+      payload: { userId: id, applicantType: input.applicantType },
+    });
     return id;
   });
 }
@@ -314,15 +312,12 @@ export async function createOfficer(
       result: 'ok',
       details: { username: input.username, agencyId: agency.id, roles: input.roles },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'user.created',
-        aggregate_type: 'user',
-        aggregate_id: id,
-        payload: JSON.stringify({ userId: id, agencyId: agency.id, roles: input.roles }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'user.created',
+      aggregateType: 'user',
+      aggregateId: id,
+      payload: { userId: id, agencyId: agency.id, roles: input.roles },
+    });
     return id;
   });
 }

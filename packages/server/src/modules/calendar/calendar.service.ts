@@ -25,6 +25,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
 import type { CommandContext } from '../accounts/accounts.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   ImportInput,
   ScheduleEntryInput,
@@ -417,15 +418,12 @@ async function recordCalendarChange(
     result: 'ok',
     details: { ...details, revision },
   });
-  await tx
-    .insertInto('outbox')
-    .values({
-      topic: 'calendar.changed',
-      aggregate_type: 'calendar',
-      aggregate_id: province,
-      payload: JSON.stringify({ province, action, revision, ...details }),
-    })
-    .execute();
+  await enqueue(tx, {
+    topic: 'calendar.changed',
+    aggregateType: 'calendar',
+    aggregateId: province,
+    payload: { province, action, revision, ...details },
+  });
 }
 
 /** PUT /calendar/schedules/:year — the province's schedule for the year, replaced as a whole. */

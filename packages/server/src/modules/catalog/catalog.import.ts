@@ -6,6 +6,7 @@ import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
 import type { CommandContext } from '../accounts/accounts.service.ts';
 import { canonicalJson, recordAudit } from '../audit/audit.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 import {
   CATALOG_FORMAT,
   CatalogFile,
@@ -541,15 +542,12 @@ export async function importCatalog(db: Db, body: z.infer<typeof ImportBody>, ct
       result: 'ok',
       details: { format: body.format, procedures: items.length, ...counts },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'catalog.imported',
-        aggregate_type: 'catalog',
-        aggregate_id: 'catalog',
-        payload: JSON.stringify({ procedures: items.length, ...counts }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'catalog.imported',
+      aggregateType: 'catalog',
+      aggregateId: 'catalog',
+      payload: { procedures: items.length, ...counts },
+    });
     return counts;
   });
 }

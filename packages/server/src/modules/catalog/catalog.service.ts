@@ -5,6 +5,7 @@ import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
 import type { CommandContext } from '../accounts/accounts.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   CatalogItem,
   ProcedureAdminView,
@@ -378,15 +379,12 @@ export async function createProcedure(
       result: 'ok',
       details: { code, versionId, versionNo: 1 },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'procedure.draft_saved',
-        aggregate_type: 'procedure',
-        aggregate_id: p.id,
-        payload: JSON.stringify({ id: p.id, code, versionId, versionNo: 1 }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'procedure.draft_saved',
+      aggregateType: 'procedure',
+      aggregateId: p.id,
+      payload: { id: p.id, code, versionId, versionNo: 1 },
+    });
     return getAdminView(tx, p.id);
   });
 }
@@ -482,15 +480,12 @@ export async function saveDraft(
       result: 'ok',
       details: { code: p.code, versionId, versionNo, newDraft: !draft },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'procedure.draft_saved',
-        aggregate_type: 'procedure',
-        aggregate_id: procedureId,
-        payload: JSON.stringify({ id: procedureId, code: p.code, versionId, versionNo }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'procedure.draft_saved',
+      aggregateType: 'procedure',
+      aggregateId: procedureId,
+      payload: { id: procedureId, code: p.code, versionId, versionNo },
+    });
     return getAdminView(tx, procedureId);
   });
 }
@@ -536,21 +531,18 @@ export async function publishDraft(
         archivedVersionId: previous?.id ?? null,
       },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'procedure.published',
-        aggregate_type: 'procedure',
-        aggregate_id: procedureId,
-        payload: JSON.stringify({
-          id: procedureId,
-          code: p.code,
-          versionId: draft.id,
-          versionNo: draft.version_no,
-          archivedVersionId: previous?.id ?? null,
-        }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'procedure.published',
+      aggregateType: 'procedure',
+      aggregateId: procedureId,
+      payload: {
+        id: procedureId,
+        code: p.code,
+        versionId: draft.id,
+        versionNo: draft.version_no,
+        archivedVersionId: previous?.id ?? null,
+      },
+    });
     return getAdminView(tx, procedureId);
   });
 }
