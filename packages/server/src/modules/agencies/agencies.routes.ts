@@ -5,7 +5,17 @@ import type { Db } from '../../db/database.ts';
 import type { Agency } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
+import {
+  AgencyImportBody,
+  AgencyImportResult,
+  agenciesToXlsx,
+  assertProvinceAdmin,
+  exportAgencies,
+  importAgencies,
+} from './agencies.import.ts';
 import { createAgency, findAgency, listAgencies } from './agencies.service.ts';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export const AgencyLevelSchema = z.enum(['province', 'department', 'district', 'commune', 'unit', 'center']);
 
@@ -71,6 +81,49 @@ export async function agencyRoutes(base: FastifyInstance, opts: { db: Db }) {
       },
     },
     async (req) => ({ items: (await listAgencies(db, req.query)).map(toAgencyView) }),
+  );
+
+  app.get(
+    '/agencies/export',
+    {
+      config: { access: ['admin'] },
+      schema: {
+        tags: ['agencies'],
+        summary:
+          'Xuất cây cơ quan trong phạm vi quản lý (JSON hoặc Excel) / Export the caller’s agency subtree as JSON or xlsx',
+        querystring: z.strictObject({ format: z.enum(['json', 'xlsx']).default('json') }),
+      },
+    },
+    async (req, reply) => {
+      const file = await exportAgencies(db, req.actor);
+      if (req.query.format === 'json') return reply.type('application/json; charset=utf-8').send(file);
+      const buf = await agenciesToXlsx(file);
+      return reply
+        .type(XLSX_TYPE)
+        .header('content-disposition', 'attachment; filename="danh-sach-co-quan.xlsx"')
+        .send(buf);
+    },
+  );
+
+  app.post(
+    '/agencies/import',
+    {
+      config: { access: ['admin'], auditAction: 'agency.import' },
+      bodyLimit: 20 * 1024 * 1024,
+      schema: {
+        tags: ['agencies'],
+        summary:
+          'Nhập cơ quan theo mã: {format:"json", file} hoặc {format:"xlsx", data:<base64>} — tất cả hoặc không / Upsert agencies by code, all or nothing',
+        body: AgencyImportBody,
+        response: { 200: AgencyImportResult },
+      },
+    },
+    async (req) => {
+      assertProvinceAdmin(req.actor);
+      const counts = await importAgencies(db, req.body, commandContext(req), req.lang);
+      req.auditRecorded = true;
+      return counts;
+    },
   );
 
   app.get(

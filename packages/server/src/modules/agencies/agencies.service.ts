@@ -5,6 +5,7 @@ import type { Agency, AgencyLevel } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
 import type { CommandContext } from '../accounts/accounts.service.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
 
 export function findAgency(ex: Executor, id: string): Promise<Agency | undefined> {
   return ex.selectFrom('agencies').selectAll().where('id', '=', id).executeTakeFirst();
@@ -15,7 +16,7 @@ export function findAgencyByCode(ex: Executor, code: string): Promise<Agency | u
 }
 
 /** Which levels may sit under which: province → departments / districts / communes / center → units. */
-const CHILD_LEVELS: Record<AgencyLevel, AgencyLevel[]> = {
+export const CHILD_LEVELS: Record<AgencyLevel, AgencyLevel[]> = {
   province: ['department', 'district', 'commune', 'center', 'unit'],
   department: ['unit'],
   district: ['commune', 'unit'],
@@ -102,15 +103,12 @@ export async function createAgency(db: Db, input: NewAgencyInput, ctx: CommandCo
       result: 'ok',
       details: { code: agency.code, parentId: agency.parent_id },
     });
-    await tx
-      .insertInto('outbox')
-      .values({
-        topic: 'agency.created',
-        aggregate_type: 'agency',
-        aggregate_id: agency.id,
-        payload: JSON.stringify({ id: agency.id, code: agency.code }),
-      })
-      .execute();
+    await enqueue(tx, {
+      topic: 'agency.created',
+      aggregateType: 'agency',
+      aggregateId: agency.id,
+      payload: { id: agency.id, code: agency.code },
+    });
     return agency;
   });
 }
