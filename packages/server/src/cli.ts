@@ -11,7 +11,8 @@ import { seedDemo } from './seed/seed.ts';
 import { serve } from './serve.ts';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
-const SYSTEM = { actor: { kind: 'anonymous' as const }, requestId: 'cli' };
+/** Operator commands are audited as the system, with `cli` as their request id. */
+const SYSTEM = { actor: { kind: 'anonymous' as const }, requestId: 'cli', system: true };
 
 async function withDatabase<T>(fn: (o: OpenedDatabase) => Promise<T>): Promise<T> {
   const opened = await openDatabase(loadConfig());
@@ -77,7 +78,7 @@ export function buildCli(): Command {
         const id = await createOfficer(
           db,
           { username: o.username, fullName: o.name, agencyId: agency.id, roles: o.role, password },
-          { ...SYSTEM, actor: { kind: 'anonymous' } },
+          SYSTEM,
         );
         out(`created ${o.username} (${id}) at ${agency.name} with roles ${o.role.join(', ')}`);
       }),

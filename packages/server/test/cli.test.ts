@@ -48,6 +48,13 @@ describe('operator CLI', () => {
       .orderBy('role')
       .execute();
     expect(roles.map((r) => r.role)).toEqual(['leader', 'officer']);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['actor_kind', 'request_id', 'result'])
+      .where('action', '=', 'user.create')
+      .where('target_id', '=', u.id)
+      .executeTakeFirstOrThrow();
+    expect(audit).toEqual({ actor_kind: 'system', request_id: 'cli', result: 'ok' });
 
     const unknownAgency = await run(
       process.execPath,

@@ -20,7 +20,7 @@ import { accountRoutes } from '../modules/accounts/accounts.routes.ts';
 import { CSRF_HEADER, findSession, SESSION_COOKIE, type SessionInfo } from '../modules/accounts/sessions.ts';
 import { agencyRoutes } from '../modules/agencies/agencies.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
-import { recordAudit } from '../modules/audit/audit.service.ts';
+import { auditFields, recordAudit } from '../modules/audit/audit.service.ts';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
@@ -55,14 +55,6 @@ function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
-}
-
-export function actorAudit(actor: Actor) {
-  return {
-    actorId: actor.kind === 'anonymous' ? null : actor.userId,
-    actorKind: actor.kind,
-    agencyId: actor.kind === 'officer' ? actor.agencyId : null,
-  } as const;
 }
 
 export async function buildApp(deps: AppDeps) {
@@ -164,9 +156,8 @@ export async function buildApp(deps: AppDeps) {
     if (!UNSAFE.has(req.method) || req.auditRecorded || !req.routeOptions.url || !state.ready) return payload;
     try {
       await recordAudit(db, {
-        ...actorAudit(req.actor ?? ANONYMOUS),
+        ...auditFields({ actor: req.actor ?? ANONYMOUS, requestId: req.id }),
         action: req.routeOptions.config?.auditAction ?? `${req.method} ${req.routeOptions.url}`,
-        requestId: req.id,
         result: reply.statusCode < 400 ? 'ok' : (req.problemCode ?? String(reply.statusCode)),
         details: { status: reply.statusCode, path: req.url.slice(0, 300) },
       });

@@ -3,23 +3,14 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { findAgency } from '../agencies/agencies.service.ts';
-import { type AuditEntry, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+
+export type { CommandContext };
+
 import { enqueue } from '../outbox/outbox.service.ts';
 import type { UserView } from './accounts.schemas.ts';
 import { dummyVerify, hashPassword, isAcceptablePassword, verifyPassword } from './password.ts';
 import { createSession } from './sessions.ts';
-
-/** Who is acting, for the audit row of a command. */
-export type CommandContext = { actor: Actor; requestId: string | null; ip?: string | null; userAgent?: string | null };
-
-function auditOf(ctx: CommandContext): Pick<AuditEntry, 'actorId' | 'actorKind' | 'agencyId' | 'requestId'> {
-  return {
-    actorId: ctx.actor.kind === 'anonymous' ? null : ctx.actor.userId,
-    actorKind: ctx.actor.kind,
-    agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
-    requestId: ctx.requestId,
-  };
-}
 
 const weakPassword = () =>
   new Problem('validation_failed', {
@@ -97,7 +88,7 @@ export async function login(
     .executeTakeFirst();
   const audit = (tx: Executor, userId: string | null, result: string) =>
     recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       actorId: userId,
       actorKind: user ? user.kind : 'anonymous',
       action: 'auth.login',
@@ -191,7 +182,7 @@ export async function registerApplicant(db: Db, input: RegisterInput, ctx: Comma
       .returning('id')
       .executeTakeFirstOrThrow();
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       actorId: id,
       actorKind: 'applicant',
       action: 'auth.register',
@@ -234,7 +225,7 @@ export async function changePassword(
     if (keepSessionHash) del = del.where('token_hash', '<>', keepSessionHash);
     await del.execute();
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'auth.change_password',
       targetType: 'user',
       targetId: userId,
@@ -305,7 +296,7 @@ export async function createOfficer(
       .values([...new Set(input.roles)].map((role) => ({ user_id: id, role })))
       .execute();
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'user.create',
       targetType: 'user',
       targetId: id,
@@ -389,7 +380,7 @@ export async function updateOfficer(
     }
     if (input.active === false) await tx.deleteFrom('sessions').where('user_id', '=', userId).execute();
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'user.update',
       targetType: 'user',
       targetId: userId,

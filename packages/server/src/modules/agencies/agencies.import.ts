@@ -5,8 +5,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AgencyLevel } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../accounts/accounts.service.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { CHILD_LEVELS, insertAgency } from './agencies.service.ts';
 
@@ -515,10 +514,7 @@ export async function importAgencies(
     await applyPlan(tx, plan);
     const counts = { created: plan.creates.length, updated: plan.updates.length, unchanged: plan.unchanged };
     await recordAudit(tx, {
-      actorId: actor.userId,
-      actorKind: actor.kind,
-      agencyId: actor.agencyId,
-      requestId: ctx.requestId,
+      ...auditFields(ctx),
       action: 'agency.import',
       targetType: 'agency',
       targetId: actor.agencyId,

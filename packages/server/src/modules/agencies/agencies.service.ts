@@ -3,8 +3,7 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { Agency, AgencyLevel } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../accounts/accounts.service.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 
 export function findAgency(ex: Executor, id: string): Promise<Agency | undefined> {
@@ -93,10 +92,7 @@ export async function createAgency(db: Db, input: NewAgencyInput, ctx: CommandCo
     }
     const agency = await insertAgency(tx, input);
     await recordAudit(tx, {
-      actorId: ctx.actor.kind === 'anonymous' ? null : ctx.actor.userId,
-      actorKind: ctx.actor.kind,
-      agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
-      requestId: ctx.requestId,
+      ...auditFields(ctx),
       action: 'agency.create',
       targetType: 'agency',
       targetId: agency.id,

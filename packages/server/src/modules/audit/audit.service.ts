@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { Actor } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
@@ -6,6 +7,26 @@ import type { AuditRow } from '../../db/schema.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 // Any constant: serializes appends to the chain across processes for the length of a transaction.
 const AUDIT_LOCK_KEY = 0x6d6f7463; // "motc"
+
+/** Who is acting, for the audit row of a command. `system`: an operator command (CLI), not a person's session. */
+export type CommandContext = {
+  actor: Actor;
+  requestId: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  system?: boolean;
+};
+
+/** The actor columns of an audit row, the same way for every module. */
+export function auditFields(ctx: CommandContext): Pick<AuditEntry, 'actorId' | 'actorKind' | 'agencyId' | 'requestId'> {
+  const a = ctx.actor;
+  return {
+    actorId: a.kind === 'anonymous' ? null : a.userId,
+    actorKind: ctx.system ? 'system' : a.kind,
+    agencyId: a.kind === 'officer' ? a.agencyId : null,
+    requestId: ctx.requestId,
+  };
+}
 
 export type AuditEntry = {
   actorId: string | null;

@@ -23,8 +23,7 @@ import {
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../accounts/accounts.service.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   ImportInput,
@@ -408,10 +407,7 @@ async function recordCalendarChange(
   details: Record<string, unknown>,
 ): Promise<void> {
   await recordAudit(tx, {
-    actorId: actorId(ctx.actor),
-    actorKind: ctx.actor.kind,
-    agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
-    requestId: ctx.requestId,
+    ...auditFields(ctx),
     action,
     targetType: 'calendar',
     targetId: province,

@@ -4,8 +4,7 @@ import type { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../accounts/accounts.service.ts';
-import { canonicalJson, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, canonicalJson, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import {
   CATALOG_FORMAT,
@@ -532,10 +531,7 @@ export async function importCatalog(db: Db, body: z.infer<typeof ImportBody>, ct
     const actorId = ctx.actor.kind === 'officer' ? ctx.actor.userId : null;
     const counts = await applyImport(tx, items, actorId, lang);
     await recordAudit(tx, {
-      actorId,
-      actorKind: ctx.actor.kind,
-      agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
-      requestId: ctx.requestId,
+      ...auditFields(ctx),
       action: 'catalog.import',
       targetType: 'catalog',
       targetId: null,

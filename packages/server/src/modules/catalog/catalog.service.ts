@@ -3,8 +3,7 @@ import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../accounts/accounts.service.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   CatalogItem,
@@ -20,15 +19,6 @@ type StoredContent = Pick<
   ProcedureContent,
   'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
 >;
-
-function auditOf(ctx: CommandContext) {
-  return {
-    actorId: ctx.actor.kind === 'anonymous' ? null : ctx.actor.userId,
-    actorKind: ctx.actor.kind,
-    agencyId: ctx.actor.kind === 'officer' ? ctx.actor.agencyId : null,
-    requestId: ctx.requestId,
-  } as const;
-}
 
 const actorUserId = (a: Actor) => (a.kind === 'officer' ? a.userId : null);
 
@@ -372,7 +362,7 @@ export async function createProcedure(
       actorId: actorUserId(ctx.actor),
     });
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'procedure.create',
       targetType: 'procedure',
       targetId: p.id,
@@ -473,7 +463,7 @@ export async function saveDraft(
       });
     }
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'procedure.save_draft',
       targetType: 'procedure',
       targetId: procedureId,
@@ -519,7 +509,7 @@ export async function publishDraft(
       .executeTakeFirst();
     await publishVersion(tx, procedureId, draft.id, actorUserId(ctx.actor));
     await recordAudit(tx, {
-      ...auditOf(ctx),
+      ...auditFields(ctx),
       action: 'procedure.publish',
       targetType: 'procedure',
       targetId: procedureId,
