@@ -1,3 +1,4 @@
 export * from './authz.ts';
 export * from './calendar/index.ts';
 export * from './identifiers.ts';
+export * from './codes/index.ts';

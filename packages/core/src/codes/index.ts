@@ -1,0 +1,2 @@
+export * from './dossier-code.ts';
+export * from './lookup-secret.ts';
