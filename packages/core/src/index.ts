@@ -1,4 +1,5 @@
 export * from './authz.ts';
 export * from './calendar/index.ts';
-export * from './identifiers.ts';
 export * from './codes/index.ts';
+export * from './dossier/index.ts';
+export * from './identifiers.ts';
