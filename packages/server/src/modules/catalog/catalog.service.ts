@@ -1,6 +1,7 @@
 import type { Actor } from '@motcua/core';
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
+import type { ProcedureVersionTable } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
 import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
@@ -172,25 +173,8 @@ export async function publishVersion(
 
 // ---------- reading ----------
 
-type VersionRow = {
-  id: string;
-  procedure_id: string;
-  version_no: number;
-  status: 'draft' | 'published' | 'archived';
-  name: string;
-  field_code: string;
-  field_name: string;
-  level: 'province' | 'district' | 'commune';
-  online_level: 'full' | 'partial' | 'none' | null;
-  applicant_kinds: string[];
-  content: unknown;
-  source_verified: boolean;
-  source_text: string | null;
-  source_notes: string | null;
-  created_at: Date;
-  published_at: Date | null;
-  archived_at: Date | null;
-};
+/** A version as loaded for views: every column but the search key and the audit columns. */
+type VersionRow = Omit<Selectable<ProcedureVersionTable>, 'search_text' | 'created_by' | 'published_by'>;
 
 async function loadVersions(ex: Executor, where: { procedureIds?: string[]; versionIds?: string[]; status?: string }) {
   let q = ex
@@ -223,7 +207,7 @@ async function loadVersions(ex: Executor, where: { procedureIds?: string[]; vers
     q = q.where('id', 'in', where.versionIds);
   }
   if (where.status) q = q.where('status', '=', where.status as 'draft');
-  const rows = (await q.orderBy('procedure_id').orderBy('version_no', 'desc').execute()) as VersionRow[];
+  const rows: VersionRow[] = await q.orderBy('procedure_id').orderBy('version_no', 'desc').execute();
   const agencies = rows.length
     ? await ex
         .selectFrom('procedure_version_agencies as pva')
