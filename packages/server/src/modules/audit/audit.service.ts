@@ -17,11 +17,16 @@ export type CommandContext = {
   system?: boolean;
 };
 
+/** The user behind an actor, if any (the `*_by` columns of the tables). */
+export function actorUserId(actor: Actor): string | null {
+  return actor.kind === 'anonymous' ? null : actor.userId;
+}
+
 /** The actor columns of an audit row, the same way for every module. */
 export function auditFields(ctx: CommandContext): Pick<AuditEntry, 'actorId' | 'actorKind' | 'agencyId' | 'requestId'> {
   const a = ctx.actor;
   return {
-    actorId: a.kind === 'anonymous' ? null : a.userId,
+    actorId: actorUserId(a),
     actorKind: ctx.system ? 'system' : a.kind,
     agencyId: a.kind === 'officer' ? a.agencyId : null,
     requestId: ctx.requestId,

@@ -23,7 +23,7 @@ import {
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   ImportInput,
@@ -341,10 +341,6 @@ async function bumpRevision(tx: Tx): Promise<string> {
   return row.revision;
 }
 
-function actorId(actor: Actor): string | null {
-  return actor.kind === 'anonymous' ? null : actor.userId;
-}
-
 async function writeYear(
   tx: Tx,
   province: string,
@@ -435,7 +431,7 @@ export async function replaceYearSchedule(
     const errors = scheduleErrors(year, input.entries, 'body', lang);
     if (errors.length) throw invalid(errors);
     const revision = await bumpRevision(tx);
-    await writeYear(tx, province, year, input, actorId(ctx.actor));
+    await writeYear(tx, province, year, input, actorUserId(ctx.actor));
     await recordCalendarChange(tx, ctx, 'calendar.schedule.replace', province, revision, {
       years: [year],
       complete: input.complete,
@@ -467,7 +463,7 @@ export async function importSchedules(
     });
     if (errors.length) throw invalid(errors);
     const revision = await bumpRevision(tx);
-    for (const s of input) await writeYear(tx, province, s.year, s, actorId(ctx.actor));
+    for (const s of input) await writeYear(tx, province, s.year, s, actorUserId(ctx.actor));
     const sorted = [...years].sort((a, b) => a - b);
     await recordCalendarChange(tx, ctx, 'calendar.schedule.import', province, revision, {
       years: sorted,
@@ -521,9 +517,11 @@ export async function setWorkingHours(db: Db, sessions: Session[], ctx: CommandC
     const value = JSON.stringify(sessions.map((s) => ({ start: s.start, end: s.end })));
     await tx
       .insertInto('calendar_working_hours')
-      .values({ province, sessions: value, updated_by: actorId(ctx.actor) })
+      .values({ province, sessions: value, updated_by: actorUserId(ctx.actor) })
       .onConflict((oc) =>
-        oc.column('province').doUpdateSet({ sessions: value, updated_at: new Date(), updated_by: actorId(ctx.actor) }),
+        oc
+          .column('province')
+          .doUpdateSet({ sessions: value, updated_at: new Date(), updated_by: actorUserId(ctx.actor) }),
       )
       .execute();
     await recordCalendarChange(tx, ctx, 'calendar.working_hours.set', province, revision, { sessions });

@@ -4,7 +4,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   CatalogItem,
@@ -20,8 +20,6 @@ type StoredContent = Pick<
   ProcedureContent,
   'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
 >;
-
-const actorUserId = (a: Actor) => (a.kind === 'officer' ? a.userId : null);
 
 /** The province whose catalog this deployment keeps: the root of the agency tree. */
 export async function catalogProvinceId(ex: Executor): Promise<string> {
