@@ -6,6 +6,7 @@ import { createOfficer } from './modules/accounts/accounts.service.ts';
 import { findAgencyByCode } from './modules/agencies/agencies.service.ts';
 import { verifyAuditChain } from './modules/audit/audit.service.ts';
 import { registerCalendarCommands } from './modules/calendar/calendar.cli.ts';
+import { registerJobCommands } from './modules/jobs/jobs.cli.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { seedDemo } from './seed/seed.ts';
 import { serve } from './serve.ts';
@@ -101,6 +102,7 @@ export function buildCli(): Command {
     );
 
   registerCalendarCommands(program);
+  registerJobCommands(program);
   return program;
 }
 
@@ -113,7 +115,7 @@ export async function runCli(argv: string[]): Promise<void> {
   try {
     const program = buildCli();
     program.hook('preAction', (_p, action) => {
-      longRunning = action.name() === 'serve';
+      longRunning = action.name() === 'serve' || action.name() === 'worker';
     });
     await program.parseAsync(argv);
   } catch (err) {

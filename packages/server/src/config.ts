@@ -18,8 +18,20 @@ export type Config = {
   loginLockMinutes: number;
   loginRateLimitPerMinute: number;
   bodyLimitBytes: number;
+  /** Largest accepted attachment (multipart uploads are not bound by `bodyLimitBytes`). */
+  maxUploadBytes: number;
   logLevel: string;
   webDistDir: string;
+  /** Outgoing mail (smtp://host:port or smtps://user:pass@host); unset: the local development mailbox. */
+  smtpUrl: string | undefined;
+  /** From: of every email the system sends. */
+  mailFrom: string;
+  /** Remind a step's main assignee this many working hours before the step is due. */
+  reminderWorkingHours: number;
+  /** `serve` also runs the job worker (MOTCUA_JOBS=off leaves it to `motcua worker` processes). */
+  jobsInProcess: boolean;
+  /** Dossier number pattern (docs/dossier-codes.md); default Decree 118/2025 art. 28. */
+  dossierCodePattern: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -36,7 +48,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginLockMinutes: Number(env.MOTCUA_LOGIN_LOCK_MINUTES ?? 15),
     loginRateLimitPerMinute: Number(env.MOTCUA_LOGIN_RATE_LIMIT ?? 20),
     bodyLimitBytes: Number(env.MOTCUA_BODY_LIMIT ?? 1024 * 1024),
+    maxUploadBytes: Number(env.MOTCUA_MAX_UPLOAD_MB ?? 20) * 1024 * 1024,
     logLevel: env.LOG_LEVEL ?? 'warn',
     webDistDir: path.resolve(ROOT_DIR, 'packages/web/dist'),
+    smtpUrl: env.MOTCUA_SMTP_URL || undefined,
+    mailFrom: env.MOTCUA_MAIL_FROM ?? 'motcua <no-reply@motcua.local>',
+    reminderWorkingHours: Number(env.MOTCUA_REMINDER_WORKING_HOURS ?? 4),
+    jobsInProcess: env.MOTCUA_JOBS !== 'off',
+    dossierCodePattern: env.MOTCUA_DOSSIER_CODE_PATTERN ?? '{agency}-{yyMMdd}-{seq:4}',
   };
 }

@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
+import { type Jobs, startJobs } from './modules/jobs/jobs.worker.ts';
 import { openDatabase } from './runtime.ts';
 import { DEMO_PASSWORD } from './seed/demo-province.ts';
 import { demoLogins, seedDemo } from './seed/seed.ts';
@@ -23,10 +24,12 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
 
   let applied: string[];
   let seeded: { seeded: boolean };
+  let jobs: Jobs | undefined;
   try {
     applied = await migrateToLatest(opened.db);
     state.migrating = false;
     seeded = opts.seed === false ? { seeded: false } : await seedDemo(opened.db);
+    if (config.jobsInProcess) jobs = await startJobs({ db: opened.db, connectionString: opened.url, config });
   } catch (err) {
     // Not ready and never will be: stop rather than linger as a process that fails every request.
     await app.close().catch(() => undefined);
@@ -47,6 +50,9 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   say(
     `  startup: ${ms(t0, performance.now())} (database ${ms(t0, tDb)}; migrations applied: ${applied.length}; demo seed: ${seeded.seeded ? 'created' : 'present'})`,
   );
+  say(`  jobs: ${jobs ? 'running in this process' : "off (MOTCUA_JOBS=off): run 'motcua worker'"}`);
+  if (jobs?.mailbox)
+    say(`  mail: no MOTCUA_SMTP_URL, emails are saved in ${jobs.mailbox.dir} (SMTP ${jobs.mailbox.url})`);
   say(`  demo logins (password "${DEMO_PASSWORD}"):`);
   for (const line of demoLogins()) say(`    ${line}`);
   say('');
@@ -57,6 +63,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     closing = true;
     say(`${signal}: stopping…`);
     await app.close().catch(() => undefined);
+    await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);
     process.exit(0);
   };

@@ -24,7 +24,7 @@ describe('officer accounts within the agency subtree', () => {
     );
     const province = await sessionFor(db, DEMO.admin);
     const all = await app.inject({ url: '/api/v1/users?pageSize=200', headers: province.headers });
-    expect(all.json().total).toBe(9);
+    expect(all.json().total).toBe(11);
   });
 
   it('creates an officer inside the subtree, refuses outside it, and changes nothing when refused', async () => {

@@ -34,6 +34,8 @@ export interface DossierActor {
   userId: string;
   roles: readonly string[];
   agencyCode: string | null;
+  /** For leaders: the agencies below their own (divisions of a department), which they also lead. */
+  ledAgencyCodes?: readonly string[];
 }
 
 export const CHANNELS = ['online', 'counter', 'postal'] as const;
@@ -76,6 +78,8 @@ export type Command =
         channel: Channel;
         receivingAgencyCode: string;
         applicantCommuneCode?: string | null;
+        /** The agency the receiving one-stop unit belongs to (resolves `receiving_authority` steps). */
+        receivingAuthorityCode?: string | null;
       }
     >
   /** Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01). `due` overrides the computed appointment. */

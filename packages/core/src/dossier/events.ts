@@ -43,6 +43,7 @@ export type DossierEvent =
         channel: Channel;
         receivingAgencyCode: string;
         applicantCommuneCode: string | null;
+        receivingAuthorityCode?: string | null;
       }
     >
   | E<'received', { due: number | null }>

@@ -133,6 +133,7 @@ function initial(e: Extract<DossierEvent, { type: 'submitted' }>): DossierState 
     applicantId: e.applicantId,
     receivingAgencyCode: e.receivingAgencyCode,
     applicantCommuneCode: e.applicantCommuneCode,
+    receivingAuthorityCode: e.receivingAuthorityCode ?? null,
     currentStep: null,
     stepAgencyCode: null,
     stepDue: null,

@@ -336,6 +336,23 @@ describe('happy paths', () => {
     expect(last?.type === 'forwarded' && last.jump).toBe(true);
     refusedWith(jumped.state, { type: 'claim', actor: cv2, now: T0 + 4 * MINUTE }, ctx2, 'forbidden'); // role leader needed
   });
+
+  it('a leader of an agency above the step leads it too; a leader elsewhere does not', () => {
+    const base = run(
+      [
+        submit(T0),
+        { type: 'receive', actor: rc, now: T0 + MINUTE },
+        { type: 'forward', actor: rc, now: T0 + MINUTE, assignee: 'cv' },
+      ],
+      ctx2,
+    );
+    const step = base.state.stepAgencyCode!;
+    const head = { userId: 'head', roles: ['leader'], agencyCode: 'DEPT', ledAgencyCodes: [step] };
+    const stranger = { userId: 'x', roles: ['leader'], agencyCode: 'DEPT', ledAgencyCodes: ['OTHER'] };
+    refusedWith(base.state, { type: 'assign', actor: stranger, now: T0 + 2 * MINUTE, main: 'cv2' }, ctx2, 'forbidden');
+    const re = run([{ type: 'assign', actor: head, now: T0 + 2 * MINUTE, main: 'cv2' }], ctx2, base);
+    expect(re.state.assignees.main).toBe('cv2');
+  });
 });
 
 describe('supplements (Decree 118/2025 art. 11(2)(c), 16(3), 19(5))', () => {

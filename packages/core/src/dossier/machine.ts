@@ -59,8 +59,11 @@ const isOwner = (s: DossierState, a: DossierActor) => hasRole(a, 'applicant') &&
 const isReceptionist = (s: DossierState, a: DossierActor) =>
   hasRole(a, 'receptionist') && a.agencyCode === s.receivingAgencyCode;
 const isMain = (s: DossierState, a: DossierActor) => s.assignees.main !== null && s.assignees.main === a.userId;
+/** A leader of the step's agency, or of an agency above it (a department's head leads its divisions). */
 const isStepLeader = (s: DossierState, a: DossierActor) =>
-  hasRole(a, 'leader') && s.stepAgencyCode !== null && a.agencyCode === s.stepAgencyCode;
+  hasRole(a, 'leader') &&
+  s.stepAgencyCode !== null &&
+  (a.agencyCode === s.stepAgencyCode || (a.ledAgencyCodes ?? []).includes(s.stepAgencyCode));
 const isSystem = (a: DossierActor) => hasRole(a, 'system');
 
 function currentStep(s: DossierState, ctx: DecideContext): WorkflowStep | undefined {
@@ -135,6 +138,7 @@ function submit(c: CommandOf<'submit'>): Step {
     channel: c.channel,
     receivingAgencyCode: c.receivingAgencyCode,
     applicantCommuneCode: c.applicantCommuneCode ?? null,
+    receivingAuthorityCode: c.receivingAuthorityCode ?? null,
   });
 }
 

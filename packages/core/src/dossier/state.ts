@@ -41,6 +41,7 @@ export interface DossierState {
   applicantId: string;
   receivingAgencyCode: string;
   applicantCommuneCode: string | null;
+  receivingAuthorityCode: string | null;
 
   currentStep: string | null;
   stepAgencyCode: string | null;

@@ -60,6 +60,12 @@ export const WORKFLOW_JSON_SCHEMA = {
           type: 'object',
           required: ['kind'],
           additionalProperties: false,
+          properties: { kind: { const: 'receiving_authority' } },
+        },
+        {
+          type: 'object',
+          required: ['kind'],
+          additionalProperties: false,
           properties: { kind: { const: 'applicant_commune' } },
         },
       ],

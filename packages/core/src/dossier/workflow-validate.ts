@@ -91,12 +91,15 @@ export function validateWorkflow(
   const agency = (v: unknown, path: string) => {
     const ok =
       isObj(v) &&
-      ((v.kind === 'fixed' && isText(v.agencyCode)) || v.kind === 'receiving' || v.kind === 'applicant_commune');
+      ((v.kind === 'fixed' && isText(v.agencyCode)) ||
+        v.kind === 'receiving' ||
+        v.kind === 'receiving_authority' ||
+        v.kind === 'applicant_commune');
     if (!ok)
       err(
         path,
         'invalid_value',
-        "agency must be { kind: 'fixed', agencyCode } | { kind: 'receiving' } | { kind: 'applicant_commune' }",
+        "agency must be { kind: 'fixed', agencyCode } | { kind: 'receiving' } | { kind: 'receiving_authority' } | { kind: 'applicant_commune' }",
         'cơ quan thực hiện không hợp lệ',
       );
   };

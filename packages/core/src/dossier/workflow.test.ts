@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { permissiveWorkflow } from './fixtures.test-helpers.ts';
 import type { WorkflowDefinition, WorkflowStep } from './workflow.ts';
-import { evaluateCondition, nextStepId } from './workflow.ts';
+import { evaluateCondition, nextStepId, resolveAgency } from './workflow.ts';
 import { WORKFLOW_JSON_SCHEMA } from './workflow-schema.ts';
 import { validateWorkflow } from './workflow-validate.ts';
 
@@ -188,5 +188,21 @@ describe('WORKFLOW_JSON_SCHEMA', () => {
     expect(validate(wf(step('a', { role: 'janitor', final: true })))).toBe(false);
     expect(validate(wf(step('a', { allotment: { days: 1, hours: 2 } as never, final: true })))).toBe(false);
     expect(validate({ ...wf(step('a', { final: true })), extra: 1 })).toBe(false);
+  });
+});
+
+describe('agency references', () => {
+  it('receiving_authority resolves to the agency the receiving one-stop unit belongs to', () => {
+    const def: WorkflowDefinition = {
+      ...permissiveWorkflow,
+      steps: permissiveWorkflow.steps.map((s) => ({ ...s, agency: { kind: 'receiving_authority' } })),
+    };
+    expect(validateWorkflow(def, { days: 10 }).ok).toBe(true);
+    const agencies = { receivingAgencyCode: 'MC1', applicantCommuneCode: null, receivingAuthorityCode: 'XA1' };
+    expect(resolveAgency({ kind: 'receiving_authority' }, agencies)).toBe('XA1');
+    expect(resolveAgency({ kind: 'receiving' }, agencies)).toBe('MC1');
+    expect(resolveAgency({ kind: 'receiving_authority' }, { ...agencies, receivingAuthorityCode: null })).toBeNull();
+    const ajv = new Ajv2020({ strict: true });
+    expect(ajv.validate(WORKFLOW_JSON_SCHEMA, def)).toBe(true);
   });
 });

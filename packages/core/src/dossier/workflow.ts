@@ -9,8 +9,16 @@ import type { SubStatus } from './status.ts';
 
 export const WORKFLOW_SCHEMA_VERSION = 1;
 
-/** Who does a step: a fixed agency, the receiving agency, or the commune of the applicant's residence. */
-export type AgencyRef = { kind: 'fixed'; agencyCode: string } | { kind: 'receiving' } | { kind: 'applicant_commune' };
+/**
+ * Who does a step: a fixed agency; the receiving agency (the one-stop unit itself); the agency
+ * that unit belongs to (`receiving_authority`: the commune whose Bộ phận Một cửa received the
+ * dossier — one definition serves every commune); or the commune of the applicant's residence.
+ */
+export type AgencyRef =
+  | { kind: 'fixed'; agencyCode: string }
+  | { kind: 'receiving' }
+  | { kind: 'receiving_authority' }
+  | { kind: 'applicant_commune' };
 
 /** Actions a step may allow. `forward` at a final step is `finish` (result ready). */
 export const STEP_ACTIONS = [
@@ -140,6 +148,8 @@ export function nextStepId(def: WorkflowDefinition, stepId: string, formData: un
 export interface DossierAgencies {
   receivingAgencyCode: string;
   applicantCommuneCode: string | null;
+  /** The agency the receiving one-stop unit belongs to; null when not given at submission. */
+  receivingAuthorityCode?: string | null;
 }
 
 /** The agency code an AgencyRef designates for a dossier, or null when it cannot be resolved. */
@@ -149,6 +159,8 @@ export function resolveAgency(ref: AgencyRef, agencies: DossierAgencies): string
       return ref.agencyCode;
     case 'receiving':
       return agencies.receivingAgencyCode;
+    case 'receiving_authority':
+      return agencies.receivingAuthorityCode ?? null;
     case 'applicant_commune':
       return agencies.applicantCommuneCode;
   }

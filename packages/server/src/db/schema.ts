@@ -22,6 +22,8 @@ export interface AgencyTable {
   address: string | null;
   phone: string | null;
   email: string | null;
+  /** A one-stop unit (Bộ phận Một cửa) that receives dossiers for its parent agency. */
+  receives_dossiers: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -169,6 +171,166 @@ export interface ProcedureVersionAgencyTable {
   agency_id: string;
 }
 
+export interface DossierCodeCounterTable {
+  pattern: string;
+  scope_key: string;
+  last_value: number;
+}
+
+export interface DossierDraftTable {
+  id: Generated<string>;
+  applicant_user_id: string;
+  procedure_version_id: string;
+  agency_id: string | null;
+  form_data: ColumnType<unknown, string | undefined, string>;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+type Json = ColumnType<unknown, string, string>;
+type NullableTime = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+/** Hồ sơ: the projection of a dossier's history (state = evolve over dossier_events). */
+export interface DossierTable {
+  id: string;
+  code: string;
+  lookup_secret: string;
+  province_id: string;
+  procedure_id: string;
+  procedure_version_id: string;
+  procedure_name: string;
+  field_code: string;
+  workflow: Json;
+  legal_limit: ColumnType<unknown, string | null, string | null>;
+  channel: 'online' | 'counter' | 'postal';
+  applicant_user_id: string | null;
+  applicant: Json;
+  applicant_name: string;
+  applicant_id_number: string | null;
+  applicant_phone: string | null;
+  search_text: ColumnType<string, never, never>;
+  form_data: Json;
+  receiving_agency_id: string;
+  status: string;
+  sub_status: string | null;
+  flags: string[];
+  current_step: string | null;
+  step_agency_id: string | null;
+  step_role: string | null;
+  main_assignee_id: string | null;
+  coordinator_ids: string[];
+  observer_ids: string[];
+  step_entered_at: NullableTime;
+  step_due: NullableTime;
+  submitted_at: Timestamp;
+  received_at: NullableTime;
+  clock_start: NullableTime;
+  due: NullableTime;
+  original_due: NullableTime;
+  paused_since: NullableTime;
+  result_at: NullableTime;
+  returned_at: NullableTime;
+  finished_at: NullableTime;
+  outcome: 'granted' | 'refused' | null;
+  parent_dossier_id: string | null;
+  parent_consultation_id: string | null;
+  state: Json;
+  version: number;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DossierAgencyTable {
+  dossier_id: string;
+  agency_id: string;
+}
+
+export interface DossierConsultationTable {
+  id: Generated<string>;
+  dossier_id: string;
+  consultation_id: string;
+  step_id: string;
+  agency_id: string;
+  opened_at: Timestamp;
+  due: NullableTime;
+  closed_at: NullableTime;
+  outcome: string | null;
+  child_dossier_id: string | null;
+}
+
+export interface DossierEventTable {
+  id: Generated<string>;
+  dossier_id: string;
+  version: number;
+  type: string;
+  at: Timestamp;
+  actor_user_id: string | null;
+  actor_name: string | null;
+  actor_agency_id: string | null;
+  step_id: string | null;
+  status_after: string;
+  note: string | null;
+  event: Json;
+  attachment_ids: ColumnType<string[], string[] | undefined, never>;
+}
+
+export interface IdempotencyKeyTable {
+  principal: string;
+  key: string;
+  request_hash: string;
+  status_code: number;
+  response: Json;
+  created_at: CreatedAt;
+}
+
+export type AttachmentKind = 'document' | 'supplement' | 'result' | 'other';
+
+export interface AttachmentTable {
+  id: Generated<string>;
+  dossier_id: string | null;
+  draft_id: string | null;
+  kind: AttachmentKind;
+  slot: string;
+  version_no: number;
+  file_name: string;
+  media_type: string;
+  size_bytes: ColumnType<string, number | string, never>;
+  sha256: string;
+  uploaded_by: string | null;
+  uploaded_at: CreatedAt;
+}
+
+/** Nhắc việc / cảnh báo quá hạn: raised at most once per (dossier, kind, step visit) (module jobs). */
+export interface DossierAlertTable {
+  id: Generated<string>;
+  dossier_id: string;
+  kind: 'step_reminder' | 'step_overdue' | 'appointment_overdue';
+  step_entered_at: ColumnType<Date, Date | string, never>;
+  deadline: ColumnType<Date, Date | string, never>;
+  recipients: ColumnType<{ userId: string; name: string; email: string }[], string | undefined, string>;
+  created_at: CreatedAt;
+}
+
+/** One message about a dossier to one recipient; its unique keys make delivery idempotent. */
+export interface NotificationTable {
+  id: Generated<string>;
+  dossier_id: string;
+  event_version: number | null;
+  alert_id: string | null;
+  kind: string;
+  channel: 'email';
+  recipient: string;
+  recipient_user_id: string | null;
+  subject: string;
+  body: string;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
 export interface Database {
   agencies: AgencyTable;
   users: UserTable;
@@ -183,7 +345,21 @@ export interface Database {
   calendar_schedule_entries: CalendarScheduleEntryTable;
   calendar_working_hours: CalendarWorkingHoursTable;
   calendar_revision: CalendarRevisionTable;
+  dossier_code_counters: DossierCodeCounterTable;
+  dossier_drafts: DossierDraftTable;
+  dossiers: DossierTable;
+  dossier_agencies: DossierAgencyTable;
+  dossier_consultations: DossierConsultationTable;
+  dossier_events: DossierEventTable;
+  idempotency_keys: IdempotencyKeyTable;
+  attachments: AttachmentTable;
+  dossier_alerts: DossierAlertTable;
+  notifications: NotificationTable;
 }
+
+export type DossierRow = Selectable<DossierTable>;
+export type DossierEventRow = Selectable<DossierEventTable>;
+export type AttachmentRow = Selectable<AttachmentTable>;
 
 export type Agency = Selectable<AgencyTable>;
 export type NewAgency = Insertable<AgencyTable>;

@@ -19,10 +19,13 @@ import type { Db } from '../db/database.ts';
 import { accountRoutes } from '../modules/accounts/accounts.routes.ts';
 import { CSRF_HEADER, findSession, SESSION_COOKIE, type SessionInfo } from '../modules/accounts/sessions.ts';
 import { agencyRoutes } from '../modules/agencies/agencies.routes.ts';
+import { attachmentRoutes } from '../modules/attachments/attachments.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { auditFields, recordAudit } from '../modules/audit/audit.service.ts';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
+import { dossierRoutes } from '../modules/dossiers/dossier.routes.ts';
+import { jobRoutes } from '../modules/jobs/jobs.routes.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
 import type { RouteEntry } from './access.ts';
 import { type Lang, pickLang } from './messages.ts';
@@ -219,6 +222,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(catalogRoutes, { prefix: '/api/v1', db });
   await app.register(auditRoutes, { prefix: '/api/v1', db });
   await app.register(calendarRoutes, { prefix: '/api/v1', db });
+  await app.register(jobRoutes, { prefix: '/api/v1', db });
+  await app.register(dossierRoutes, { prefix: '/api/v1', db, config });
+  await app.register(attachmentRoutes, { prefix: '/api/v1', db, config });
 
   // The web app (packages/web): static files, and index.html for client-side routes.
   const haveWeb = fs.existsSync(config.webDistDir);

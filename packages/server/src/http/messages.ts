@@ -34,6 +34,45 @@ export const PROBLEMS = {
     en: 'The data was changed by another action',
   },
   duplicate: { status: 409, vi: 'Dữ liệu đã tồn tại', en: 'Already exists' },
+  dossier_not_found: { status: 404, vi: 'Không tìm thấy hồ sơ', en: 'Dossier not found' },
+  version_conflict: {
+    status: 409,
+    vi: 'Hồ sơ vừa được người khác xử lý; hãy tải lại để xem trạng thái mới',
+    en: 'The dossier was just changed by someone else; reload to see its current state',
+  },
+  action_not_allowed: {
+    status: 409,
+    vi: 'Thao tác không thực hiện được ở trạng thái hiện tại của hồ sơ',
+    en: 'This action is not possible in the dossier’s current status',
+  },
+  rule_violated: {
+    status: 422,
+    vi: 'Thao tác trái quy định giải quyết thủ tục hành chính',
+    en: 'The action breaks a rule of the procedure',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    vi: 'Mã chống gửi lặp (Idempotency-Key) đã dùng cho một yêu cầu khác',
+    en: 'The Idempotency-Key was already used for a different request',
+  },
+  procedure_not_available: {
+    status: 422,
+    vi: 'Thủ tục chưa được công bố hoặc chưa có quy trình xử lý',
+    en: 'The procedure is not published or has no workflow',
+  },
+  attachment_not_found: { status: 404, vi: 'Không tìm thấy tệp đính kèm', en: 'Attachment not found' },
+  file_type_not_allowed: {
+    status: 415,
+    vi: 'Loại tệp không được chấp nhận (nội dung tệp không khớp loại cho phép)',
+    en: 'File type not accepted (the content is not an allowed type)',
+  },
+  file_empty: { status: 400, vi: 'Tệp rỗng', en: 'The file is empty' },
+  file_name_invalid: { status: 400, vi: 'Tên tệp không hợp lệ', en: 'Invalid file name' },
+  archive_suspicious: {
+    status: 422,
+    vi: 'Tệp nén có tỉ lệ giải nén bất thường hoặc quá lớn khi giải nén',
+    en: 'The archive expands abnormally or too large',
+  },
   rate_limited: {
     status: 429,
     vi: 'Quá nhiều yêu cầu, vui lòng thử lại sau',

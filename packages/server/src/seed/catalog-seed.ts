@@ -4,6 +4,7 @@ import { ROOT_DIR } from '../config.ts';
 import type { Tx } from '../db/database.ts';
 import { applyImport, type ResolvedItem } from '../modules/catalog/catalog.import.ts';
 import { CatalogItem } from '../modules/catalog/catalog.schemas.ts';
+import { defaultWorkflow, LAND_CERTIFICATE_REISSUE, landCertificateWorkflow } from './workflows.ts';
 
 /** One record of data/procedures.json (facts from public sources; see its README in shared/). */
 export type SourceProcedure = {
@@ -132,6 +133,15 @@ export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCode
   };
 }
 
+/** The demo workflow of a procedure handled by the agency `key` (demo-province.ts keys). */
+function workflowOf(p: SourceProcedure, key: string | null, codeOfKey: (key: string) => string | null) {
+  if (p.level === 'commune' || key === null) return defaultWorkflow(p, { specialist: null, head: null });
+  const head = codeOfKey(key)!;
+  const division = codeOfKey(`${key}.1`) ?? head;
+  if (LAND_CERTIFICATE_REISSUE.test(p.name)) return landCertificateWorkflow(division, head);
+  return defaultWorkflow(p, { specialist: division, head });
+}
+
 export type CatalogSeedResult = { published: number; skipped: { name: string; reason: string }[] };
 
 /**
@@ -147,8 +157,19 @@ export async function seedCatalog(tx: Tx, agencyIds: Map<string, string>): Promi
   const items: ResolvedItem[] = [];
   const skipped: CatalogSeedResult['skipped'] = [];
   for (const p of loadSourceProcedures()) {
-    const ids = agencyKeys(p, keys).map((k) => agencyIds.get(k)!);
-    const candidate = { ...toCatalogItem(p), agencyCodes: ids.map((id) => codeOf.get(id)!).sort() };
+    const agencyKeysOf = agencyKeys(p, keys);
+    const ids = agencyKeysOf.map((k) => agencyIds.get(k)!);
+    const item = toCatalogItem(p);
+    // The demo's two-agency procedure is offered online too (the source does not say either way).
+    if (LAND_CERTIFICATE_REISSUE.test(p.name) && !item.channels.includes('online')) item.channels.push('online');
+    const candidate = {
+      ...item,
+      workflow: workflowOf(p, agencyKeysOf[0] ?? null, (key) => {
+        const id = agencyIds.get(key);
+        return id === undefined ? null : codeOf.get(id)!;
+      }) as unknown as Record<string, unknown>,
+      agencyCodes: ids.map((id) => codeOf.get(id)!).sort(),
+    };
     const parsed = CatalogItem.safeParse(candidate);
     if (!parsed.success) {
       skipped.push({

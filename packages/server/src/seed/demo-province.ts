@@ -269,6 +269,20 @@ export const DEMO_USERS: SeedUser[] = [
   { kind: 'officer', username: 'chuyenvien.stp', fullName: 'Phạm Thu Hà', agency: 'stp.1', roles: ['officer'] },
   {
     kind: 'officer',
+    username: 'lanhdao.snnmt',
+    fullName: 'Trương Công Định',
+    agency: 'snnmt',
+    roles: ['leader'],
+  },
+  {
+    kind: 'officer',
+    username: 'chuyenvien.snnmt',
+    fullName: 'Lý Thị Thu',
+    agency: 'snnmt.1',
+    roles: ['officer'],
+  },
+  {
+    kind: 'officer',
     username: 'tiepnhan.haichau',
     fullName: 'Võ Thị Lan',
     agency: 'commune.20242.onestop',

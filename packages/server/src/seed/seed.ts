@@ -40,6 +40,17 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
       });
       ids.set(a.key, row.id);
     }
+    // One-stop units receive dossiers for the agency above them (Decree 118/2025 art. 7).
+    const receptionUnits = agencies.filter((a) => a.key === 'center.reception' || a.key.endsWith('.onestop'));
+    await tx
+      .updateTable('agencies')
+      .set({ receives_dossiers: true })
+      .where(
+        'id',
+        'in',
+        receptionUnits.map((a) => ids.get(a.key)!),
+      )
+      .execute();
     for (const u of DEMO_USERS) {
       const base = { password_hash: passwordHash, locked_until: null, email: null, phone: null } as const;
       if (u.kind === 'officer') {
@@ -47,6 +58,8 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
           .insertInto('users')
           .values({
             ...base,
+            // demo mailboxes, so reminders and escalations have somewhere to go
+            email: `${u.username}@demo.motcua.vn`,
             kind: 'officer',
             username: u.username,
             full_name: u.fullName,

@@ -2,10 +2,14 @@ import type { Migration } from 'kysely/migration';
 import * as m0001 from './0001_foundation.ts';
 import * as m0002 from './0002_catalog.ts';
 import * as m0003 from './0003_calendar.ts';
+import * as m0004 from './0004_dossiers.ts';
+import * as m0005 from './0005_jobs.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_catalog': m0002,
   '0003_calendar': m0003,
+  '0004_dossiers': m0004,
+  '0005_jobs': m0005,
 };

@@ -1,3 +1,4 @@
+import { validateWorkflow } from '@motcua/core';
 import { z } from 'zod';
 
 /**
@@ -168,25 +169,55 @@ export const ProcedureContent = z.strictObject({
 });
 export type ProcedureContent = z.infer<typeof ProcedureContent>;
 
+/**
+ * A workflow must be valid against its own procedure's legal limit (steps' allotments fit, every
+ * step reachable, a final step…): validateWorkflow of packages/core, errors at `workflow…`.
+ */
+function checkWorkflow(
+  c: { workflow: Record<string, unknown> | null; timeLimit: { value: number | null; unit: string } | null },
+  ctx: z.RefinementCtx,
+) {
+  if (c.workflow === null) return;
+  const t = c.timeLimit;
+  const limit =
+    t && t.value !== null && t.unit === 'working_days'
+      ? { days: t.value }
+      : t && t.value !== null && t.unit === 'working_hours'
+        ? { hours: t.value }
+        : null;
+  const r = validateWorkflow(c.workflow, limit);
+  if (r.ok) return;
+  for (const e of r.errors) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['workflow', ...e.path.split('/').filter(Boolean)],
+      message: `${e.message_vi} / ${e.message_en}`,
+      params: { workflowError: e.code },
+    });
+  }
+}
+
 export const CreateProcedureBody = ProcedureContent.extend({
   code: CodeSchema.nullable().optional(),
   fullCode: FullCodeSchema.nullable().optional(),
-});
-export const EditDraftBody = ProcedureContent.extend({ version: z.int().positive() });
+}).superRefine(checkWorkflow);
+export const EditDraftBody = ProcedureContent.extend({ version: z.int().positive() }).superRefine(checkWorkflow);
 export const PublishBody = z.strictObject({ version: z.int().positive() });
 
 /** One procedure in an import/export file: codes, not database ids. */
-export const CatalogItem = z.strictObject({
-  /** The procedure's id: kept across export and import so a round trip changes nothing. */
-  id: z.uuid().nullable().default(null),
-  code: CodeSchema.nullable(),
-  fullCode: FullCodeSchema.nullable(),
-  ...contentShape,
-  agencyCodes: z
-    .array(z.string().trim().min(1).max(40))
-    .max(500)
-    .refine((a) => new Set(a).size === a.length, 'Trùng cơ quan / duplicate agency'),
-});
+export const CatalogItem = z
+  .strictObject({
+    /** The procedure's id: kept across export and import so a round trip changes nothing. */
+    id: z.uuid().nullable().default(null),
+    code: CodeSchema.nullable(),
+    fullCode: FullCodeSchema.nullable(),
+    ...contentShape,
+    agencyCodes: z
+      .array(z.string().trim().min(1).max(40))
+      .max(500)
+      .refine((a) => new Set(a).size === a.length, 'Trùng cơ quan / duplicate agency'),
+  })
+  .superRefine(checkWorkflow);
 export type CatalogItem = z.infer<typeof CatalogItem>;
 
 export const CATALOG_FORMAT = 'motcua-catalog';

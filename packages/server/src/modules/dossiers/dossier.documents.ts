@@ -1,0 +1,299 @@
+import { type DossierEvent, type DossierState, evolve, receiptQrPayload, type WorkCalendar } from '@motcua/core';
+import type { Executor } from '../../db/database.ts';
+import type { DossierRow } from '../../db/schema.ts';
+import { Problem } from '../../http/problem.ts';
+import {
+  type AgencyHeader,
+  type ApplicantInfo,
+  type Handoff,
+  renderForm01Receipt,
+  renderForm02SupplementRequest,
+  renderForm03Refusal,
+  renderForm04ApologyExtension,
+  renderForm05StopNotice,
+  renderForm06ControlSlip,
+  renderTrackingBook07,
+  type TrackingBookRow,
+} from '../documents/index.ts';
+
+/**
+ * The printable forms of Circular 03/2025/TT-VPCP annex I for one dossier, filled from its
+ * history: each form exists once the event it documents has happened (01 after receipt, 02 after
+ * a supplement request, 03 after a refusal at reception, 04 after the extension, 05 after the
+ * stop); 06, the control slip, from the hand-offs recorded so far.
+ */
+export const DOSSIER_FORMS = ['01', '02', '03', '04', '05', '06'] as const;
+export type DossierForm = (typeof DOSSIER_FORMS)[number];
+
+type EventRow = { event: DossierEvent; actorName: string | null; actorAgency: string | null; at: Date };
+
+async function historyOf(ex: Executor, dossierId: string): Promise<EventRow[]> {
+  const rows = await ex
+    .selectFrom('dossier_events as e')
+    .leftJoin('agencies as a', 'a.id', 'e.actor_agency_id')
+    .select(['e.event', 'e.actor_name', 'a.name as agency_name', 'e.at'])
+    .where('e.dossier_id', '=', dossierId)
+    .orderBy('e.version')
+    .execute();
+  return rows.map((r) => ({
+    event: r.event as DossierEvent,
+    actorName: r.actor_name,
+    actorAgency: r.agency_name,
+    at: r.at,
+  }));
+}
+
+function noForm(): Problem {
+  return new Problem('not_found', {
+    detail: {
+      vi: 'Hồ sơ chưa có văn bản này (sự việc tương ứng chưa xảy ra)',
+      en: 'The dossier has no such document yet (its event has not happened)',
+    },
+  });
+}
+
+type Applicant = {
+  name: string;
+  idNumber: string | null;
+  address: string | null;
+  phone: string | null;
+  email: string | null;
+};
+
+async function headerOf(ex: Executor, agencyId: string): Promise<AgencyHeader> {
+  const a = await ex
+    .selectFrom('agencies as a')
+    .leftJoin('agencies as p', 'p.id', 'a.parent_id')
+    .select(['a.name', 'a.path', 'p.name as parent_name'])
+    .where('a.id', '=', agencyId)
+    .executeTakeFirstOrThrow();
+  const rootId = a.path.split('/').filter(Boolean)[0]!;
+  const root = await ex.selectFrom('agencies').select('name').where('id', '=', rootId).executeTakeFirstOrThrow();
+  const place = root.name.replace(/^(UBND|Ủy ban nhân dân)\s+/i, '').replace(/^(thành phố|tỉnh)\s+/i, '');
+  return { parentName: a.parent_name, name: a.name, place };
+}
+
+function limitText(content: { timeLimit: { value: number | null; unit: string; text: string | null } | null }) {
+  const t = content.timeLimit;
+  if (!t) return null;
+  if (t.value === null) return t.text;
+  const unit = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày' }[t.unit] ?? '';
+  return `${t.value} ${unit}`.trim();
+}
+
+export async function renderDossierForm(
+  ex: Executor,
+  row: DossierRow,
+  form: DossierForm,
+  opts: { publicUrl: string; calendar: WorkCalendar },
+): Promise<Uint8Array> {
+  const history = await historyOf(ex, row.id);
+  const a = row.applicant as Applicant;
+  const applicant: ApplicantInfo = {
+    name: a.name,
+    idNumber: a.idNumber,
+    address: a.address,
+    phone: a.phone,
+    email: a.email,
+  };
+  const agency = await headerOf(ex, row.receiving_agency_id);
+  const unitName = agency.name;
+  const base = { agency, dossierCode: row.code, procedureName: row.procedure_name, applicant };
+  const find = <T extends DossierEvent['type']>(type: T, pick: 'first' | 'last' = 'last') => {
+    const list = history.filter((h) => h.event.type === type);
+    return (pick === 'first' ? list[0] : list.at(-1)) as
+      | (EventRow & { event: Extract<DossierEvent, { type: T }> })
+      | undefined;
+  };
+  const received = find('received', 'first');
+  const state = row.state as DossierState;
+  switch (form) {
+    case '01': {
+      if (!received) throw noForm();
+      const version = await ex
+        .selectFrom('procedure_versions')
+        .select('content')
+        .where('id', '=', row.procedure_version_id)
+        .executeTakeFirstOrThrow();
+      const content = version.content as {
+        documents: { name: string; original: number | null; copy: number | null }[];
+        timeLimit: { value: number | null; unit: string; text: string | null } | null;
+      };
+      return renderForm01Receipt({
+        ...base,
+        documents: content.documents.map((d) => ({ name: d.name, original: d.original, copy: d.copy })),
+        sets: 1,
+        legalLimitText: limitText(content),
+        receivedAt: received.at,
+        appointmentAt: state.originalDue === null ? null : new Date(state.originalDue),
+        resultPlace: unitName,
+        receiverName: received.actorName ?? '',
+        lookupSecret: row.lookup_secret,
+        qrPayload: receiptQrPayload({ code: row.code, secret: row.lookup_secret, baseUrl: opts.publicUrl }),
+      });
+    }
+    case '02': {
+      const e = find('supplement_requested');
+      if (!e) throw noForm();
+      return renderForm02SupplementRequest({
+        ...base,
+        receivedAt: received?.at ?? row.submitted_at,
+        items: e.event.items,
+        reason: e.event.note ?? 'Hồ sơ chưa đầy đủ, chưa hợp lệ theo quy định',
+        contactName: e.actorName ?? '',
+        contactPhone: null,
+        staffName: e.actorName ?? '',
+        issuedAt: e.at,
+      });
+    }
+    case '03': {
+      const e = find('refused');
+      if (e?.event.phase !== 'reception') throw noForm();
+      return renderForm03Refusal({ ...base, reasons: e.event.reasons, staffName: e.actorName ?? '', issuedAt: e.at });
+    }
+    case '04': {
+      const e = find('extended');
+      if (!e || !received) throw noForm();
+      return renderForm04ApologyExtension({
+        ...base,
+        addressee: a.name,
+        receivedAt: received.at,
+        originalDue: new Date(e.event.previousDue),
+        newDue: new Date(e.event.newDue),
+        reason: e.event.reason,
+        signer: { title: 'Thủ trưởng cơ quan', name: e.actorName ?? '' },
+        issuedAt: e.at,
+      });
+    }
+    case '05': {
+      const e = find('stopped');
+      if (!e || !received) throw noForm();
+      const asked = find('withdrawal_requested');
+      return renderForm05StopNotice({
+        ...base,
+        addressee: a.name,
+        receivedAt: received.at,
+        requestedAt: asked?.at ?? e.at,
+        reason: e.event.reason,
+        stoppedAt: e.at,
+        signer: { title: 'Thủ trưởng cơ quan', name: e.actorName ?? '' },
+        issuedAt: e.at,
+      });
+    }
+    case '06': {
+      if (!received) throw noForm();
+      return renderForm06ControlSlip({
+        ...base,
+        ...(await handoffsOf(ex, history, opts.calendar, unitName)),
+        receivedAt: received.at,
+        appointmentAt: state.due === null ? null : new Date(state.due),
+        issuedAt: new Date(),
+      });
+    }
+  }
+}
+
+/** One row per hand-off (transfer, forward, send back, return), judged against the step's due moment. */
+async function handoffsOf(ex: Executor, history: EventRow[], calendar: WorkCalendar, receivingUnit: string) {
+  const codes = new Set<string>();
+  for (const h of history) {
+    const e = h.event;
+    if (e.type === 'forwarded' || e.type === 'sent_back') if (e.stepAgencyCode) codes.add(e.stepAgencyCode);
+    if (e.type === 'consultation_opened') for (const c of e.consultations) codes.add(c.agencyCode);
+  }
+  const agencies = codes.size
+    ? await ex
+        .selectFrom('agencies')
+        .select(['code', 'name'])
+        .where('code', 'in', [...codes])
+        .execute()
+    : [];
+  const nameOf = (code: string | null) => agencies.find((x) => x.code === code)?.name ?? code ?? '';
+  const handoffs: Handoff[] = [];
+  let state: DossierState | null = null;
+  let lead = '';
+  const cooperating = new Set<string>();
+  for (const h of history) {
+    const e = h.event;
+    const before: DossierState | null = state;
+    state = evolve(state, e);
+    const judged = (due: number | null) => {
+      if (due === null) return null;
+      const left = calendar.workingMsBetween(h.at, due);
+      return left < 0 ? 'late' : left >= calendar.workingDayMs ? 'early' : 'on_time';
+    };
+    if (e.type === 'forwarded' || e.type === 'sent_back') {
+      if (lead === '' && e.stepAgencyCode) lead = nameOf(e.stepAgencyCode);
+      handoffs.push({
+        fromUnit: h.actorAgency ?? receivingUnit,
+        fromPerson: h.actorName,
+        toUnit: nameOf(e.stepAgencyCode),
+        toPerson: null,
+        handedAt: h.at,
+        result: before?.status === 'received' ? null : judged(before?.stepDue ?? null),
+        note: e.type === 'sent_back' ? 'Trả lại bước trước' : (e.note ?? null),
+      });
+    }
+    if (e.type === 'consultation_opened') for (const c of e.consultations) cooperating.add(nameOf(c.agencyCode));
+    if (e.type === 'finished') {
+      handoffs.push({
+        fromUnit: h.actorAgency ?? '',
+        fromPerson: h.actorName,
+        toUnit: receivingUnit,
+        toPerson: null,
+        handedAt: h.at,
+        result: judged(before?.due ?? null),
+        note: 'Chuyển kết quả về Bộ phận Một cửa',
+      });
+    }
+  }
+  return { handoffs, leadAgency: lead || receivingUnit, cooperatingAgencies: [...cooperating] };
+}
+
+/** The tracking book (sổ theo dõi hồ sơ, form 07) of a receiving unit for a period, as Excel. */
+export async function renderTrackingBook(
+  ex: Executor,
+  receivingAgencyId: string,
+  from: Date,
+  to: Date,
+): Promise<Buffer> {
+  const rows = await ex
+    .selectFrom('dossiers as d')
+    .leftJoin('agencies as s', 's.id', 'd.step_agency_id')
+    .select([
+      'd.code',
+      'd.procedure_name',
+      'd.applicant',
+      'd.received_at',
+      'd.due',
+      'd.returned_at',
+      'd.state',
+      's.name as step_agency',
+    ])
+    .where('d.receiving_agency_id', '=', receivingAgencyId)
+    .where('d.received_at', '>=', from)
+    .where('d.received_at', '<', to)
+    .orderBy('d.received_at')
+    .limit(50_000)
+    .execute();
+  const agency = await headerOf(ex, receivingAgencyId);
+  const book: TrackingBookRow[] = rows.map((r) => {
+    const a = r.applicant as Applicant;
+    const s = r.state as DossierState;
+    return {
+      dossierCode: r.code,
+      procedureName: r.procedure_name,
+      applicantName: a.name,
+      applicantAddress: a.address,
+      applicantPhone: a.phone,
+      leadAgency: r.step_agency ?? agency.name,
+      receivedAt: r.received_at!,
+      appointmentAt: r.due,
+      returnedAt: r.returned_at,
+      resultDelivery: s.returnMethod,
+      note: null,
+    };
+  });
+  const iso = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return renderTrackingBook07(book, { agency, periodFrom: iso(from), periodTo: iso(new Date(to.getTime() - 1)) });
+}

@@ -1,0 +1,254 @@
+import type { Actor, DossierState, WorkCalendar } from '@motcua/core';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { Database } from '../../db/schema.ts';
+import { escapeLike, visibleTo } from './dossier.access.ts';
+import { remainingView, statusView, subStatusView } from './dossier.views.ts';
+
+/**
+ * Work queues (hàng đợi công việc) as queries, sorted by remaining working time. Remaining working
+ * time is monotonic in the due moment for a given `now`, so ordering by `step_due` is ordering by
+ * it exactly (paused dossiers are not in these queues).
+ */
+export const QUEUES = [
+  'all',
+  'mine',
+  'unit_unclaimed',
+  'unit',
+  'due_soon',
+  'overdue',
+  'consultation',
+  'supplement',
+  'reception',
+  'transfer',
+  'return',
+] as const;
+export type Queue = (typeof QUEUES)[number];
+
+export type QueueQuery = {
+  queue: Queue;
+  q?: string;
+  status?: string;
+  procedureId?: string;
+  /** `due_soon`: within this many working hours (default one working day). */
+  withinHours?: number;
+  page: number;
+  pageSize: number;
+};
+
+const OPEN = ['received', 'processing', 'supplement_requested', 'fee_requested', 'withdrawal_requested'];
+
+type Eb = ExpressionBuilder<Database, 'dossiers'>;
+
+function inSubtree(agencyPath: string) {
+  return (eb: Eb) =>
+    eb(
+      'dossiers.step_agency_id',
+      'in',
+      eb
+        .selectFrom('agencies')
+        .select('agencies.id')
+        .where('agencies.path', 'like', `${escapeLike(agencyPath)}%`),
+    );
+}
+
+export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery, calendar: WorkCalendar, now: Date) {
+  let q = ex.selectFrom('dossiers').where(visibleTo(actor));
+  const officer = actor.kind === 'officer' ? actor : null;
+  const t = now.getTime();
+  let byDue = true;
+  switch (query.queue) {
+    case 'all':
+      byDue = false;
+      break;
+    case 'mine':
+      if (!officer) return empty(query);
+      q = q
+        .where('status', '=', 'processing')
+        .where((eb) =>
+          eb.or([
+            eb('main_assignee_id', '=', officer.userId),
+            sql<boolean>`${officer.userId}::uuid = ANY(dossiers.coordinator_ids)`,
+          ]),
+        );
+      break;
+    case 'unit_unclaimed':
+      if (!officer) return empty(query);
+      q = q
+        .where('status', '=', 'processing')
+        .where('main_assignee_id', 'is', null)
+        .where('step_agency_id', '=', officer.agencyId)
+        .where('step_role', 'in', [...officer.roles]);
+      break;
+    case 'unit':
+      if (!officer) return empty(query);
+      q = q.where('status', 'in', ['processing', 'received']).where(inSubtree(officer.agencyPath));
+      break;
+    case 'due_soon': {
+      if (!officer) return empty(query);
+      const limit = calendar.addWorkingMs(now, (query.withinHours ?? calendar.workingDayMs / 3_600_000) * 3_600_000);
+      q = q
+        .where('status', '=', 'processing')
+        .where(inSubtree(officer.agencyPath))
+        .where('step_due', '>=', now)
+        .where('step_due', '<=', limit);
+      break;
+    }
+    case 'overdue':
+      if (!officer) return empty(query);
+      q = q
+        .where('status', 'in', OPEN)
+        .where('paused_since', 'is', null)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('step_due', '<', now), inSubtree(officer.agencyPath)(eb)]),
+            eb.and([
+              eb('due', '<', now),
+              eb(
+                'receiving_agency_id',
+                'in',
+                eb
+                  .selectFrom('agencies')
+                  .select('agencies.id')
+                  .where('agencies.path', 'like', `${escapeLike(officer.agencyPath)}%`),
+              ),
+            ]),
+          ]),
+        );
+      break;
+    case 'consultation':
+      if (!officer) return empty(query);
+      q = q.where('status', '=', 'processing').where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('dossier_consultations as c')
+            .select(sql`1`.as('one'))
+            .whereRef('c.dossier_id', '=', 'dossiers.id')
+            .where('c.closed_at', 'is', null)
+            .where(
+              'c.agency_id',
+              'in',
+              eb
+                .selectFrom('agencies')
+                .select('agencies.id')
+                .where('agencies.path', 'like', `${escapeLike(officer.agencyPath)}%`),
+            ),
+        ),
+      );
+      break;
+    case 'supplement':
+      q = q.where('status', '=', 'supplement_requested');
+      byDue = false;
+      break;
+    case 'reception':
+      if (!officer) return empty(query);
+      q = q.where('status', '=', 'submitted').where('receiving_agency_id', '=', officer.agencyId);
+      byDue = false;
+      break;
+    case 'transfer':
+      if (!officer) return empty(query);
+      q = q.where('status', '=', 'received').where('receiving_agency_id', '=', officer.agencyId);
+      break;
+    case 'return':
+      if (!officer) return empty(query);
+      q = q.where('status', '=', 'result_ready').where('receiving_agency_id', '=', officer.agencyId);
+      byDue = false;
+      break;
+  }
+  if (query.status) q = q.where('status', '=', query.status);
+  if (query.procedureId) q = q.where('procedure_id', '=', query.procedureId);
+  if (query.q?.trim()) {
+    q = q.where(sql<boolean>`dossiers.search_text LIKE '%' || search_fold(${escapeLike(query.q.trim())}) || '%'`);
+  }
+  const counted = await q.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirst();
+  const total = Number(counted?.total ?? 0);
+  let rows = q.select([
+    'dossiers.id',
+    'dossiers.code',
+    'dossiers.procedure_name',
+    'dossiers.applicant_name',
+    'dossiers.status',
+    'dossiers.sub_status',
+    'dossiers.flags',
+    'dossiers.current_step',
+    'dossiers.step_agency_id',
+    'dossiers.main_assignee_id',
+    'dossiers.step_due',
+    'dossiers.due',
+    'dossiers.submitted_at',
+    'dossiers.channel',
+    'dossiers.version',
+    'dossiers.state',
+    sql<string | null>`(SELECT name FROM agencies WHERE agencies.id = dossiers.step_agency_id)`.as('step_agency_name'),
+  ]);
+  rows = byDue
+    ? rows.orderBy(sql`coalesce(dossiers.step_due, dossiers.due)`, (ob) => ob.asc().nullsLast()).orderBy('dossiers.id')
+    : rows.orderBy('dossiers.submitted_at', 'desc').orderBy('dossiers.id');
+  const list = await rows
+    .limit(query.pageSize)
+    .offset((query.page - 1) * query.pageSize)
+    .execute();
+  return {
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+    items: list.map((r) => {
+      const s = r.state as DossierState;
+      const pauses = s.pausedSince === null ? s.pauses : [...s.pauses, { from: s.pausedSince, to: t }];
+      const open = OPEN.includes(r.status);
+      const stepRemaining = open && s.stepDue !== null ? calendar.remaining(t, s.stepDue, pauses) : null;
+      const remaining = open && s.due !== null ? calendar.remaining(t, s.due, pauses) : null;
+      const tone =
+        remaining === null && stepRemaining === null
+          ? null
+          : remaining?.overdue || stepRemaining?.overdue
+            ? 'overdue'
+            : (stepRemaining ?? remaining)!.ms < calendar.workingDayMs
+              ? 'due_soon'
+              : 'on_time';
+      return {
+        id: r.id,
+        code: r.code,
+        procedureName: r.procedure_name,
+        applicantName: r.applicant_name,
+        channel: r.channel,
+        ...statusView(r.status),
+        subStatus: subStatusView(r.sub_status),
+        flags: r.flags,
+        currentStep: r.current_step,
+        stepAgency: r.step_agency_id ? { id: r.step_agency_id, name: r.step_agency_name } : null,
+        mainAssigneeId: r.main_assignee_id,
+        stepDue: r.step_due ? r.step_due.toISOString() : null,
+        due: r.due ? r.due.toISOString() : null,
+        submittedAt: r.submitted_at.toISOString(),
+        stepRemaining: stepRemaining ? remainingView(stepRemaining) : null,
+        remaining: remaining ? remainingView(remaining) : null,
+        tone,
+        version: r.version,
+      };
+    }),
+  };
+}
+
+function empty(query: QueueQuery) {
+  return { total: 0, page: query.page, pageSize: query.pageSize, items: [] };
+}
+
+/** Counts per queue for the officer's inbox badges. */
+export async function queueCounts(ex: Executor, actor: Actor, calendar: WorkCalendar, now: Date) {
+  const out: Partial<Record<Queue, number>> = {};
+  for (const queue of [
+    'mine',
+    'unit_unclaimed',
+    'due_soon',
+    'overdue',
+    'consultation',
+    'reception',
+    'transfer',
+    'return',
+  ] as const) {
+    const r = await listDossiers(ex, actor, { queue, page: 1, pageSize: 1 }, calendar, now);
+    out[queue] = r.total;
+  }
+  return out;
+}

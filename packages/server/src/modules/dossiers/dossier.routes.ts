@@ -1,0 +1,317 @@
+import { lookupSecretsEqual, normalizeLookupSecret } from '@motcua/core';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/database.ts';
+import { Problem } from '../../http/problem.ts';
+import { commandContext } from '../accounts/accounts.routes.ts';
+import { findVisibleDossier } from './dossier.access.ts';
+import { DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
+import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
+import {
+  ActionBody,
+  CounterSubmitBody,
+  DossierIdParams,
+  IdempotencyHeaders,
+  LookupQuery,
+  OnlineSubmitBody,
+  QueueQuerySchema,
+} from './dossier.schemas.ts';
+import { type CommandBody, calendarFor, dossierActorOf, executeCommand, submitDossier } from './dossier.service.ts';
+import { dossierDetail, dossierHistory, publicLookupView } from './dossier.views.ts';
+
+const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
+const ACTORS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
+const Json = z.looseObject({});
+
+/** E-form values are checked against the procedure's JSON Schema (draft 2020-12) before submission. */
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+function validateForm(schema: unknown, data: unknown) {
+  const validate = ajv.compile(schema as object);
+  if (validate(data)) return;
+  throw new Problem('validation_failed', {
+    detail: { vi: 'Tờ khai chưa đúng hoặc còn thiếu thông tin', en: 'The e-form is incomplete or invalid' },
+    errors: (validate.errors ?? []).map((e) => ({
+      path: `formData${e.instancePath.replace(/\//g, '.')}${e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : ''}`,
+      code: e.keyword,
+      message: e.message ?? e.keyword,
+      message_vi: e.keyword === 'required' ? 'Bắt buộc nhập' : 'Giá trị không hợp lệ',
+      message_en: e.keyword === 'required' ? 'Required' : (e.message ?? 'Invalid value'),
+    })),
+  });
+}
+
+const MOMENT_KEYS = ['due', 'stepDue', 'newDue'] as const;
+
+function send(reply: FastifyReply, r: { statusCode: number; body: unknown; replayed: boolean }) {
+  if (r.replayed) reply.header('idempotent-replayed', 'true');
+  return reply.status(r.statusCode).send(r.body);
+}
+
+export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
+  const app = base.withTypeProvider<ZodTypeProvider>();
+  const { db, config } = opts;
+
+  app.post(
+    '/dossiers',
+    {
+      config: { access: ['applicant'] },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Nộp hồ sơ trực tuyến / Submit a dossier online',
+        headers: IdempotencyHeaders,
+        body: OnlineSubmitBody,
+        response: { 201: Json, 200: Json },
+      },
+    },
+    async (req, reply) => {
+      const r = await submitDossier(
+        db,
+        { ...req.body, channel: 'online' },
+        commandContext(req),
+        req.headers['idempotency-key'],
+        { codePattern: config.dossierCodePattern, validateForm },
+      );
+      req.auditRecorded = true;
+      return send(reply, r);
+    },
+  );
+
+  app.post(
+    '/counter/dossiers',
+    {
+      config: { access: ['receptionist'] },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa / Receive a walk-in dossier at the counter',
+        headers: IdempotencyHeaders,
+        body: CounterSubmitBody,
+        response: { 201: Json, 200: Json },
+      },
+    },
+    async (req, reply) => {
+      const { channel, ...rest } = req.body;
+      const r = await submitDossier(
+        db,
+        { ...rest, channel: channel ?? 'counter' },
+        commandContext(req),
+        req.headers['idempotency-key'],
+        { codePattern: config.dossierCodePattern, validateForm },
+      );
+      req.auditRecorded = true;
+      return send(reply, r);
+    },
+  );
+
+  app.get(
+    '/dossiers',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Hồ sơ theo hàng đợi công việc / Dossiers by work queue',
+        description: `Queues: ${QUEUES.join(', ')}. Sorted by remaining working time (queues) or newest first (all).`,
+        querystring: QueueQuerySchema,
+        response: { 200: Json },
+      },
+    },
+    async (req) => {
+      const calendar = await calendarFor(db, await provinceIdOf(db));
+      return listDossiers(db, req.actor, req.query, calendar, new Date());
+    },
+  );
+
+  app.get(
+    '/dossiers/queues/counts',
+    {
+      config: { access: OFFICERS },
+      schema: { tags: ['dossiers'], summary: 'Số hồ sơ theo hàng đợi / Queue counts', response: { 200: Json } },
+    },
+    async (req) => {
+      const calendar = await calendarFor(db, await provinceIdOf(db));
+      return queueCounts(db, req.actor, calendar, new Date());
+    },
+  );
+
+  app.get(
+    '/dossiers/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Chi tiết hồ sơ / Dossier',
+        params: DossierIdParams,
+        response: { 200: Json },
+      },
+    },
+    async (req) => {
+      const row = await findVisibleDossier(db, req.actor, req.params.id);
+      const calendar = await calendarFor(db, row.province_id);
+      const actor = await dossierActorOf(db, commandContext(req));
+      return dossierDetail(db, row, calendar, actor, new Date());
+    },
+  );
+
+  app.get(
+    '/dossiers/:id/history',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Lịch sử xử lý hồ sơ / Dossier history',
+        params: DossierIdParams,
+        response: { 200: z.object({ items: z.array(Json) }) },
+      },
+    },
+    async (req) => {
+      const row = await findVisibleDossier(db, req.actor, req.params.id);
+      return { items: await dossierHistory(db, row) };
+    },
+  );
+
+  app.post(
+    '/dossiers/:id/actions',
+    {
+      config: { access: ACTORS },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Thao tác trên hồ sơ / Act on a dossier (receive, forward, approve, …)',
+        description:
+          'One command per request. `version` is the dossier version the client saw: another version answers 409. ' +
+          'The Idempotency-Key header makes retries safe: the same key returns the first answer.',
+        params: DossierIdParams,
+        headers: IdempotencyHeaders,
+        body: ActionBody,
+        response: { 200: Json },
+      },
+    },
+    async (req, reply) => {
+      const body: Record<string, unknown> = { ...req.body };
+      for (const k of MOMENT_KEYS) if (typeof body[k] === 'string') body[k] = new Date(body[k] as string);
+      if (Array.isArray(body.targets)) {
+        body.targets = (body.targets as Record<string, unknown>[]).map((t) =>
+          typeof t.due === 'string' ? { ...t, due: new Date(t.due) } : t,
+        );
+      }
+      const r = await executeCommand(db, {
+        dossierId: req.params.id,
+        command: body as CommandBody,
+        ctx: commandContext(req),
+        idempotencyKey: req.headers['idempotency-key'],
+      });
+      req.auditRecorded = true;
+      return send(reply, r);
+    },
+  );
+
+  app.get(
+    '/dossiers/:id/documents/:form',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['dossiers'],
+        summary:
+          'Văn bản của hồ sơ theo mẫu 01–06 Thông tư 03/2025/TT-VPCP (PDF, A5) / The dossier’s forms 01–06 as PDF',
+        description:
+          '01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 notice of stopping, 06 processing control slip.',
+        params: z.strictObject({ id: z.uuid(), form: z.enum(DOSSIER_FORMS) }),
+      },
+    },
+    async (req, reply) => {
+      const row = await findVisibleDossier(db, req.actor, req.params.id);
+      const calendar = await calendarFor(db, row.province_id);
+      const pdf = await renderDossierForm(db, row, req.params.form, { publicUrl: config.publicUrl, calendar });
+      const name = `mau-${req.params.form}-${row.code}.pdf`;
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${name.replace(/[^\w.-]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(pdf));
+    },
+  );
+
+  app.get(
+    '/reports/tracking-book',
+    {
+      config: { access: ['receptionist', 'leader', 'admin'] },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Sổ theo dõi hồ sơ (mẫu 07) của bộ phận tiếp nhận, dạng Excel / Tracking book (form 07) as Excel',
+        querystring: z.strictObject({
+          from: z.iso.date(),
+          to: z.iso.date(),
+          agencyId: z.uuid().optional(),
+        }),
+      },
+    },
+    async (req, reply) => {
+      if (req.actor.kind !== 'officer') throw new Problem('forbidden');
+      const agencyId = req.query.agencyId ?? req.actor.agencyId;
+      // Only the officer's own unit or a unit below it.
+      const target = await db.selectFrom('agencies').select('path').where('id', '=', agencyId).executeTakeFirst();
+      if (!target?.path.startsWith(req.actor.agencyPath)) throw new Problem('not_found');
+      const from = new Date(`${req.query.from}T00:00:00+07:00`);
+      const to = new Date(new Date(`${req.query.to}T00:00:00+07:00`).getTime() + 86_400_000);
+      if (!(from < to)) {
+        throw new Problem('validation_failed', {
+          detail: { vi: 'Ngày bắt đầu phải trước ngày kết thúc', en: 'from must not be after to' },
+        });
+      }
+      const xlsx = await renderTrackingBook(db, agencyId, from, to);
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header(
+          'content-disposition',
+          `attachment; filename="so-theo-doi-ho-so-${req.query.from}-${req.query.to}.xlsx"`,
+        )
+        .send(xlsx);
+    },
+  );
+
+  app.get(
+    '/lookup',
+    {
+      config: { access: 'public', rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Tra cứu hồ sơ bằng mã hồ sơ và mật khẩu tra cứu (hoặc số điện thoại) / Public dossier lookup',
+        querystring: LookupQuery,
+        response: { 200: Json },
+      },
+    },
+    async (req) => {
+      const { code, secret, phone } = req.query;
+      const row = await db.selectFrom('dossiers').selectAll().where('code', '=', code.trim()).executeTakeFirst();
+      const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '');
+      const ok =
+        row !== undefined &&
+        ((secret !== undefined &&
+          normalizeLookupSecret(secret) !== '' &&
+          lookupSecretsEqual(secret, row.lookup_secret)) ||
+          (phone !== undefined && digits(phone).length >= 9 && digits(phone) === digits(row.applicant_phone)));
+      // One answer for an unknown code and a wrong secret: a lookup must not confirm that a code exists.
+      if (!ok || !row) throw new Problem('dossier_not_found');
+      const calendar = await calendarFor(db, row.province_id);
+      return publicLookupView(db, row, calendar, new Date());
+    },
+  );
+}
+
+const provinceIds = new WeakMap<Db, string>();
+async function provinceIdOf(db: Db): Promise<string> {
+  let provinceId = provinceIds.get(db);
+  if (provinceId === undefined) {
+    const root = await db
+      .selectFrom('agencies')
+      .select('id')
+      .where('parent_id', 'is', null)
+      .orderBy('code')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    provinceId = root.id;
+    provinceIds.set(db, provinceId);
+  }
+  return provinceId;
+}

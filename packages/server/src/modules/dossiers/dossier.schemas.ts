@@ -1,0 +1,131 @@
+import { CONSULTATION_OUTCOMES, FEE_STAGES, RATING_CRITERIA, RESULT_METHODS } from '@motcua/core';
+import { z } from 'zod';
+import { QUEUES } from './dossier.queues.ts';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const moment = z.iso.datetime({ offset: true });
+const list = (max: number) => z.array(text(2000)).min(1).max(max);
+
+export const DossierIdParams = z.strictObject({ id: z.uuid() });
+
+/** Every command carries a key; a retry with the same key gets the first answer (and acts once). */
+export const IdempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(8)
+    .max(200)
+    .regex(/^[\x21-\x7e]+$/, 'printable ASCII'),
+});
+
+const ApplicantContact = z.strictObject({
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 .-]{8,20}$/)
+    .optional(),
+  email: z.email().optional(),
+  address: text(500).optional(),
+  residenceCommuneId: z.uuid().optional(),
+});
+
+export const OnlineSubmitBody = z.strictObject({
+  procedureId: z.uuid(),
+  agencyId: z.uuid().nullable().optional(),
+  formData: z.record(z.string(), z.unknown()).default({}),
+  applicant: ApplicantContact.optional(),
+  draftId: z.uuid().optional(),
+  note: text(2000).optional(),
+});
+
+export const CounterSubmitBody = z.strictObject({
+  procedureId: z.uuid(),
+  agencyId: z.uuid().nullable().optional(),
+  channel: z.enum(['counter', 'postal']).optional(),
+  formData: z.record(z.string(), z.unknown()).default({}),
+  applicant: ApplicantContact.extend({
+    kind: z.enum(['citizen', 'organization']).default('citizen'),
+    name: text(300),
+    idNumber: z
+      .string()
+      .trim()
+      .regex(/^[0-9]{9,13}(-[0-9]{3})?$/)
+      .optional(),
+  }),
+  note: text(2000).optional(),
+});
+
+const base = { version: z.int().positive(), note: text(2000).optional() };
+const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.strictObject({ type: z.literal(type), ...base, ...shape });
+
+export const ActionBody = z.discriminatedUnion('type', [
+  cmd('receive', { due: moment.optional() }),
+  cmd('request_supplement', { items: list(50) }),
+  cmd('supplement_provided', { due: moment.optional() }),
+  cmd('refuse', { reasons: list(20) }),
+  cmd('claim', {}),
+  cmd('assign', {
+    main: z.uuid(),
+    coordinators: z.array(z.uuid()).max(20).optional(),
+    observers: z.array(z.uuid()).max(20).optional(),
+  }),
+  cmd('forward', { toStep: text(100).optional(), assignee: z.uuid().optional(), stepDue: moment.optional() }),
+  cmd('send_back', { toStep: text(100), assignee: z.uuid().optional(), stepDue: moment.optional() }),
+  cmd('consult', {
+    targets: z
+      .array(z.strictObject({ consultationId: text(100), agencyCode: text(40).optional(), due: moment.optional() }))
+      .min(1)
+      .max(10),
+  }),
+  cmd('consultation_result', { consultationId: text(100), outcome: z.enum(CONSULTATION_OUTCOMES) }),
+  cmd('approve', {}),
+  cmd('sign', { documentId: text(200).optional() }),
+  cmd('rollback', {}),
+  cmd('request_fee', { stage: z.enum(FEE_STAGES), amount: z.int().min(0).max(1_000_000_000_000) }),
+  cmd('fee_paid', { paymentRef: text(200).optional() }),
+  cmd('extend', { newDue: moment, reason: text(2000) }),
+  cmd('withdraw', { reason: text(2000).optional() }),
+  cmd('stop', { reason: text(2000) }),
+  cmd('finish', {}),
+  cmd('return_result', { method: z.enum(RESULT_METHODS) }),
+  cmd('rate', {
+    scores: z.partialRecord(z.enum(RATING_CRITERIA), z.union([z.literal(0), z.literal(1), z.literal(2)])),
+    comment: text(2000).optional(),
+  }),
+  cmd('close_incomplete', {}),
+]);
+
+export const QueueQuerySchema = z.strictObject({
+  queue: z.enum(QUEUES).default('all'),
+  q: z.string().trim().max(200).optional(),
+  status: z
+    .enum([
+      'submitted',
+      'received',
+      'refused',
+      'processing',
+      'supplement_requested',
+      'fee_requested',
+      'withdrawal_requested',
+      'stopped',
+      'result_ready',
+      'returned',
+      'closed',
+    ])
+    .optional(),
+  procedureId: z.uuid().optional(),
+  withinHours: z.coerce.number().positive().max(1000).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const LookupQuery = z
+  .strictObject({
+    code: text(60),
+    secret: z.string().trim().min(4).max(40).optional(),
+    phone: z.string().trim().min(8).max(20).optional(),
+  })
+  .refine((q) => q.secret !== undefined || q.phone !== undefined, {
+    message: 'Cần mật khẩu tra cứu hoặc số điện thoại / secret or phone required',
+    path: ['secret'],
+  });

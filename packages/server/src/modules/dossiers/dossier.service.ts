@@ -1,0 +1,824 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  type Actor,
+  type Command,
+  type CommandType,
+  DEFAULT_DOSSIER_CODE_PATTERN,
+  type DecideContext,
+  type DossierActor,
+  type DossierEvent,
+  type DossierState,
+  decide,
+  evolve,
+  findStep,
+  generateLookupSecret,
+  parsePattern,
+  STATUS_INFO,
+  subStatusOf,
+  type TimeLimit,
+  type WorkCalendar,
+  type WorkflowDefinition,
+} from '@motcua/core';
+import { sql } from 'kysely';
+import type { Db, Executor, Tx } from '../../db/database.ts';
+import type { DossierRow } from '../../db/schema.ts';
+import { Problem } from '../../http/problem.ts';
+import { moveDraftAttachments } from '../attachments/attachments.service.ts';
+import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { loadWorkCalendar } from '../calendar/calendar.service.ts';
+import { enqueue } from '../outbox/outbox.service.ts';
+import { escapeLike, findVisibleDossier } from './dossier.access.ts';
+import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
+
+/**
+ * The dossier engine's server half: every command is one transaction that locks the dossier row,
+ * asks the pure state machine (core decide), folds the events (core evolve), writes the projection
+ * columns, appends the history event, queues the outbox message and the audit row — all or
+ * nothing. Optimistic concurrency: the client sends the version it saw; a different current
+ * version answers 409 with the current version.
+ */
+
+/** The legal limit stored with a dossier: working days/hours, or calendar days (computed here). */
+export type LegalLimit = { days: number } | { hours: number } | { calendarDays: number } | null;
+
+export function legalLimitOf(timeLimit: { value: number | null; unit: string } | null): LegalLimit {
+  if (!timeLimit || timeLimit.value === null) return null;
+  switch (timeLimit.unit) {
+    case 'working_days':
+      return { days: timeLimit.value };
+    case 'working_hours':
+      return { hours: timeLimit.value };
+    case 'calendar_days':
+      return { calendarDays: timeLimit.value };
+    default:
+      return null;
+  }
+}
+
+/** The limit in working time for the state machine; calendar-day limits are computed by the server. */
+function workingLimit(l: LegalLimit): TimeLimit | null {
+  return l !== null && !('calendarDays' in l) ? l : null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** Due moment of a calendar-day limit: N days after the clock starts (the receipt's working moment). */
+function calendarDaysDue(calendar: WorkCalendar, from: number, days: number): Date {
+  return new Date(calendar.clockStart(from).getTime() + days * DAY_MS);
+}
+
+const provinceCodes = new Map<string, string | null>();
+async function provinceCodeOf(ex: Executor, provinceId: string): Promise<string | null> {
+  if (!provinceCodes.has(provinceId)) {
+    const row = await ex
+      .selectFrom('agencies')
+      .select('admin_unit_code')
+      .where('id', '=', provinceId)
+      .executeTakeFirst();
+    provinceCodes.set(provinceId, row?.admin_unit_code ?? null);
+  }
+  return provinceCodes.get(provinceId) ?? null;
+}
+
+export async function calendarFor(db: Db, provinceId: string): Promise<WorkCalendar> {
+  return loadWorkCalendar(db, await provinceCodeOf(db, provinceId));
+}
+
+/** The actor as the state machine sees it: user id, roles, agency code. */
+export async function dossierActorOf(ex: Executor, ctx: CommandContext): Promise<DossierActor> {
+  const a = ctx.actor;
+  if (ctx.system) return { userId: 'system', roles: ['system'], agencyCode: null };
+  switch (a.kind) {
+    case 'anonymous':
+      throw new Problem('unauthenticated');
+    case 'applicant':
+      return { userId: a.userId, roles: ['applicant'], agencyCode: null };
+    case 'officer': {
+      const row = await ex.selectFrom('agencies').select('code').where('id', '=', a.agencyId).executeTakeFirstOrThrow();
+      if (!a.roles.includes('leader')) return { userId: a.userId, roles: [...a.roles], agencyCode: row.code };
+      // A leader also leads the units below their agency (a department's divisions).
+      const below = await ex
+        .selectFrom('agencies')
+        .select('code')
+        .where('path', 'like', `${escapeLike(a.agencyPath)}_%`)
+        .limit(500)
+        .execute();
+      return { userId: a.userId, roles: [...a.roles], agencyCode: row.code, ledAgencyCodes: below.map((b) => b.code) };
+    }
+  }
+}
+
+async function agencyIdsByCode(ex: Executor, codes: (string | null | undefined)[]): Promise<Map<string, string>> {
+  const wanted = [...new Set(codes.filter((c): c is string => typeof c === 'string'))];
+  if (wanted.length === 0) return new Map();
+  const rows = await ex.selectFrom('agencies').select(['id', 'code']).where('code', 'in', wanted).execute();
+  return new Map(rows.map((r) => [r.code, r.id]));
+}
+
+const TERMINAL = new Set(['refused', 'stopped', 'returned', 'closed']);
+
+/** The columns of `dossiers` that mirror the state, for queues and reports. */
+function projection(state: DossierState, workflow: WorkflowDefinition, ids: Map<string, string>, event: DossierEvent) {
+  const step = state.currentStep === null ? undefined : findStep(workflow, state.currentStep);
+  const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+  const entersStep = ['forwarded', 'sent_back', 'rolled_back', 'claimed', 'assigned'].includes(event.type);
+  return {
+    status: state.status,
+    sub_status: subStatusOf(state, workflow),
+    flags: state.flags,
+    current_step: state.currentStep,
+    step_agency_id: state.stepAgencyCode === null ? null : (ids.get(state.stepAgencyCode) ?? null),
+    step_role: step?.role ?? null,
+    main_assignee_id: state.assignees.main,
+    coordinator_ids: state.assignees.coordinators,
+    observer_ids: state.assignees.observers,
+    ...(entersStep && (event.type === 'forwarded' || event.type === 'sent_back' || event.type === 'rolled_back')
+      ? { step_entered_at: new Date(event.at) }
+      : {}),
+    step_due: date(state.stepDue),
+    received_at: date(state.receivedAt),
+    clock_start: date(state.clockStart),
+    due: date(state.due),
+    original_due: date(state.originalDue),
+    paused_since: date(state.pausedSince),
+    result_at: date(state.resultAt),
+    returned_at: date(state.returnedAt),
+    finished_at: TERMINAL.has(state.status) ? new Date(event.at) : null,
+    outcome: state.outcome,
+    state: JSON.stringify(state),
+    version: state.version,
+    updated_at: new Date(event.at),
+  };
+}
+
+/** Users a command names (assignees) must be active officers; the main handler of the step's agency. */
+async function checkAssignees(ex: Executor, before: DossierState, after: DossierState, stepAgencyId: string | null) {
+  const previous = new Set([before.assignees.main, ...before.assignees.coordinators, ...before.assignees.observers]);
+  const named = [after.assignees.main, ...after.assignees.coordinators, ...after.assignees.observers].filter(
+    (u): u is string => u !== null && !previous.has(u),
+  );
+  if (named.length === 0) return;
+  const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!named.every((u) => uuid.test(u))) throw assigneeProblem();
+  const rows = await ex
+    .selectFrom('users')
+    .innerJoin('agencies', 'agencies.id', 'users.agency_id')
+    .select(['users.id', 'agencies.path'])
+    .where('users.id', 'in', named)
+    .where('users.kind', '=', 'officer')
+    .where('users.active', '=', true)
+    .execute();
+  if (rows.length !== new Set(named).size) throw assigneeProblem();
+  const main = after.assignees.main;
+  if (main !== null && !previous.has(main) && stepAgencyId !== null) {
+    const step = await ex
+      .selectFrom('agencies')
+      .select('path')
+      .where('id', '=', stepAgencyId)
+      .executeTakeFirstOrThrow();
+    const mainRow = rows.find((r) => r.id === main);
+    if (!mainRow?.path.startsWith(step.path)) throw assigneeProblem();
+  }
+}
+
+function assigneeProblem(): Problem {
+  return new Problem('rule_violated', {
+    detail: {
+      vi: 'Người được giao phải là cán bộ đang hoạt động; người chủ trì phải thuộc cơ quan thực hiện bước',
+      en: 'Assignees must be active officers; the main handler must belong to the step’s agency',
+    },
+    extra: { reason: 'invalid_assignee' },
+  });
+}
+
+/** The state machine's refusal as an HTTP problem. */
+function rejection(error: { code: string; message_vi: string; message_en: string }): Problem {
+  const detail = { vi: error.message_vi, en: error.message_en };
+  switch (error.code) {
+    case 'action_not_allowed':
+      return new Problem('action_not_allowed', { detail, extra: { reason: error.code } });
+    case 'forbidden':
+      return new Problem('forbidden', { detail, extra: { reason: error.code } });
+    case 'invalid_payload':
+      return new Problem('validation_failed', { detail, extra: { reason: error.code } });
+    default:
+      return new Problem('rule_violated', { detail, extra: { reason: error.code } });
+  }
+}
+
+export type OutboxDossierPayload = {
+  dossierId: string;
+  code: string;
+  eventType: string;
+  version: number;
+  at: string;
+  status: string;
+  previousStatus: string | null;
+  stepId: string | null;
+  stepName: string | null;
+  stepAgencyId: string | null;
+  receivingAgencyId: string;
+  applicantUserId: string | null;
+  applicantEmail: string | null;
+  applicantName: string;
+  procedureName: string;
+  due: string | null;
+  note: string | null;
+};
+
+type Applicant = {
+  kind: 'citizen' | 'organization';
+  name: string;
+  idNumber: string | null;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  residenceCommuneId: string | null;
+};
+
+/** Append the accepted events: history rows, scope rows, consultations, outbox, audit. */
+async function recordEvents(
+  tx: Tx,
+  ctx: CommandContext,
+  dossier: {
+    id: string;
+    code: string;
+    receivingAgencyId: string;
+    procedureName: string;
+    applicant: Applicant;
+    applicantUserId: string | null;
+  },
+  workflow: WorkflowDefinition,
+  before: DossierState | null,
+  events: DossierEvent[],
+  ids: Map<string, string>,
+  actorAgencyId: string | null,
+  actorName: string | null,
+  attachmentIds: string[] = [],
+): Promise<DossierState> {
+  let state = before;
+  for (const event of events) {
+    const prev = state;
+    state = evolve(state, event);
+    const stepId = prev?.currentStep ?? state.currentStep;
+    await tx
+      .insertInto('dossier_events')
+      .values({
+        dossier_id: dossier.id,
+        version: event.version,
+        type: event.type,
+        at: new Date(event.at),
+        actor_user_id: ctx.system ? null : event.actorId,
+        actor_name: actorName,
+        actor_agency_id: actorAgencyId,
+        step_id: stepId,
+        status_after: state.status,
+        note: event.note ?? null,
+        event: JSON.stringify(event),
+        attachment_ids: attachmentIds,
+      })
+      .execute();
+    const touched = new Set<string>();
+    if (state.stepAgencyCode !== null && ids.has(state.stepAgencyCode)) touched.add(ids.get(state.stepAgencyCode)!);
+    if (event.type === 'consultation_opened') {
+      for (const c of event.consultations) {
+        const agencyId = ids.get(c.agencyCode);
+        if (!agencyId) continue;
+        touched.add(agencyId);
+        await tx
+          .insertInto('dossier_consultations')
+          .values({
+            dossier_id: dossier.id,
+            consultation_id: c.consultationId,
+            step_id: state.currentStep ?? '',
+            agency_id: agencyId,
+            opened_at: new Date(event.at),
+            due: c.due === null ? null : new Date(c.due),
+            child_dossier_id: c.childDossierId,
+          })
+          .execute();
+      }
+    }
+    if (event.type === 'consultation_closed') {
+      await tx
+        .updateTable('dossier_consultations')
+        .set({ closed_at: new Date(event.at), outcome: event.outcome })
+        .where('dossier_id', '=', dossier.id)
+        .where('consultation_id', '=', event.consultationId)
+        .where('closed_at', 'is', null)
+        .execute();
+    }
+    if (touched.size > 0) {
+      await tx
+        .insertInto('dossier_agencies')
+        .values([...touched].map((agency_id) => ({ dossier_id: dossier.id, agency_id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    const step = state.currentStep === null ? undefined : findStep(workflow, state.currentStep);
+    const payload: OutboxDossierPayload = {
+      dossierId: dossier.id,
+      code: dossier.code,
+      eventType: event.type,
+      version: event.version,
+      at: new Date(event.at).toISOString(),
+      status: state.status,
+      previousStatus: prev?.status ?? null,
+      stepId: state.currentStep,
+      stepName: step?.name_vi ?? null,
+      stepAgencyId: state.stepAgencyCode === null ? null : (ids.get(state.stepAgencyCode) ?? null),
+      receivingAgencyId: dossier.receivingAgencyId,
+      applicantUserId: dossier.applicantUserId,
+      applicantEmail: dossier.applicant.email,
+      applicantName: dossier.applicant.name,
+      procedureName: dossier.procedureName,
+      due: state.due === null ? null : new Date(state.due).toISOString(),
+      note: event.note ?? null,
+    };
+    await enqueue(tx, { topic: 'dossier.event', aggregateType: 'dossier', aggregateId: dossier.id, payload });
+    await recordAudit(
+      tx,
+      {
+        ...auditFields(ctx),
+        action: `dossier.${event.type}`,
+        targetType: 'dossier',
+        targetId: dossier.id,
+        result: 'ok',
+        details: { code: dossier.code, version: event.version, status: state.status },
+      },
+      new Date(event.at),
+    );
+  }
+  return state!;
+}
+
+async function actorDetails(
+  ex: Executor,
+  ctx: CommandContext,
+): Promise<{ agencyId: string | null; name: string | null }> {
+  if (ctx.system) return { agencyId: null, name: 'Hệ thống / System' };
+  const a = ctx.actor;
+  if (a.kind === 'anonymous') return { agencyId: null, name: null };
+  const u = await ex.selectFrom('users').select('full_name').where('id', '=', a.userId).executeTakeFirst();
+  return { agencyId: a.kind === 'officer' ? a.agencyId : null, name: u?.full_name ?? null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands on an existing dossier
+
+/** A command as the API receives it: the type, the version the client saw, and the payload. */
+export type CommandBody = { type: Exclude<CommandType, 'submit'>; version?: number; note?: string } & Record<
+  string,
+  unknown
+>;
+
+export type ExecuteInput = {
+  dossierId: string;
+  command: CommandBody;
+  ctx: CommandContext;
+  idempotencyKey: string | null;
+  now?: Date;
+  /** Extra attachment ids to record on the history event (supplement files, signed results). */
+  attachmentIds?: string[];
+};
+
+export function principalOf(ctx: CommandContext): string {
+  if (ctx.system) return 'system';
+  return ctx.actor.kind === 'anonymous' ? 'anonymous' : ctx.actor.userId;
+}
+
+export async function executeCommand(db: Db, input: ExecuteInput): Promise<CommandResult & { replayed: boolean }> {
+  const idem =
+    input.idempotencyKey === null
+      ? null
+      : {
+          principal: principalOf(input.ctx),
+          key: input.idempotencyKey,
+          hash: requestHash({ dossierId: input.dossierId, command: input.command }),
+        };
+  return runIdempotent(db, idem, async (tx) => {
+    const row = input.ctx.system
+      ? await tx.selectFrom('dossiers').selectAll().where('id', '=', input.dossierId).forUpdate().executeTakeFirst()
+      : await findVisibleDossier(tx, input.ctx.actor, input.dossierId, { forUpdate: true });
+    if (!row) throw new Problem('dossier_not_found');
+    const { version, type, note, ...payload } = input.command;
+    if (version !== undefined && version !== row.version) {
+      throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
+    }
+    const calendar = await calendarFor(db, row.province_id);
+    const now = input.now ?? new Date();
+    const limit = row.legal_limit as LegalLimit;
+    const state = row.state as DossierState;
+    const workflow = row.workflow as WorkflowDefinition;
+    const actor = await dossierActorOf(tx, input.ctx);
+    const extra: Record<string, unknown> = {};
+    // Calendar-day limits: the appointment is computed here and passed to the machine explicitly.
+    if (limit !== null && 'calendarDays' in limit) {
+      if (type === 'receive' && payload.due === undefined)
+        extra.due = calendarDaysDue(calendar, now.getTime(), limit.calendarDays);
+      if (type === 'supplement_provided' && payload.due === undefined && state.supplementPhase === 'processing') {
+        extra.due = calendarDaysDue(calendar, now.getTime(), limit.calendarDays);
+      }
+    }
+    const command = { ...payload, ...extra, type, actor, now, ...(note ? { note } : {}) } as unknown as Command;
+    const context: DecideContext = {
+      workflow,
+      legalLimit: workingLimit(limit),
+      calendar,
+      formData: row.form_data,
+    };
+    const decision = decide(state, command, context);
+    if (!decision.ok) throw rejection(decision.error);
+    const codes = decision.events.flatMap((e) => {
+      if (e.type === 'forwarded' || e.type === 'sent_back') return [e.stepAgencyCode];
+      if (e.type === 'consultation_opened') return e.consultations.map((c) => c.agencyCode);
+      if (e.type === 'rolled_back') return [e.restore.stepAgencyCode];
+      return [];
+    });
+    const ids = await agencyIdsByCode(tx, [state.stepAgencyCode, ...codes]);
+    const who = await actorDetails(tx, input.ctx);
+    const applicant = row.applicant as Applicant;
+    const after = await recordEvents(
+      tx,
+      input.ctx,
+      {
+        id: row.id,
+        code: row.code,
+        receivingAgencyId: row.receiving_agency_id,
+        procedureName: row.procedure_name,
+        applicant,
+        applicantUserId: row.applicant_user_id,
+      },
+      workflow,
+      state,
+      decision.events,
+      ids,
+      who.agencyId,
+      who.name,
+      input.attachmentIds,
+    );
+    const last = decision.events[decision.events.length - 1]!;
+    const columns = projection(after, workflow, ids, last);
+    await checkAssignees(tx, state, after, columns.step_agency_id);
+    const updated = await tx
+      .updateTable('dossiers')
+      .set(columns)
+      .where('id', '=', row.id)
+      .where('version', '=', row.version)
+      .returningAll()
+      .executeTakeFirst();
+    if (!updated) throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
+    return {
+      statusCode: 200,
+      body: { id: updated.id, code: updated.code, version: updated.version, status: updated.status },
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Submission
+
+export type SubmitInput = {
+  procedureId: string;
+  /** The agency chosen to handle it (a commune for commune procedures); default: the procedure's only one. */
+  agencyId?: string | null;
+  channel: 'online' | 'counter' | 'postal';
+  applicant?: Partial<Applicant> | null;
+  formData: Record<string, unknown>;
+  draftId?: string | null;
+  note?: string | null;
+};
+
+export type SubmitOptions = {
+  codePattern?: string;
+  /** Public portal base URL, for the receipt's QR code. */
+  now?: Date;
+};
+
+async function receptionUnitFor(ex: Executor, authorityId: string): Promise<string | null> {
+  // The one-stop unit of the agency, else of the province's Public Administration Service Center.
+  const own = await ex
+    .selectFrom('agencies')
+    .select('id')
+    .where('parent_id', '=', authorityId)
+    .where('receives_dossiers', '=', true)
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirst();
+  if (own) return own.id;
+  const center = await ex
+    .selectFrom('agencies as u')
+    .innerJoin('agencies as c', 'c.id', 'u.parent_id')
+    .select('u.id')
+    .where('c.level', '=', 'center')
+    .where('u.receives_dossiers', '=', true)
+    .orderBy('u.code')
+    .limit(1)
+    .executeTakeFirst();
+  return center?.id ?? null;
+}
+
+/** Next number of the counter (pattern, scope): taken in the submitting transaction, so no gaps. */
+async function nextSequence(tx: Tx, pattern: string, scopeKey: string): Promise<number> {
+  const r = await sql<{ last_value: number }>`
+    INSERT INTO dossier_code_counters (pattern, scope_key, last_value) VALUES (${pattern}, ${scopeKey}, 1)
+    ON CONFLICT (pattern, scope_key) DO UPDATE SET last_value = dossier_code_counters.last_value + 1
+    RETURNING last_value`.execute(tx);
+  return r.rows[0]!.last_value;
+}
+
+function problemFor(code: 'procedure_not_available', vi: string, en: string): Problem {
+  return new Problem(code, { detail: { vi, en } });
+}
+
+export type SubmitResult = { id: string; code: string; lookupSecret: string; version: number; status: string };
+
+/**
+ * Submit a dossier: online by the applicant, or at the counter by a receptionist (who receives
+ * it on the spot: submit + receive in one transaction, Decree 118/2025 art. 17).
+ */
+export async function submitDossier(
+  db: Db,
+  input: SubmitInput,
+  ctx: CommandContext,
+  idempotencyKey: string | null,
+  opts: SubmitOptions & { validateForm?: (schema: unknown, data: unknown) => void } = {},
+): Promise<CommandResult & { replayed: boolean }> {
+  const idem =
+    idempotencyKey === null
+      ? null
+      : { principal: principalOf(ctx), key: idempotencyKey, hash: requestHash({ submit: input }) };
+  return runIdempotent(db, idem, async (tx) => {
+    const now = opts.now ?? new Date();
+    const actor = ctx.actor;
+    if (actor.kind === 'anonymous') throw new Problem('unauthenticated');
+    const counter = input.channel !== 'online';
+    if (counter !== (actor.kind === 'officer')) throw new Problem('forbidden');
+
+    const version = await tx
+      .selectFrom('procedure_versions as v')
+      .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
+      .select(['v.id', 'v.name', 'v.field_code', 'v.content', 'p.id as procedure_id', 'p.code', 'p.province_id'])
+      .where('p.id', '=', input.procedureId)
+      .where('v.status', '=', 'published')
+      .executeTakeFirst();
+    if (!version) throw new Problem('procedure_not_available');
+    const content = version.content as {
+      workflow: unknown;
+      timeLimit: { value: number | null; unit: string } | null;
+      eForm: { schema: unknown } | null;
+      channels: string[];
+    };
+    if (!content.workflow) {
+      throw problemFor(
+        'procedure_not_available',
+        'Thủ tục chưa có quy trình xử lý',
+        'The procedure has no workflow yet',
+      );
+    }
+    if (!counter && !content.channels.includes('online')) {
+      throw problemFor(
+        'procedure_not_available',
+        'Thủ tục không nhận hồ sơ trực tuyến',
+        'The procedure does not accept online dossiers',
+      );
+    }
+    if (content.eForm && opts.validateForm) opts.validateForm(content.eForm.schema, input.formData);
+    const handlers = (
+      await tx
+        .selectFrom('procedure_version_agencies')
+        .select('agency_id')
+        .where('version_id', '=', version.id)
+        .execute()
+    ).map((r) => r.agency_id);
+
+    // Which one-stop unit receives it, for which authority.
+    let receivingId: string;
+    let authorityId: string | null;
+    if (counter) {
+      if (actor.kind !== 'officer' || !actor.roles.includes('receptionist')) throw new Problem('forbidden');
+      const unit = await tx
+        .selectFrom('agencies as u')
+        .leftJoin('agencies as parent', 'parent.id', 'u.parent_id')
+        .select(['u.id', 'u.receives_dossiers', 'u.parent_id', 'parent.level as parent_level'])
+        .where('u.id', '=', actor.agencyId)
+        .executeTakeFirstOrThrow();
+      receivingId = unit.id;
+      authorityId = unit.receives_dossiers ? unit.parent_id : unit.id;
+      const servesAll = unit.parent_level === 'center';
+      if (!servesAll && (authorityId === null || !handlers.includes(authorityId))) {
+        throw problemFor(
+          'procedure_not_available',
+          'Bộ phận Một cửa này không tiếp nhận thủ tục này',
+          'This one-stop unit does not receive this procedure',
+        );
+      }
+      if (servesAll) authorityId = input.agencyId ?? handlers[0] ?? null;
+    } else {
+      authorityId = input.agencyId ?? (handlers.length === 1 ? handlers[0]! : null);
+      if (authorityId === null || !handlers.includes(authorityId)) {
+        throw new Problem('validation_failed', {
+          detail: {
+            vi: 'Chọn cơ quan giải quyết trong danh sách của thủ tục',
+            en: 'Choose a handling agency listed for the procedure',
+          },
+          extra: { field: 'agencyId' },
+        });
+      }
+      const unit = await receptionUnitFor(tx, authorityId);
+      if (unit === null) throw problemFor('procedure_not_available', 'Không có bộ phận tiếp nhận', 'No reception unit');
+      receivingId = unit;
+    }
+    const agencies = await tx
+      .selectFrom('agencies')
+      .select(['id', 'code', 'level'])
+      .where('id', 'in', [receivingId, ...(authorityId ? [authorityId] : [])])
+      .execute();
+    const codeOf = (id: string | null) => (id === null ? null : (agencies.find((a) => a.id === id)?.code ?? null));
+
+    // The applicant.
+    let applicant: Applicant;
+    let applicantUserId: string | null;
+    if (actor.kind === 'applicant') {
+      const u = await tx.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+      applicantUserId = u.id;
+      applicant = {
+        kind: u.applicant_type ?? 'citizen',
+        name: u.full_name,
+        idNumber: u.personal_id ?? u.tax_code,
+        phone: input.applicant?.phone ?? u.phone,
+        email: input.applicant?.email ?? u.email,
+        address: input.applicant?.address ?? null,
+        residenceCommuneId: input.applicant?.residenceCommuneId ?? null,
+      };
+    } else {
+      const a = input.applicant;
+      if (!a?.name) {
+        throw new Problem('validation_failed', {
+          detail: { vi: 'Thiếu tên người nộp hồ sơ', en: 'The applicant’s name is missing' },
+        });
+      }
+      applicant = {
+        kind: a.kind ?? 'citizen',
+        name: a.name,
+        idNumber: a.idNumber ?? null,
+        phone: a.phone ?? null,
+        email: a.email ?? null,
+        address: a.address ?? null,
+        residenceCommuneId: a.residenceCommuneId ?? null,
+      };
+      // A walk-in applicant with an account gets the dossier in their portal too.
+      const owner = applicant.idNumber
+        ? await tx
+            .selectFrom('users')
+            .select('id')
+            .where('kind', '=', 'applicant')
+            .where((eb) => eb.or([eb('personal_id', '=', applicant.idNumber), eb('tax_code', '=', applicant.idNumber)]))
+            .executeTakeFirst()
+        : undefined;
+      applicantUserId = owner?.id ?? null;
+    }
+    let communeCode: string | null = null;
+    if (applicant.residenceCommuneId) {
+      const c = await tx
+        .selectFrom('agencies')
+        .select('code')
+        .where('id', '=', applicant.residenceCommuneId)
+        .where('level', '=', 'commune')
+        .executeTakeFirst();
+      if (!c) {
+        throw new Problem('validation_failed', {
+          detail: { vi: 'Xã/phường nơi cư trú không tồn tại', en: 'Unknown commune of residence' },
+          extra: { field: 'applicant.residenceCommuneId' },
+        });
+      }
+      communeCode = c.code;
+    }
+
+    // Number and lookup password (Decree 118/2025 art. 28).
+    const pattern = parsePattern(opts.codePattern ?? DEFAULT_DOSSIER_CODE_PATTERN);
+    const codeCtx = { agencyCode: codeOf(receivingId)!, procedureCode: version.code ?? undefined, receivedAt: now };
+    const seq = await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx));
+    const code = pattern.format(codeCtx, seq);
+    const lookupSecret = generateLookupSecret(randomBytes(16));
+    const dossierId = randomUUID();
+    const dossierActor = await dossierActorOf(tx, ctx);
+    const workflow = content.workflow as WorkflowDefinition;
+    const limit = legalLimitOf(content.timeLimit);
+    const calendar = await calendarFor(db, version.province_id);
+    const context: DecideContext = { workflow, legalLimit: workingLimit(limit), calendar, formData: input.formData };
+
+    const submit = decide(
+      null,
+      {
+        type: 'submit',
+        actor: dossierActor,
+        now,
+        dossierId,
+        applicantId: applicantUserId ?? `walk-in:${dossierId}`,
+        channel: input.channel,
+        receivingAgencyCode: codeOf(receivingId)!,
+        receivingAuthorityCode: codeOf(authorityId),
+        applicantCommuneCode: communeCode,
+        ...(input.note ? { note: input.note } : {}),
+      },
+      context,
+    );
+    if (!submit.ok) throw rejection(submit.error);
+    let events = submit.events;
+    if (counter) {
+      // Counter dossiers are checked in front of the applicant and received on the spot.
+      const submitted = events.reduce<DossierState | null>(evolve, null)!;
+      const receive = decide(
+        submitted,
+        {
+          type: 'receive',
+          actor: dossierActor,
+          now,
+          ...(limit !== null && 'calendarDays' in limit
+            ? { due: calendarDaysDue(calendar, now.getTime(), limit.calendarDays) }
+            : {}),
+        },
+        context,
+      );
+      if (!receive.ok) throw rejection(receive.error);
+      events = [...events, ...receive.events];
+    }
+    const state = events.reduce<DossierState | null>(evolve, null)!;
+    const last = events[events.length - 1]!;
+    const columns = projection(state, workflow, new Map(), last);
+    await tx
+      .insertInto('dossiers')
+      .values({
+        id: dossierId,
+        code,
+        lookup_secret: lookupSecret,
+        province_id: version.province_id,
+        procedure_id: version.procedure_id,
+        procedure_version_id: version.id,
+        procedure_name: version.name,
+        field_code: version.field_code,
+        workflow: JSON.stringify(workflow),
+        legal_limit: limit === null ? null : JSON.stringify(limit),
+        channel: input.channel,
+        applicant_user_id: applicantUserId,
+        applicant: JSON.stringify(applicant),
+        applicant_name: applicant.name,
+        applicant_id_number: applicant.idNumber,
+        applicant_phone: applicant.phone,
+        form_data: JSON.stringify(input.formData),
+        receiving_agency_id: receivingId,
+        submitted_at: now,
+        ...columns,
+        // recordEvents re-applies the events; the row starts at the state before them
+        state: JSON.stringify(state),
+      })
+      .execute();
+    await tx
+      .insertInto('dossier_agencies')
+      .values(
+        [...new Set([receivingId, ...(authorityId ? [authorityId] : [])])].map((agency_id) => ({
+          dossier_id: dossierId,
+          agency_id,
+        })),
+      )
+      .execute();
+    const who = await actorDetails(tx, ctx);
+    await recordEvents(
+      tx,
+      ctx,
+      { id: dossierId, code, receivingAgencyId: receivingId, procedureName: version.name, applicant, applicantUserId },
+      workflow,
+      null,
+      events,
+      new Map(),
+      who.agencyId,
+      who.name,
+    );
+    if (input.draftId) await adoptDraft(tx, input.draftId, dossierId, actor);
+    const body: SubmitResult = { id: dossierId, code, lookupSecret, version: state.version, status: state.status };
+    return { statusCode: 201, body };
+  });
+}
+
+/** The draft's files become the dossier's; the draft is deleted. Only the draft's owner may do it. */
+async function adoptDraft(tx: Tx, draftId: string, dossierId: string, actor: Actor): Promise<void> {
+  if (actor.kind !== 'applicant') return;
+  const draft = await tx
+    .selectFrom('dossier_drafts')
+    .select('id')
+    .where('id', '=', draftId)
+    .where('applicant_user_id', '=', actor.userId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!draft) throw new Problem('not_found');
+  await moveDraftAttachments(tx, draftId, dossierId);
+  await tx.deleteFrom('dossier_drafts').where('id', '=', draftId).execute();
+}
+
+export function statusLabel(status: string): { vi: string; en: string } {
+  const info = STATUS_INFO[status as keyof typeof STATUS_INFO];
+  return info ? { vi: info.label_vi, en: info.label_en } : { vi: status, en: status };
+}
+
+export type { DossierRow };
