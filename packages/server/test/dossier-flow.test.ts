@@ -176,7 +176,31 @@ describe('a two-agency dossier from online submission to rating', () => {
   });
 
   it('the counter returns the result; the citizen rates the service once', async () => {
-    await act(DEMO.receptionist, id, { type: 'return_result', method: 'counter' });
+    // The signed result, attached by the leader, is recorded on the return.
+    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+    const form = new FormData();
+    form.append('slot', 'result');
+    form.append('kind', 'result');
+    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'Giấy chứng nhận.pdf');
+    const req = new Request('http://x/', { method: 'POST', body: form });
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${id}/attachments`,
+      headers: { ...s['lanhdao.snnmt']!.headers, 'content-type': req.headers.get('content-type')! },
+      payload: Buffer.from(await req.arrayBuffer()),
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    const fileId = up.json().id as string;
+    const foreign = await act(
+      DEMO.receptionist,
+      id,
+      { type: 'return_result', method: 'counter', attachmentIds: [randomUUID()] },
+      404,
+    );
+    expect(foreign.code).toBe('attachment_not_found');
+    await act(DEMO.receptionist, id, { type: 'return_result', method: 'counter', attachmentIds: [fileId] });
+    const hist = (await call(DEMO.citizen, 'GET', `/dossiers/${id}/history`)).json().items as Json[];
+    expect(hist.at(-1)!.attachmentIds).toEqual([fileId]);
     const scores = { time_vs_limit: 2, staff_attitude: 2, contacts_needed: 1 };
     await act(DEMO.citizen, id, { type: 'rate', scores, comment: 'Nhanh, chu đáo' });
     const d = await detail(DEMO.citizen, id);
@@ -367,5 +391,45 @@ describe('the one-stop counter', () => {
     });
     const d = await detail(DEMO.communeOfficer, created.id);
     expect(d.currentStep.agency.name).toMatch(/^UBND Phường Hải Châu/);
+  });
+});
+
+describe('inter-agency consultation with a linked child dossier (liên thông)', () => {
+  it('the child opens at the commune, is handled there, and its result answers the parent', async () => {
+    const { procedureId, commune } = await landProcedure();
+    const r = await call(DEMO.citizen, 'POST', '/dossiers', {
+      procedureId,
+      applicant: { residenceCommuneId: commune.id },
+    });
+    const { id } = r.json();
+    await act(DEMO.receptionist, id, { type: 'receive' });
+    await act(DEMO.receptionist, id, { type: 'forward' });
+    await act('chuyenvien.snnmt', id, { type: 'claim' });
+    await act('chuyenvien.snnmt', id, {
+      type: 'consult',
+      targets: [{ consultationId: 'xac_minh_xa', openChildDossier: true }],
+    });
+    const parent = await detail('chuyenvien.snnmt', id);
+    const childId = parent.consultations[0].childDossierId as string;
+    expect(childId).toMatch(/^[0-9a-f-]{36}$/);
+    const inbox = await queue(DEMO.communeOfficer, 'unit_unclaimed');
+    expect(inbox.map((x) => x.id)).toContain(childId);
+    const child = await detail(DEMO.communeOfficer, childId);
+    expect(child.status).toBe('processing');
+    expect(child.code).toMatch(/^000\.\d+\.90\.H\d+-\d{6}-\d{4}$/);
+    expect(child.currentStep.due).toBe(parent.consultations[0].due);
+    await act(DEMO.communeOfficer, childId, { type: 'claim' });
+    await act(DEMO.communeOfficer, childId, { type: 'approve' });
+    await act(DEMO.communeOfficer, childId, { type: 'finish' });
+    expect((await detail(DEMO.communeOfficer, childId)).status).toBe('returned');
+    const after = await detail('chuyenvien.snnmt', id);
+    expect(after.consultations).toEqual([]);
+    expect(after.subStatus.id).toBe('in_progress');
+    const h = (await call('chuyenvien.snnmt', 'GET', `/dossiers/${id}/history`)).json().items as Json[];
+    const closed = h.find((e) => e.type === 'consultation_closed')!;
+    expect(closed.event.outcome).toBe('agreed');
+    expect(closed.note).toContain(child.code);
+    // The citizen does not see the internal child dossier.
+    expect((await call(DEMO.citizen, 'GET', `/dossiers/${childId}`)).statusCode).toBe(404);
   });
 });

@@ -130,7 +130,8 @@ function submit(c: CommandOf<'submit'>): Step {
   const a = c.actor;
   const self = hasRole(a, 'applicant') && a.userId === c.applicantId;
   const counter = hasRole(a, 'receptionist') && a.agencyCode === c.receivingAgencyCode;
-  if (!self && !counter) return fail('forbidden');
+  // The engine itself opens linked child dossiers (hồ sơ liên thông) at a consulted agency.
+  if (!self && !counter && !isSystem(a)) return fail('forbidden');
   return done({
     type: 'submitted',
     dossierId: c.dossierId,
@@ -149,7 +150,7 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
       return fail('action_not_allowed');
 
     case 'receive': {
-      if (!isReceptionist(s, a)) return fail('forbidden');
+      if (!isReceptionist(s, a) && !isSystem(a)) return fail('forbidden');
       const d = deadline(c.due, ctx, ctx.legalLimit, (cal, l) => cal.dueAt(now, l));
       return d.ok ? done({ type: 'received', due: d.due }) : d;
     }
@@ -216,7 +217,7 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
       let jump = false;
       if (s.status === 'received') {
         // Transfer from the one-stop unit to the first step (art. 18(2)).
-        if (!isReceptionist(s, a)) return fail('forbidden');
+        if (!isReceptionist(s, a) && !isSystem(a)) return fail('forbidden');
         target = ctx.workflow.steps[0]?.id;
         if (c.toStep !== undefined && c.toStep !== target) return fail('forbidden', 'toStep');
       } else {
@@ -293,7 +294,8 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
       if (!open) return fail('unknown_consultation', String(c.consultationId));
       if (!CONSULTATION_OUTCOMES.includes(c.outcome)) return fail('invalid_payload', 'outcome');
       const consulted = a.agencyCode === open.agencyCode && !hasRole(a, 'applicant');
-      if (!consulted && !isMain(s, a)) return fail('forbidden');
+      // `system`: the answer of a linked child dossier, relayed by the engine.
+      if (!consulted && !isMain(s, a) && !isSystem(a)) return fail('forbidden');
       return done({ type: 'consultation_closed', consultationId: open.consultationId, outcome: c.outcome });
     }
 

@@ -195,8 +195,11 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
           typeof t.due === 'string' ? { ...t, due: new Date(t.due) } : t,
         );
       }
+      const attachmentIds = (body.attachmentIds as string[] | undefined) ?? [];
+      delete body.attachmentIds;
       const r = await executeCommand(db, {
         dossierId: req.params.id,
+        attachmentIds,
         command: body as CommandBody,
         ctx: commandContext(req),
         idempotencyKey: req.headers['idempotency-key'],

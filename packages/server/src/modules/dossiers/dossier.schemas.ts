@@ -54,7 +54,12 @@ export const CounterSubmitBody = z.strictObject({
   note: text(2000).optional(),
 });
 
-const base = { version: z.int().positive(), note: text(2000).optional() };
+const base = {
+  version: z.int().positive(),
+  note: text(2000).optional(),
+  /** Files of this dossier that the action is about (the supplement, the signed result…), kept in its history. */
+  attachmentIds: z.array(z.uuid()).max(50).optional(),
+};
 const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...base, ...shape });
 
@@ -73,7 +78,15 @@ export const ActionBody = z.discriminatedUnion('type', [
   cmd('send_back', { toStep: text(100), assignee: z.uuid().optional(), stepDue: moment.optional() }),
   cmd('consult', {
     targets: z
-      .array(z.strictObject({ consultationId: text(100), agencyCode: text(40).optional(), due: moment.optional() }))
+      .array(
+        z.strictObject({
+          consultationId: text(100),
+          agencyCode: text(40).optional(),
+          due: moment.optional(),
+          /** Open a linked child dossier at the consulted agency (hồ sơ liên thông) and wait for its result. */
+          openChildDossier: z.boolean().optional(),
+        }),
+      )
       .min(1)
       .max(10),
   }),

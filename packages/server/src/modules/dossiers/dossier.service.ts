@@ -294,7 +294,8 @@ async function recordEvents(
             agency_id: agencyId,
             opened_at: new Date(event.at),
             due: c.due === null ? null : new Date(c.due),
-            child_dossier_id: c.childDossierId,
+            // set by openChildDossier once the child row exists (foreign key)
+            child_dossier_id: null,
           })
           .execute();
       }
@@ -394,9 +395,16 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
       : {
           principal: principalOf(input.ctx),
           key: input.idempotencyKey,
-          hash: requestHash({ dossierId: input.dossierId, command: input.command }),
+          hash: requestHash({ dossierId: input.dossierId, command: input.command, files: input.attachmentIds ?? [] }),
         };
-  return runIdempotent(db, idem, async (tx) => {
+  return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input));
+}
+
+const SYSTEM_CTX: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
+
+/** One command inside an open transaction (the parent's answer from a child dossier runs in the child's). */
+async function executeInTx(tx: Tx, db: Db, input: Omit<ExecuteInput, 'idempotencyKey'>): Promise<CommandResult> {
+  {
     const row = input.ctx.system
       ? await tx.selectFrom('dossiers').selectAll().where('id', '=', input.dossierId).forUpdate().executeTakeFirst()
       : await findVisibleDossier(tx, input.ctx.actor, input.dossierId, { forUpdate: true });
@@ -404,6 +412,15 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
     const { version, type, note, ...payload } = input.command;
     if (version !== undefined && version !== row.version) {
       throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
+    }
+    if (input.attachmentIds?.length) {
+      const own = await tx
+        .selectFrom('attachments')
+        .select('id')
+        .where('id', 'in', input.attachmentIds)
+        .where('dossier_id', '=', row.id)
+        .execute();
+      if (own.length !== new Set(input.attachmentIds).size) throw new Problem('attachment_not_found');
     }
     const calendar = await calendarFor(db, row.province_id);
     const now = input.now ?? new Date();
@@ -419,6 +436,16 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
       if (type === 'supplement_provided' && payload.due === undefined && state.supplementPhase === 'processing') {
         extra.due = calendarDaysDue(calendar, now.getTime(), limit.calendarDays);
       }
+    }
+    // A consultation may open a linked child dossier at the consulted agency (hồ sơ liên thông).
+    const children: string[] = [];
+    if (type === 'consult' && Array.isArray(payload.targets)) {
+      payload.targets = (payload.targets as Record<string, unknown>[]).map(({ openChildDossier, ...t }) => {
+        if (!openChildDossier) return t;
+        const childId = randomUUID();
+        children.push(childId);
+        return { ...t, childDossierId: childId };
+      });
     }
     const command = { ...payload, ...extra, type, actor, now, ...(note ? { note } : {}) } as unknown as Command;
     const context: DecideContext = {
@@ -468,11 +495,162 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
       .returningAll()
       .executeTakeFirst();
     if (!updated) throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
+    for (const e of decision.events) {
+      if (e.type !== 'consultation_opened') continue;
+      for (const c of e.consultations) {
+        if (c.childDossierId && children.includes(c.childDossierId)) {
+          await openChildDossier(tx, db, updated, after, c, now);
+          await tx
+            .updateTable('dossier_consultations')
+            .set({ child_dossier_id: c.childDossierId })
+            .where('dossier_id', '=', updated.id)
+            .where('consultation_id', '=', c.consultationId)
+            .where('closed_at', 'is', null)
+            .execute();
+        }
+      }
+    }
+    // A child dossier's result answers its parent's consultation, then the child is closed.
+    if (updated.parent_dossier_id && after.status === 'result_ready' && state.status !== 'result_ready') {
+      await executeInTx(tx, db, {
+        dossierId: updated.parent_dossier_id,
+        command: {
+          type: 'consultation_result',
+          consultationId: updated.parent_consultation_id!,
+          outcome: after.outcome === 'refused' ? 'disagreed' : 'agreed',
+          note: `Kết quả hồ sơ liên thông ${updated.code}`,
+        },
+        ctx: SYSTEM_CTX,
+        now,
+      });
+      return executeInTx(tx, db, {
+        dossierId: updated.id,
+        command: { type: 'return_result', method: 'online' },
+        ctx: SYSTEM_CTX,
+        now,
+      });
+    }
     return {
       statusCode: 200,
       body: { id: updated.id, code: updated.code, version: updated.version, status: updated.status },
     };
-  });
+  }
+}
+
+/** The workflow of a child dossier: the consulted agency gives its opinion (approve = agree, refuse = disagree). */
+function childWorkflow(name: string, agencyCode: string, allotment: TimeLimit): WorkflowDefinition {
+  return {
+    schemaVersion: 1,
+    steps: [
+      {
+        id: 'cho_y_kien',
+        name_vi: name,
+        name_en: 'Give the requested opinion',
+        agency: { kind: 'fixed', agencyCode },
+        role: 'officer',
+        allotment,
+        actions: ['approve', 'refuse'],
+        final: true,
+      },
+    ],
+  };
+}
+
+/**
+ * Open the linked child dossier of a consultation at the consulted agency, in the parent's
+ * transaction: submitted, received and transferred to its single step by the engine, due when the
+ * consultation is due. Its officers see it in their own queues; its result answers the parent.
+ */
+async function openChildDossier(
+  tx: Tx,
+  db: Db,
+  parent: DossierRow,
+  parentState: DossierState,
+  c: { consultationId: string; agencyCode: string; due: number | null; childDossierId: string | null },
+  now: Date,
+): Promise<void> {
+  const parentWorkflow = parent.workflow as WorkflowDefinition;
+  const def = parentWorkflow.steps.flatMap((s) => s.consultations ?? []).find((x) => x.id === c.consultationId);
+  const agency = await tx
+    .selectFrom('agencies')
+    .select(['id', 'code'])
+    .where('code', '=', c.agencyCode)
+    .executeTakeFirstOrThrow();
+  const id = c.childDossierId!;
+  const workflow = childWorkflow(
+    `Cho ý kiến: ${def?.name_vi ?? c.consultationId}`,
+    agency.code,
+    def?.allotment ?? { days: 1 },
+  );
+  const calendar = await calendarFor(db, parent.province_id);
+  const actor: DossierActor = { userId: 'system', roles: ['system'], agencyCode: null };
+  const context: DecideContext = { workflow, legalLimit: null, calendar, formData: parent.form_data };
+  const pattern = parsePattern(DEFAULT_DOSSIER_CODE_PATTERN);
+  const codeCtx = { agencyCode: agency.code, receivedAt: now };
+  const code = pattern.format(codeCtx, await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx)));
+  const due = c.due ?? undefined;
+  let state: DossierState | null = null;
+  const events: DossierEvent[] = [];
+  for (const command of [
+    {
+      type: 'submit',
+      dossierId: id,
+      applicantId: parentState.applicantId,
+      channel: parent.channel,
+      receivingAgencyCode: agency.code,
+      receivingAuthorityCode: agency.code,
+      note: `Hồ sơ liên thông của hồ sơ ${parent.code}`,
+    },
+    { type: 'receive', ...(due === undefined ? {} : { due }) },
+    { type: 'forward', ...(due === undefined ? {} : { stepDue: due }) },
+  ]) {
+    const d = decide(state, { ...command, actor, now } as Command, context);
+    if (!d.ok) throw rejection(d.error);
+    events.push(...d.events);
+    state = d.events.reduce<DossierState | null>(evolve, state);
+  }
+  const final = state!;
+  const ids = new Map([[agency.code, agency.id]]);
+  const applicant = parent.applicant as Applicant;
+  await tx
+    .insertInto('dossiers')
+    .values({
+      id,
+      code,
+      lookup_secret: generateLookupSecret(randomBytes(16)),
+      province_id: parent.province_id,
+      procedure_id: parent.procedure_id,
+      procedure_version_id: parent.procedure_version_id,
+      procedure_name: parent.procedure_name,
+      field_code: parent.field_code,
+      workflow: JSON.stringify(workflow),
+      legal_limit: null,
+      channel: parent.channel,
+      applicant_user_id: null,
+      applicant: JSON.stringify(applicant),
+      applicant_name: parent.applicant_name,
+      applicant_id_number: parent.applicant_id_number,
+      applicant_phone: parent.applicant_phone,
+      form_data: JSON.stringify(parent.form_data),
+      receiving_agency_id: agency.id,
+      submitted_at: now,
+      parent_dossier_id: parent.id,
+      parent_consultation_id: c.consultationId,
+      ...projection(final, workflow, ids, events.at(-1)!),
+    })
+    .execute();
+  await tx.insertInto('dossier_agencies').values({ dossier_id: id, agency_id: agency.id }).execute();
+  await recordEvents(
+    tx,
+    SYSTEM_CTX,
+    { id, code, receivingAgencyId: agency.id, procedureName: parent.procedure_name, applicant, applicantUserId: null },
+    workflow,
+    null,
+    events,
+    ids,
+    null,
+    'Hệ thống / System',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
