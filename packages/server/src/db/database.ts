@@ -13,7 +13,8 @@ export type Executor = Db | Tx;
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 export function createDb(connectionString: string, max = 10): Db {
-  const pool = new pg.Pool({ connectionString, max, application_name: 'motcua' });
+  // A bounded wait for a connection: an exhausted pool answers with an error instead of hanging.
+  const pool = new pg.Pool({ connectionString, max, application_name: 'motcua', connectionTimeoutMillis: 15_000 });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

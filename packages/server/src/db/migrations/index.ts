@@ -4,6 +4,7 @@ import * as m0002 from './0002_catalog.ts';
 import * as m0003 from './0003_calendar.ts';
 import * as m0004 from './0004_dossiers.ts';
 import * as m0005 from './0005_jobs.ts';
+import * as m0006 from './0006_queue_indexes.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003_calendar': m0003,
   '0004_dossiers': m0004,
   '0005_jobs': m0005,
+  '0006_queue_indexes': m0006,
 };

@@ -53,8 +53,12 @@ function inSubtree(agencyPath: string) {
 }
 
 export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery, calendar: WorkCalendar, now: Date) {
-  let q = ex.selectFrom('dossiers').where(visibleTo(actor));
   const officer = actor.kind === 'officer' ? actor : null;
+  // The officer queues below select by the officer's own agency subtree or assignment, which
+  // implies visibility (the step, consulted and receiving agencies are all in dossier_agencies);
+  // the general visibility test would hash every dossier the subtree ever touched (bench/queues.ts).
+  const scoped = officer !== null && query.queue !== 'all' && query.queue !== 'supplement';
+  let q = scoped ? ex.selectFrom('dossiers') : ex.selectFrom('dossiers').where(visibleTo(actor));
   const t = now.getTime();
   let byDue = true;
   switch (query.queue) {
@@ -68,7 +72,7 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
         .where((eb) =>
           eb.or([
             eb('main_assignee_id', '=', officer.userId),
-            sql<boolean>`${officer.userId}::uuid = ANY(dossiers.coordinator_ids)`,
+            sql<boolean>`dossiers.coordinator_ids @> ARRAY[${officer.userId}]::uuid[]`,
           ]),
         );
       break;

@@ -397,13 +397,27 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
           key: input.idempotencyKey,
           hash: requestHash({ dossierId: input.dossierId, command: input.command, files: input.attachmentIds ?? [] }),
         };
-  return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input));
+  // The calendar is read through the pool BEFORE the transaction: reading it while holding a
+  // transaction's connection could exhaust the pool (every client waiting for a second one).
+  const province = await db
+    .selectFrom('dossiers')
+    .select('province_id')
+    .where('id', '=', input.dossierId)
+    .executeTakeFirst();
+  if (!province) throw new Problem('dossier_not_found');
+  const calendar = await calendarFor(db, province.province_id);
+  return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input, calendar));
 }
 
 const SYSTEM_CTX: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
 
 /** One command inside an open transaction (the parent's answer from a child dossier runs in the child's). */
-async function executeInTx(tx: Tx, db: Db, input: Omit<ExecuteInput, 'idempotencyKey'>): Promise<CommandResult> {
+async function executeInTx(
+  tx: Tx,
+  db: Db,
+  input: Omit<ExecuteInput, 'idempotencyKey'>,
+  calendar: WorkCalendar,
+): Promise<CommandResult> {
   {
     const row = input.ctx.system
       ? await tx.selectFrom('dossiers').selectAll().where('id', '=', input.dossierId).forUpdate().executeTakeFirst()
@@ -422,7 +436,6 @@ async function executeInTx(tx: Tx, db: Db, input: Omit<ExecuteInput, 'idempotenc
         .execute();
       if (own.length !== new Set(input.attachmentIds).size) throw new Problem('attachment_not_found');
     }
-    const calendar = await calendarFor(db, row.province_id);
     const now = input.now ?? new Date();
     const limit = row.legal_limit as LegalLimit;
     const state = row.state as DossierState;
@@ -499,7 +512,7 @@ async function executeInTx(tx: Tx, db: Db, input: Omit<ExecuteInput, 'idempotenc
       if (e.type !== 'consultation_opened') continue;
       for (const c of e.consultations) {
         if (c.childDossierId && children.includes(c.childDossierId)) {
-          await openChildDossier(tx, db, updated, after, c, now);
+          await openChildDossier(tx, updated, after, c, now, calendar);
           await tx
             .updateTable('dossier_consultations')
             .set({ child_dossier_id: c.childDossierId })
@@ -512,23 +525,33 @@ async function executeInTx(tx: Tx, db: Db, input: Omit<ExecuteInput, 'idempotenc
     }
     // A child dossier's result answers its parent's consultation, then the child is closed.
     if (updated.parent_dossier_id && after.status === 'result_ready' && state.status !== 'result_ready') {
-      await executeInTx(tx, db, {
-        dossierId: updated.parent_dossier_id,
-        command: {
-          type: 'consultation_result',
-          consultationId: updated.parent_consultation_id!,
-          outcome: after.outcome === 'refused' ? 'disagreed' : 'agreed',
-          note: `Kết quả hồ sơ liên thông ${updated.code}`,
+      await executeInTx(
+        tx,
+        db,
+        {
+          dossierId: updated.parent_dossier_id,
+          command: {
+            type: 'consultation_result',
+            consultationId: updated.parent_consultation_id!,
+            outcome: after.outcome === 'refused' ? 'disagreed' : 'agreed',
+            note: `Kết quả hồ sơ liên thông ${updated.code}`,
+          },
+          ctx: SYSTEM_CTX,
+          now,
         },
-        ctx: SYSTEM_CTX,
-        now,
-      });
-      return executeInTx(tx, db, {
-        dossierId: updated.id,
-        command: { type: 'return_result', method: 'online' },
-        ctx: SYSTEM_CTX,
-        now,
-      });
+        calendar,
+      );
+      return executeInTx(
+        tx,
+        db,
+        {
+          dossierId: updated.id,
+          command: { type: 'return_result', method: 'online' },
+          ctx: SYSTEM_CTX,
+          now,
+        },
+        calendar,
+      );
     }
     return {
       statusCode: 200,
@@ -563,11 +586,11 @@ function childWorkflow(name: string, agencyCode: string, allotment: TimeLimit): 
  */
 async function openChildDossier(
   tx: Tx,
-  db: Db,
   parent: DossierRow,
   parentState: DossierState,
   c: { consultationId: string; agencyCode: string; due: number | null; childDossierId: string | null },
   now: Date,
+  calendar: WorkCalendar,
 ): Promise<void> {
   const parentWorkflow = parent.workflow as WorkflowDefinition;
   const def = parentWorkflow.steps.flatMap((s) => s.consultations ?? []).find((x) => x.id === c.consultationId);
@@ -582,7 +605,6 @@ async function openChildDossier(
     agency.code,
     def?.allotment ?? { days: 1 },
   );
-  const calendar = await calendarFor(db, parent.province_id);
   const actor: DossierActor = { userId: 'system', roles: ['system'], agencyCode: null };
   const context: DecideContext = { workflow, legalLimit: null, calendar, formData: parent.form_data };
   const pattern = parsePattern(DEFAULT_DOSSIER_CODE_PATTERN);
@@ -726,6 +748,14 @@ export async function submitDossier(
     idempotencyKey === null
       ? null
       : { principal: principalOf(ctx), key: idempotencyKey, hash: requestHash({ submit: input }) };
+  const province = await db
+    .selectFrom('procedures')
+    .select('province_id')
+    .where('id', '=', input.procedureId)
+    .executeTakeFirst();
+  if (!province) throw new Problem('procedure_not_available');
+  // Read through the pool before the transaction (see executeCommand).
+  const calendar = await calendarFor(db, province.province_id);
   return runIdempotent(db, idem, async (tx) => {
     const now = opts.now ?? new Date();
     const actor = ctx.actor;
@@ -883,7 +913,6 @@ export async function submitDossier(
     const dossierActor = await dossierActorOf(tx, ctx);
     const workflow = content.workflow as WorkflowDefinition;
     const limit = legalLimitOf(content.timeLimit);
-    const calendar = await calendarFor(db, version.province_id);
     const context: DecideContext = { workflow, legalLimit: workingLimit(limit), calendar, formData: input.formData };
 
     const submit = decide(

@@ -1,0 +1,463 @@
+/**
+ * Command throughput and latency: (a) online submission (submitDossier) and (b) step transitions
+ * (executeCommand: forward, claim, forward, approve, sign, finish, return_result) on dossiers each
+ * client created for itself (no two clients touch the same dossier, so no 409s), at 16 and 64
+ * concurrent clients for a fixed time. Baseline in the same run: pgbench's TPC-B-like transaction
+ * (`pgbench -c N -j 2 -T D -b tpcb-like`) on the same server, in a database of its own.
+ *
+ *   node bench/commands.ts --db postgres://postgres@127.0.0.1:5432/motcua_bench_cmd --clients 16,64 --duration 20
+ *
+ * The database is created, migrated and demo-seeded when missing; it may also be the 1 M seed
+ * (bench/seed-dossiers.ts), whose generated officers then spread the clients over the communes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Actor } from '@motcua/core';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createDb, type Db, migrateToLatest } from '../packages/server/src/db/database.ts';
+import type { Database } from '../packages/server/src/db/schema.ts';
+import {
+  type CommandBody,
+  calendarFor,
+  executeCommand,
+  submitDossier,
+} from '../packages/server/src/modules/dossiers/dossier.service.ts';
+import { seedDemo } from '../packages/server/src/seed/seed.ts';
+import {
+  DEFAULT_SERVER_URL,
+  databaseOf,
+  ensureDatabase,
+  fmt,
+  listOpt,
+  log,
+  numOpt,
+  opt,
+  parseArgs,
+  pick,
+  prng,
+  serverVersion,
+  summarize,
+  table,
+  withDatabase,
+} from './lib/common.ts';
+import { Monitor, type WindowReport } from './lib/monitor.ts';
+import { type PgbenchResult, pgbenchInit, pgbenchRun } from './lib/pgbench.ts';
+import { type AgencyInfo, loadApplicants, loadWorld, type OfficerInfo, officerActor, type World } from './lib/world.ts';
+
+type Team = { commune: AgencyInfo; receptionist: OfficerInfo; officer: OfficerInfo; leader: OfficerInfo };
+
+type RunResult = {
+  clients: number;
+  op: string;
+  ops: number;
+  tps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  firstError: string | null;
+  stalled: boolean;
+  window: WindowReport;
+  byType?: Map<string, number[]>;
+};
+
+const STEPS: { who: keyof Omit<Team, 'commune'>; body: { type: CommandBody['type']; method?: string } }[] = [
+  { who: 'receptionist', body: { type: 'forward' } },
+  { who: 'officer', body: { type: 'claim' } },
+  { who: 'officer', body: { type: 'forward' } },
+  { who: 'leader', body: { type: 'approve' } },
+  { who: 'leader', body: { type: 'sign' } },
+  { who: 'leader', body: { type: 'finish' } },
+  { who: 'receptionist', body: { type: 'return_result', method: 'counter' } },
+];
+
+/**
+ * C loops issue `op` back to back for warmup + duration; operations finishing inside the measured
+ * window count. A watchdog ends the run when nothing completes for `stallMs` (pool starvation).
+ */
+async function drive(
+  label: string,
+  clients: number,
+  warmupMs: number,
+  durationMs: number,
+  monitor: Monitor,
+  op: (client: number) => Promise<string | null>,
+  stallMs = 15_000,
+): Promise<Omit<RunResult, 'clients' | 'op'>> {
+  const latencies: number[] = [];
+  const byType = new Map<string, number[]>();
+  let errors = 0;
+  let firstError: string | null = null;
+  let lastProgress = performance.now();
+  let stalled = false;
+  const start = performance.now();
+  const from = start + warmupMs;
+  const end = from + durationMs;
+  let window: WindowReport | null = null;
+  const windowDone = (async () => {
+    await new Promise((r) => setTimeout(r, warmupMs));
+    await monitor.start();
+    await new Promise((r) => setTimeout(r, durationMs));
+    window = await monitor.stop();
+  })();
+  const watchdog = setInterval(() => {
+    if (performance.now() - lastProgress > stallMs) stalled = true;
+  }, 500);
+  await Promise.race([
+    Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        while (!stalled && performance.now() < end) {
+          const t0 = performance.now();
+          try {
+            const type = await op(i);
+            const t1 = performance.now();
+            lastProgress = t1;
+            if (t0 >= from && t1 <= end) {
+              latencies.push(t1 - t0);
+              if (type) {
+                const list = byType.get(type) ?? [];
+                list.push(t1 - t0);
+                byType.set(type, list);
+              }
+            }
+          } catch (e) {
+            errors++;
+            lastProgress = performance.now();
+            firstError ??= e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+          }
+        }
+      }),
+    ),
+    new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        if (stalled) {
+          clearInterval(check);
+          resolve();
+        }
+      }, 200);
+      check.unref();
+    }),
+  ]);
+  clearInterval(watchdog);
+  await windowDone;
+  const s = summarize(latencies);
+  if (stalled) log(`  ${label}: STALLED — no operation completed for ${stallMs / 1000} s`);
+  return {
+    ops: s.n,
+    tps: stalled ? 0 : s.n / (durationMs / 1000),
+    p50: s.p50,
+    p95: s.p95,
+    p99: s.p99,
+    errors,
+    firstError,
+    stalled,
+    window: window!,
+    byType,
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs();
+  const url = opt(args, 'db', 'BENCH_COMMANDS_URL', withDatabase(DEFAULT_SERVER_URL, 'motcua_bench_cmd'));
+  const pgbenchUrl = opt(args, 'pgbench-db', 'BENCH_PGBENCH_URL', withDatabase(url, 'motcua_bench_pgbench'));
+  const clientsList = listOpt(args, 'clients', 'BENCH_CLIENTS', '16,64').map(Number);
+  const duration = numOpt(args, 'duration', 'BENCH_DURATION', 20);
+  const warmup = numOpt(args, 'warmup', null, 3);
+  const ops = listOpt(args, 'ops', null, 'submit,transition');
+  const scale = numOpt(args, 'pgbench-scale', null, 16);
+  const pgbenchBin = opt(args, 'pgbench', 'PGBENCH', 'pgbench');
+  const threads = numOpt(args, 'pgbench-threads', null, 2);
+  const poolFactor = numOpt(args, 'pool-factor', null, 2);
+  const poolFixed = args.has('pool-size') ? numOpt(args, 'pool-size', null, 0) : null;
+  const skipPgbench = args.has('no-pgbench');
+  const whatIf = args.has('what-if');
+  const rng = prng(numOpt(args, 'seed', null, 7));
+
+  log(`commands benchmark on ${databaseOf(url)} — ${await serverVersion(withDatabase(url, 'postgres'))}`);
+  if (await ensureDatabase(url, { recreate: args.has('recreate') })) log(`created ${databaseOf(url)}`);
+  const setup = createDb(url, 4);
+  await migrateToLatest(setup);
+  const seeded = await seedDemo(setup);
+  if (seeded.seeded) log(`demo seed: ${seeded.agencies} agencies, ${seeded.users} users`);
+  const world = await loadWorld(setup);
+  const applicants = await loadApplicants(setup, 2000);
+  const counts = await setup
+    .selectFrom('dossiers')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow();
+  await setup.destroy();
+  log(`${Number(counts.n).toLocaleString('en')} dossiers already there; ${applicants.length} applicant accounts used`);
+
+  const teams = teamsOf(world);
+  const communes = world.agencies.filter((a) => a.level === 'commune');
+  const onlineCommune = world.procedures.filter((p) => p.level === 'commune' && p.channels.includes('online'));
+  const counterProc = world.procedures.find(
+    (p) =>
+      p.level === 'commune' &&
+      p.limit !== null &&
+      'days' in p.limit &&
+      p.workflow.steps.length === 2 &&
+      p.workflow.steps.every((s) => !s.consultations?.length) &&
+      p.workflow.steps[1]!.actions.includes('sign'),
+  );
+  if (!counterProc || onlineCommune.length === 0) throw new Error('no suitable demo procedure');
+  log(
+    `${teams.length} team(s) for transitions (${teams
+      .map((t) => t.commune.name)
+      .slice(0, 3)
+      .join(', ')}` + `${teams.length > 3 ? ', …' : ''}); procedure for transitions: ${counterProc.name.slice(0, 60)}`,
+  );
+
+  const connectionCap = await freeConnections(url);
+  if (!skipPgbench) {
+    await ensureDatabase(pgbenchUrl);
+    const t = Date.now();
+    await pgbenchInit(pgbenchBin, pgbenchUrl, scale);
+    log(`pgbench -i -s ${scale} into ${databaseOf(pgbenchUrl)} in ${fmt((Date.now() - t) / 1000)} s`);
+  }
+
+  const results: RunResult[] = [];
+  const baselines = new Map<number, PgbenchResult>();
+  for (const clients of clientsList) {
+    if (!skipPgbench) {
+      log(`pgbench -c ${clients} -j ${threads} -T ${duration} -b tpcb-like …`);
+      const b = await pgbenchRun(pgbenchBin, pgbenchUrl, clients, threads, duration);
+      baselines.set(clients, b);
+      log(`  pgbench: ${fmt(b.tps)} tps, p95 ${fmt(b.p95, 2)} ms`);
+    }
+    // More connections than clients (see --pool-size), within what the server accepts.
+    const poolSize = poolFixed ?? Math.min(clients * poolFactor + 2, connectionCap);
+    if (poolSize <= clients && poolFixed === null) {
+      throw new Error(`the server accepts ${connectionCap} more connections: not enough for ${clients} clients`);
+    }
+    const db = createDb(url, poolSize);
+    await calendarFor(db, world.province.id);
+    const monitor = () => new Monitor(url, 'motcua');
+    let submitTps: number | null = null;
+
+    if (ops.includes('submit')) {
+      log(`submit: ${clients} clients, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`);
+      let k = 0;
+      const r = await drive('submit', clients, warmup * 1000, duration * 1000, monitor(), async () => {
+        const applicant = applicants[k++ % applicants.length]!;
+        const commune = pick(rng, communes);
+        const proc = pick(rng, onlineCommune);
+        const res = await submitDossier(
+          db,
+          {
+            procedureId: proc.procedureId,
+            agencyId: commune.id,
+            channel: 'online',
+            applicant: { phone: '0905123456', residenceCommuneId: commune.id, address: '1 Trần Phú' },
+            formData: {},
+          },
+          { actor: { kind: 'applicant', userId: applicant.id }, requestId: randomUUID() },
+          randomUUID(),
+        );
+        if (res.statusCode !== 201) throw new Error(`submit answered ${res.statusCode}`);
+        return 'submit';
+      });
+      submitTps = r.tps;
+      results.push({ clients, op: 'submit (online)', ...r });
+      report(results.at(-1)!, baselines.get(clients));
+    }
+
+    const transitions = async (runDb: Db, op: string) => {
+      // Each client owns its dossiers: received at the counter of its team's commune.
+      const expected = Math.max(50, (submitTps ?? 200) * 1.5);
+      const perClient = Math.ceil(((expected * (duration + warmup)) / STEPS.length / clients) * 1.5) + 2;
+      const t = Date.now();
+      const owned: { id: string; version: number }[][] = Array.from({ length: clients }, () => []);
+      // A deliberately small measured pool (--pool-size) could stall here: then use a pool of its own.
+      const ownSetupPool = poolSize <= clients;
+      let setupDb = ownSetupPool ? createDb(url, clients + 2) : runDb;
+      const create = async (i: number) => {
+        const team = teams[i % teams.length]!;
+        const res = await submitDossier(
+          setupDb,
+          {
+            procedureId: counterProc.procedureId,
+            channel: 'counter',
+            applicant: { name: 'Nguyễn Văn Bench', idNumber: '048099999999', phone: '0905000000' },
+            formData: {},
+          },
+          { actor: officerActor(team.receptionist), requestId: randomUUID() },
+          randomUUID(),
+        );
+        const body = res.body as { id: string; version: number };
+        return { id: body.id, version: body.version };
+      };
+      await Promise.all(
+        owned.map(async (list, i) => {
+          for (let n = 0; n < perClient; n++) list.push(await create(i));
+        }),
+      );
+      log(`transitions: ${clients * perClient} dossiers received for the clients in ${fmt((Date.now() - t) / 1000)} s`);
+      if (ownSetupPool) await setupDb.destroy();
+      setupDb = runDb;
+      const cursor = owned.map(() => ({ dossier: 0, step: 0 }));
+      let refills = 0;
+      log(`${op}: ${clients} clients, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`);
+      const r = await drive(op, clients, warmup * 1000, duration * 1000, monitor(), async (i) => {
+        const c = cursor[i]!;
+        if (c.dossier >= owned[i]!.length) {
+          owned[i]!.push(await create(i));
+          refills++;
+        }
+        const d = owned[i]![c.dossier]!;
+        const step = STEPS[c.step]!;
+        const team = teams[i % teams.length]!;
+        const actor: Actor = officerActor(team[step.who]);
+        const res = await executeCommand(runDb, {
+          dossierId: d.id,
+          command: { ...step.body, version: d.version } as CommandBody,
+          ctx: { actor, requestId: randomUUID() },
+          idempotencyKey: randomUUID(),
+        });
+        d.version = (res.body as { version: number }).version;
+        c.step++;
+        if (c.step === STEPS.length) {
+          c.step = 0;
+          c.dossier++;
+        }
+        return step.body.type;
+      });
+      if (refills) log(`  (${refills} dossiers had to be created during the run: raise the estimate)`);
+      results.push({ clients, op, ...r });
+      report(results.at(-1)!, baselines.get(clients));
+    };
+    if (ops.includes('transition')) await transitions(db, 'step transition');
+    if (results.some((r) => r.stalled)) continue;
+    await db.destroy();
+    if (whatIf) {
+      // What-if: the same transitions with the audit chain's advisory lock turned into a no-op —
+      // the chain may fork, so only in this scratch database, only to size what the lock costs.
+      const unlocked = noAuditLockDb(url, poolSize);
+      await transitions(unlocked, 'step transition, what-if: no audit lock');
+      await unlocked.destroy();
+    }
+  }
+
+  console.log('\nResults (latencies in ms; ratio = our tps / pgbench tpcb-like tps at the same client count)\n');
+  const rows: (string | number)[][] = [];
+  for (const c of clientsList) {
+    const b = baselines.get(c);
+    if (b)
+      rows.push([c, 'pgbench tpcb-like (baseline)', fmt(b.tps), fmt(b.p50, 2), fmt(b.p95, 2), fmt(b.p99, 2), '1.00']);
+    for (const r of results.filter((x) => x.clients === c)) {
+      rows.push([
+        c,
+        r.op + (r.errors ? ` (${r.errors} errors)` : '') + (r.stalled ? ' STALLED' : ''),
+        fmt(r.tps),
+        fmt(r.p50, 2),
+        fmt(r.p95, 2),
+        fmt(r.p99, 2),
+        b ? fmt(r.tps / b.tps, 2) : '–',
+      ]);
+    }
+  }
+  console.log(table(['clients', 'op', 'tps', 'p50', 'p95', 'p99', 'ratio'], rows));
+  console.log('\nWhere the time went during each measured window\n');
+  console.log(
+    table(
+      ['clients', 'op', 'machine CPU %', 'node CPU % of a core', 'server backends: top wait events (% of samples)'],
+      results.map((r) => [
+        r.clients,
+        r.op,
+        fmt(r.window.machineCpu, 0),
+        fmt(r.window.nodeCpu, 0),
+        r.window.waits
+          .slice(0, 4)
+          .map(([w, p]) => `${w} ${fmt(p, 0)}`)
+          .join(', '),
+      ]),
+    ),
+  );
+  const transitions = results.filter((r) => r.byType);
+  if (transitions.some((r) => r.op.startsWith('step transition'))) {
+    console.log('\nStep transitions by command (p50 / p95 ms)\n');
+    const types = STEPS.map((s) => s.body.type);
+    console.log(
+      table(
+        ['clients', 'op', ...types],
+        transitions
+          .filter((r) => r.op.startsWith('step transition'))
+          .map((r) => [
+            r.clients,
+            r.op,
+            ...types.map((ty, i) => {
+              // forward appears twice in the cycle; both share one list
+              if (types.indexOf(ty) !== i) return '″';
+              const s = summarize(r.byType!.get(ty) ?? []);
+              return `${fmt(s.p50, 1)} / ${fmt(s.p95, 1)}`;
+            }),
+          ]),
+      ),
+    );
+  }
+  const bad = results.filter((r) => r.errors > 0 || r.stalled);
+  for (const r of bad) console.log(`\n${r.clients} clients, ${r.op}: ${r.errors} errors; first: ${r.firstError}`);
+}
+
+/** A Db like createDb's whose connections turn `pg_advisory_xact_lock($1)` into a no-op (what-if only). */
+function noAuditLockDb(url: string, max: number): Db {
+  class NoAdvisoryLockClient extends pg.Client {
+    // biome-ignore lint/suspicious/noExplicitAny: pass-through of pg's overloaded query()
+    override query(...args: any[]): any {
+      if (typeof args[0] === 'string' && args[0].includes('pg_advisory_xact_lock(')) {
+        args[0] = args[0].replace(/pg_advisory_xact_lock\(/g, 'abs(');
+      }
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      return (super.query as any)(...args);
+    }
+  }
+  const pool = new pg.Pool({ connectionString: url, max, application_name: 'motcua', Client: NoAdvisoryLockClient });
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Connections the server still accepts (max_connections less the reserved ones and those in use), less a margin. */
+async function freeConnections(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: number }>(
+      `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int
+              - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int AS n`,
+    );
+    return r.rows[0]!.n - 4;
+  } finally {
+    await c.end();
+  }
+}
+
+function report(r: RunResult, b: PgbenchResult | undefined): void {
+  log(
+    `  ${r.op}: ${fmt(r.tps)} tps, p50 ${fmt(r.p50, 2)} ms, p95 ${fmt(r.p95, 2)} ms, p99 ${fmt(r.p99, 2)} ms` +
+      (b ? `, ratio ${fmt(r.tps / b.tps, 2)}` : '') +
+      (r.errors ? `, ${r.errors} errors (${r.firstError})` : ''),
+  );
+}
+
+/** Communes with a receptionist at their one-stop unit, an officer and a leader. */
+function teamsOf(world: World): Team[] {
+  const teams: Team[] = [];
+  for (const commune of world.agencies.filter((a) => a.level === 'commune')) {
+    const unit = world.agencies.find((a) => a.parentId === commune.id && a.receivesDossiers);
+    if (!unit) continue;
+    const receptionist = world.officers(unit.id, 'receptionist')[0];
+    const officer = world.officers(commune.id, 'officer')[0];
+    const leader = world.officers(commune.id, 'leader')[0];
+    if (receptionist && officer && leader) teams.push({ commune, receptionist, officer, leader });
+  }
+  if (teams.length === 0) throw new Error('no commune with a receptionist, an officer and a leader');
+  return teams;
+}
+
+main()
+  // A stalled run leaves transactions waiting for the pool: do not wait for them.
+  .then(() => process.exit(0))
+  .catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
