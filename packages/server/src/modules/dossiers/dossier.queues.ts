@@ -98,28 +98,43 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
         .where('step_due', '<=', limit);
       break;
     }
-    case 'overdue':
+    case 'overdue': {
       if (!officer) return empty(query);
-      q = q
-        .where('status', 'in', OPEN)
-        .where('paused_since', 'is', null)
-        .where((eb) =>
-          eb.or([
-            eb.and([eb('step_due', '<', now), inSubtree(officer.agencyPath)(eb)]),
-            eb.and([
-              eb('due', '<', now),
-              eb(
-                'receiving_agency_id',
-                'in',
-                eb
-                  .selectFrom('agencies')
-                  .select('agencies.id')
-                  .where('agencies.path', 'like', `${escapeLike(officer.agencyPath)}%`),
-              ),
-            ]),
-          ]),
-        );
+      // Two branches, each on its own partial index (0006_queue_indexes): a step late in the
+      // officer's units, or an appointment late at one of their receiving units.
+      const subtree = `${escapeLike(officer.agencyPath)}%`;
+      q = q.where((eb) =>
+        eb(
+          'dossiers.id',
+          'in',
+          eb
+            .selectFrom('dossiers as s')
+            .select('s.id')
+            .where('s.status', 'in', OPEN)
+            .where('s.paused_since', 'is', null)
+            .where('s.step_due', '<', now)
+            .where(
+              's.step_agency_id',
+              'in',
+              eb.selectFrom('agencies').select('agencies.id').where('agencies.path', 'like', subtree),
+            )
+            .unionAll(
+              eb
+                .selectFrom('dossiers as r')
+                .select('r.id')
+                .where('r.status', 'in', OPEN)
+                .where('r.paused_since', 'is', null)
+                .where('r.due', '<', now)
+                .where(
+                  'r.receiving_agency_id',
+                  'in',
+                  eb.selectFrom('agencies').select('agencies.id').where('agencies.path', 'like', subtree),
+                ),
+            ),
+        ),
+      );
       break;
+    }
     case 'consultation':
       if (!officer) return empty(query);
       q = q.where('status', '=', 'processing').where((eb) =>
