@@ -1,4 +1,11 @@
-import { type DossierEvent, type DossierState, evolve, receiptQrPayload, type WorkCalendar } from '@motcua/core';
+import {
+  type DossierEvent,
+  type DossierState,
+  evolve,
+  localDateOf,
+  receiptQrPayload,
+  type WorkCalendar,
+} from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
@@ -15,6 +22,7 @@ import {
   renderTrackingBook07,
   type TrackingBookRow,
 } from '../documents/index.ts';
+import type { Applicant } from './dossier.service.ts';
 
 /**
  * The printable forms of Circular 03/2025/TT-VPCP annex I for one dossier, filled from its
@@ -51,14 +59,6 @@ function noForm(): Problem {
     },
   });
 }
-
-type Applicant = {
-  name: string;
-  idNumber: string | null;
-  address: string | null;
-  phone: string | null;
-  email: string | null;
-};
 
 async function headerOf(ex: Executor, agencyId: string): Promise<AgencyHeader> {
   const a = await ex
@@ -294,6 +294,9 @@ export async function renderTrackingBook(
       note: null,
     };
   });
-  const iso = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-  return renderTrackingBook07(book, { agency, periodFrom: iso(from), periodTo: iso(new Date(to.getTime() - 1)) });
+  return renderTrackingBook07(book, {
+    agency,
+    periodFrom: localDateOf(from),
+    periodTo: localDateOf(to.getTime() - 1),
+  });
 }

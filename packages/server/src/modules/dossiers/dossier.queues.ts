@@ -3,7 +3,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { escapeLike, visibleTo } from './dossier.access.ts';
-import { remainingView, statusView, subStatusView } from './dossier.views.ts';
+import { pausesOf, remainingView, statusView, subStatusView } from './dossier.views.ts';
 
 /**
  * Work queues (hàng đợi công việc) as queries, sorted by remaining working time. Remaining working
@@ -213,7 +213,7 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
     pageSize: query.pageSize,
     items: list.map((r) => {
       const s = r.state as DossierState;
-      const pauses = s.pausedSince === null ? s.pauses : [...s.pauses, { from: s.pausedSince, to: t }];
+      const pauses = pausesOf(s, t);
       const open = OPEN.includes(r.status);
       const stepRemaining = open && s.stepDue !== null ? calendar.remaining(t, s.stepDue, pauses) : null;
       const remaining = open && s.due !== null ? calendar.remaining(t, s.due, pauses) : null;

@@ -7,6 +7,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
+import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 import { DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
@@ -118,7 +119,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       },
     },
     async (req) => {
-      const calendar = await calendarFor(db, await provinceIdOf(db));
+      const calendar = await loadWorkCalendar(db, await deploymentProvince(db));
       return listDossiers(db, req.actor, req.query, calendar, new Date());
     },
   );
@@ -130,7 +131,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       schema: { tags: ['dossiers'], summary: 'Số hồ sơ theo hàng đợi / Queue counts', response: { 200: Json } },
     },
     async (req) => {
-      const calendar = await calendarFor(db, await provinceIdOf(db));
+      const calendar = await loadWorkCalendar(db, await deploymentProvince(db));
       return queueCounts(db, req.actor, calendar, new Date());
     },
   );
@@ -300,21 +301,4 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       return publicLookupView(db, row, calendar, new Date());
     },
   );
-}
-
-const provinceIds = new WeakMap<Db, string>();
-async function provinceIdOf(db: Db): Promise<string> {
-  let provinceId = provinceIds.get(db);
-  if (provinceId === undefined) {
-    const root = await db
-      .selectFrom('agencies')
-      .select('id')
-      .where('parent_id', 'is', null)
-      .orderBy('code')
-      .limit(1)
-      .executeTakeFirstOrThrow();
-    provinceId = root.id;
-    provinceIds.set(db, provinceId);
-  }
-  return provinceId;
 }

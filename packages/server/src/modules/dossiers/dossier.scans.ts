@@ -1,10 +1,8 @@
 import type { DossierState } from '@motcua/core';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../audit/audit.service.ts';
-import { executeCommand } from './dossier.service.ts';
+import { executeCommand, SYSTEM_CTX } from './dossier.service.ts';
 
-const SYSTEM: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
 const DAY_MS = 86_400_000;
 
 /**
@@ -28,7 +26,7 @@ export async function closeIncompleteSupplements(db: Db, now: Date, windowDays =
       await executeCommand(db, {
         dossierId: c.id,
         command: { type: 'close_incomplete', version: c.version },
-        ctx: SYSTEM,
+        ctx: SYSTEM_CTX,
         idempotencyKey: `close_incomplete:${c.id}:${s.supplementRequestedAt}`,
         now,
       });

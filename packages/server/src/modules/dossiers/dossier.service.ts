@@ -13,7 +13,6 @@ import {
   findStep,
   generateLookupSecret,
   parsePattern,
-  STATUS_INFO,
   subStatusOf,
   type TimeLimit,
   type WorkCalendar,
@@ -121,7 +120,7 @@ const TERMINAL = new Set(['refused', 'stopped', 'returned', 'closed']);
 function projection(state: DossierState, workflow: WorkflowDefinition, ids: Map<string, string>, event: DossierEvent) {
   const step = state.currentStep === null ? undefined : findStep(workflow, state.currentStep);
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
-  const entersStep = ['forwarded', 'sent_back', 'rolled_back', 'claimed', 'assigned'].includes(event.type);
+  const entersStep = event.type === 'forwarded' || event.type === 'sent_back' || event.type === 'rolled_back';
   return {
     status: state.status,
     sub_status: subStatusOf(state, workflow),
@@ -132,9 +131,7 @@ function projection(state: DossierState, workflow: WorkflowDefinition, ids: Map<
     main_assignee_id: state.assignees.main,
     coordinator_ids: state.assignees.coordinators,
     observer_ids: state.assignees.observers,
-    ...(entersStep && (event.type === 'forwarded' || event.type === 'sent_back' || event.type === 'rolled_back')
-      ? { step_entered_at: new Date(event.at) }
-      : {}),
+    ...(entersStep ? { step_entered_at: new Date(event.at) } : {}),
     step_due: date(state.stepDue),
     received_at: date(state.receivedAt),
     clock_start: date(state.clockStart),
@@ -226,7 +223,7 @@ export type OutboxDossierPayload = {
   note: string | null;
 };
 
-type Applicant = {
+export type Applicant = {
   kind: 'citizen' | 'organization';
   name: string;
   idNumber: string | null;
@@ -409,7 +406,8 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
   return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input, calendar));
 }
 
-const SYSTEM_CTX: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
+/** The engine itself (jobs, child dossiers): no person, no visibility scope. */
+export const SYSTEM_CTX: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
 
 /** One command inside an open transaction (the parent's answer from a child dossier runs in the child's). */
 async function executeInTx(
@@ -1021,11 +1019,6 @@ async function adoptDraft(tx: Tx, draftId: string, dossierId: string, actor: Act
   if (!draft) throw new Problem('not_found');
   await moveDraftAttachments(tx, draftId, dossierId);
   await tx.deleteFrom('dossier_drafts').where('id', '=', draftId).execute();
-}
-
-export function statusLabel(status: string): { vi: string; en: string } {
-  const info = STATUS_INFO[status as keyof typeof STATUS_INFO];
-  return info ? { vi: info.label_vi, en: info.label_en } : { vi: status, en: status };
 }
 
 export type { DossierRow };

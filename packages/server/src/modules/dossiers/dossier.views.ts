@@ -41,7 +41,8 @@ export function remainingView(r: Remaining): RemainingView {
   };
 }
 
-function pausesOf(s: DossierState, now: number) {
+/** Pauses so far, the running one (fee awaited) closed at `now`. */
+export function pausesOf(s: DossierState, now: number) {
   return s.pausedSince === null ? s.pauses : [...s.pauses, { from: s.pausedSince, to: now }];
 }
 
