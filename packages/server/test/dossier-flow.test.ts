@@ -202,7 +202,14 @@ describe('a two-agency dossier from online submission to rating', () => {
     const hist = (await call(DEMO.citizen, 'GET', `/dossiers/${id}/history`)).json().items as Json[];
     expect(hist.at(-1)!.attachmentIds).toEqual([fileId]);
     const scores = { time_vs_limit: 2, staff_attitude: 2, contacts_needed: 1 };
+    const returnedAt = (
+      await db.selectFrom('dossiers').select('finished_at').where('id', '=', id).executeTakeFirstOrThrow()
+    ).finished_at;
+    expect(returnedAt).not.toBeNull();
     await act(DEMO.citizen, id, { type: 'rate', scores, comment: 'Nhanh, chu đáo' });
+    // Rating afterwards does not move the moment handling ended.
+    const row = await db.selectFrom('dossiers').select('finished_at').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.finished_at).toEqual(returnedAt);
     const d = await detail(DEMO.citizen, id);
     expect(d.status).toBe('returned');
     expect(d.nationalCode).toBe(10);

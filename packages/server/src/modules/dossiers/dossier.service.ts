@@ -114,10 +114,18 @@ async function agencyIdsByCode(ex: Executor, codes: (string | null | undefined)[
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
+/** Where handling ends; `finished_at` is the moment the dossier entered one (a later rating keeps it). */
 const TERMINAL = new Set(['refused', 'stopped', 'returned', 'closed']);
 
 /** The columns of `dossiers` that mirror the state, for queues and reports. */
-function projection(state: DossierState, workflow: WorkflowDefinition, ids: Map<string, string>, event: DossierEvent) {
+function projection(
+  state: DossierState,
+  workflow: WorkflowDefinition,
+  ids: Map<string, string>,
+  event: DossierEvent,
+  /** Status before the command (null: a new dossier). */
+  before: string | null,
+) {
   const step = state.currentStep === null ? undefined : findStep(workflow, state.currentStep);
   const date = (ms: number | null) => (ms === null ? null : new Date(ms));
   const entersStep = event.type === 'forwarded' || event.type === 'sent_back' || event.type === 'rolled_back';
@@ -140,7 +148,9 @@ function projection(state: DossierState, workflow: WorkflowDefinition, ids: Map<
     paused_since: date(state.pausedSince),
     result_at: date(state.resultAt),
     returned_at: date(state.returnedAt),
-    finished_at: TERMINAL.has(state.status) ? new Date(event.at) : null,
+    ...(TERMINAL.has(state.status) === (before !== null && TERMINAL.has(before))
+      ? {}
+      : { finished_at: TERMINAL.has(state.status) ? new Date(event.at) : null }),
     outcome: state.outcome,
     state: JSON.stringify(state),
     version: state.version,
@@ -496,7 +506,7 @@ async function executeInTx(
       input.attachmentIds,
     );
     const last = decision.events[decision.events.length - 1]!;
-    const columns = projection(after, workflow, ids, last);
+    const columns = projection(after, workflow, ids, last, state.status);
     await checkAssignees(tx, state, after, columns.step_agency_id);
     const updated = await tx
       .updateTable('dossiers')
@@ -656,7 +666,7 @@ async function openChildDossier(
       submitted_at: now,
       parent_dossier_id: parent.id,
       parent_consultation_id: c.consultationId,
-      ...projection(final, workflow, ids, events.at(-1)!),
+      ...projection(final, workflow, ids, events.at(-1)!, null),
     })
     .execute();
   await tx.insertInto('dossier_agencies').values({ dossier_id: id, agency_id: agency.id }).execute();
@@ -951,7 +961,7 @@ export async function submitDossier(
     }
     const state = events.reduce<DossierState | null>(evolve, null)!;
     const last = events[events.length - 1]!;
-    const columns = projection(state, workflow, new Map(), last);
+    const columns = projection(state, workflow, new Map(), last, null);
     await tx
       .insertInto('dossiers')
       .values({
