@@ -22,6 +22,36 @@ export default defineConfig({
           maxWorkers: 2,
         },
       },
+      {
+        test: {
+          // Browser journeys in Debian's Chromium (packages/web/e2e); skipped without Chromium unless CI.
+          name: 'e2e',
+          include: ['packages/web/e2e/**/*.e2e.ts'],
+          environment: 'node',
+          globalSetup: ['packages/web/e2e/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
+          fileParallelism: false,
+        },
+      },
+      // Long reliability runs (packages/server/test/chaos): only `npm run test:chaos`, never `npm test`.
+      ...(process.env.MOTCUA_CHAOS
+        ? [
+            {
+              test: {
+                name: 'chaos',
+                include: ['packages/server/test/chaos/**/*.chaos.ts'],
+                environment: 'node',
+                globalSetup: ['packages/server/test/global-setup.ts'],
+                testTimeout: 600_000,
+                hookTimeout: 120_000,
+                maxWorkers: 1,
+                fileParallelism: false,
+              },
+            },
+          ]
+        : []),
     ],
   },
 });

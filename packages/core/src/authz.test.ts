@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type Access, type Actor, canSeeRecord, isAllowed, OFFICER_ROLES, type OfficerRole } from './authz.ts';
+import {
+  type Access,
+  type Actor,
+  CLIENT_SCOPES,
+  type ClientScope,
+  canSeeRecord,
+  isAllowed,
+  OFFICER_ROLES,
+  type OfficerRole,
+} from './authz.ts';
 
 const officer = (roles: OfficerRole[], path = '/p/d/'): Actor => ({
   kind: 'officer',
@@ -51,5 +60,41 @@ describe('record scope', () => {
     expect(canSeeRecord(citizen, { agencyPaths: [] })).toBe(false);
     expect(canSeeRecord(citizen, inDept, ['officer'])).toBe(false);
     expect(canSeeRecord(anonymous, inDept)).toBe(false);
+  });
+});
+
+describe('API clients', () => {
+  const client = (scopes: ClientScope[], agencyPaths = ['/p/d/'], procedureIds: string[] | null = null): Actor => ({
+    kind: 'client',
+    clientId: 'k1',
+    scopes,
+    agencyPaths,
+    procedureIds,
+  });
+  it('pass a route only through the scope the route grants, never through a role list or `authenticated`', () => {
+    for (const scope of CLIENT_SCOPES) {
+      for (const held of CLIENT_SCOPES) {
+        expect(isAllowed(['officer'], client([held]), scope)).toBe(scope === held);
+      }
+      expect(isAllowed('authenticated', client([...CLIENT_SCOPES]))).toBe(false);
+      expect(isAllowed([...OFFICER_ROLES, 'applicant'], client([...CLIENT_SCOPES]))).toBe(false);
+    }
+    expect(isAllowed('public', client([]))).toBe(true);
+    // The scope a route grants clients changes nothing for people.
+    expect(isAllowed(['receptionist'], citizen, 'dossiers:read')).toBe(false);
+    expect(isAllowed('authenticated', anonymous, 'dossiers:read')).toBe(false);
+  });
+  it('see records of their agency subtrees, and only of their procedures when scoped to some', () => {
+    const record = { agencyPaths: ['/p/d/u/'], procedureId: 'proc-1' };
+    expect(canSeeRecord(client(['dossiers:read']), record)).toBe(true);
+    expect(canSeeRecord(client(['dossiers:read'], ['/p/x/', '/p/d/']), record)).toBe(true);
+    expect(canSeeRecord(client(['dossiers:read'], ['/p/x/']), record)).toBe(false);
+    expect(canSeeRecord(client(['dossiers:read'], ['/p/d/'], ['proc-1']), record)).toBe(true);
+    expect(canSeeRecord(client(['dossiers:read'], ['/p/d/'], ['proc-2']), record)).toBe(false);
+    expect(canSeeRecord(client(['dossiers:read'], ['/p/d/'], []), record)).toBe(false);
+    expect(canSeeRecord(client(['dossiers:read'], []), record)).toBe(false);
+  });
+  it('never act with officer roles', () => {
+    expect(canSeeRecord(client([...CLIENT_SCOPES]), { agencyPaths: ['/p/d/'] }, ['officer'])).toBe(false);
   });
 });

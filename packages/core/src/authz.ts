@@ -10,6 +10,14 @@ export type OfficerRole = (typeof OFFICER_ROLES)[number];
  * principals, any of which suffices: an officer role, or `applicant` (citizen / organization). */
 export type Access = 'public' | 'authenticated' | ReadonlyArray<OfficerRole | 'applicant'>;
 
+/**
+ * Operations a registered API client (another system: the national portal, an LGSP, a sector
+ * system) may be granted, as OAuth 2.0 scopes. A client passes a route only when the route names
+ * one of these (`clientScope`) and the client holds it: `authenticated` never admits a client.
+ */
+export const CLIENT_SCOPES = ['dossiers:read', 'dossiers:write', 'events:subscribe', 'catalog:read'] as const;
+export type ClientScope = (typeof CLIENT_SCOPES)[number];
+
 export type Actor =
   | { kind: 'anonymous' }
   | { kind: 'applicant'; userId: string }
@@ -20,11 +28,23 @@ export type Actor =
       /** Materialized path of the officer's agency, e.g. `/<province>/<department>/<unit>/`. */
       agencyPath: string;
       roles: ReadonlyArray<OfficerRole>;
+    }
+  | {
+      /** A registered API client holding a bearer token (OAuth 2.0 client credentials). */
+      kind: 'client';
+      clientId: string;
+      scopes: ReadonlyArray<ClientScope>;
+      /** Materialized paths of the agencies the client is scoped to (each with its subtree). */
+      agencyPaths: ReadonlyArray<string>;
+      /** Procedures the client is scoped to; null: every procedure of its agencies. */
+      procedureIds: ReadonlyArray<string> | null;
     };
 
-export function isAllowed(access: Access, actor: Actor): boolean {
+/** Whether the actor may call a route; `clientScope` is the scope the route grants API clients, if any. */
+export function isAllowed(access: Access, actor: Actor, clientScope?: ClientScope): boolean {
   if (access === 'public') return true;
   if (actor.kind === 'anonymous') return false;
+  if (actor.kind === 'client') return clientScope !== undefined && actor.scopes.includes(clientScope);
   if (access === 'authenticated') return true;
   if (actor.kind === 'applicant') return access.includes('applicant');
   return actor.roles.some((r) => access.includes(r));
@@ -41,11 +61,15 @@ export type ScopedRecord = {
   agencyPaths: ReadonlyArray<string>;
   /** Applicant who owns the record, if any. */
   applicantId?: string | null;
+  /** Procedure of the record (dossiers), for API clients scoped to procedures. */
+  procedureId?: string | null;
 };
 
 /**
  * Whether the actor may see the record, and — when `roles` is given — act on it with one of them.
  * Officers: the record must touch their agency subtree. Applicants: only their own records.
+ * API clients: the record must touch one of their agency subtrees and, when the client is scoped
+ * to procedures, be of one of them; clients never act with officer roles.
  */
 export function canSeeRecord(actor: Actor, record: ScopedRecord, roles?: ReadonlyArray<OfficerRole>): boolean {
   switch (actor.kind) {
@@ -56,6 +80,11 @@ export function canSeeRecord(actor: Actor, record: ScopedRecord, roles?: Readonl
     case 'officer': {
       if (roles && !actor.roles.some((r) => roles.includes(r))) return false;
       return record.agencyPaths.some((p) => inSubtree(actor.agencyPath, p));
+    }
+    case 'client': {
+      if (roles !== undefined) return false;
+      if (actor.procedureIds !== null && !actor.procedureIds.includes(record.procedureId ?? '')) return false;
+      return record.agencyPaths.some((p) => actor.agencyPaths.some((root) => inSubtree(root, p)));
     }
   }
 }

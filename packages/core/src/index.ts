@@ -3,3 +3,4 @@ export * from './calendar/index.ts';
 export * from './codes/index.ts';
 export * from './dossier/index.ts';
 export * from './identifiers.ts';
+export * from './indicators/indicators.ts';

@@ -5,7 +5,9 @@ import { migrateToLatest } from './db/database.ts';
 import { createOfficer } from './modules/accounts/accounts.service.ts';
 import { findAgencyByCode } from './modules/agencies/agencies.service.ts';
 import { verifyAuditChain } from './modules/audit/audit.service.ts';
+import { registerBackupCommands } from './modules/backup/backup.cli.ts';
 import { registerCalendarCommands } from './modules/calendar/calendar.cli.ts';
+import { registerGovstackCommands } from './modules/govstack/govstack.cli.ts';
 import { registerJobCommands } from './modules/jobs/jobs.cli.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { seedDemo } from './seed/seed.ts';
@@ -103,6 +105,8 @@ export function buildCli(): Command {
 
   registerCalendarCommands(program);
   registerJobCommands(program);
+  registerBackupCommands(program);
+  registerGovstackCommands(program);
   return program;
 }
 

@@ -32,6 +32,19 @@ export type Config = {
   jobsInProcess: boolean;
   /** Dossier number pattern (docs/dossier-codes.md); default Decree 118/2025 art. 28. */
   dossierCodePattern: string;
+  /** Integration (docs/integration.md): lifetime of an API client's bearer token. */
+  clientTokenTtlSeconds: number;
+  /** Webhooks may target loopback/private addresses (tests, a closed network); off: refused (SSRF guard). */
+  webhookAllowPrivate: boolean;
+  /** First retry delay of a webhook delivery or national-portal push; doubles per attempt (capped 6 h), ±20 % jitter. */
+  deliveryRetryBaseMs: number;
+  /** Attempts of a delivery or push before it is failed for good (default 14: about a day). */
+  deliveryMaxAttempts: number;
+  /** Timeout of one outgoing HTTP call (webhooks, national portal). */
+  outboundTimeoutMs: number;
+  /** National public-service portal endpoint; unset: the local simulator (nationalportal.simulator.ts). */
+  nationalPortalUrl: string | undefined;
+  nationalPortalToken: string | undefined;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -56,5 +69,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reminderWorkingHours: Number(env.MOTCUA_REMINDER_WORKING_HOURS ?? 4),
     jobsInProcess: env.MOTCUA_JOBS !== 'off',
     dossierCodePattern: env.MOTCUA_DOSSIER_CODE_PATTERN ?? '{agency}-{yyMMdd}-{seq:4}',
+    clientTokenTtlSeconds: Number(env.MOTCUA_CLIENT_TOKEN_TTL_SECONDS ?? 900),
+    webhookAllowPrivate: env.MOTCUA_WEBHOOK_ALLOW_PRIVATE === 'on',
+    deliveryRetryBaseMs: Number(env.MOTCUA_DELIVERY_RETRY_BASE_MS ?? 30_000),
+    deliveryMaxAttempts: Number(env.MOTCUA_DELIVERY_MAX_ATTEMPTS ?? 14),
+    outboundTimeoutMs: Number(env.MOTCUA_OUTBOUND_TIMEOUT_MS ?? 10_000),
+    nationalPortalUrl: env.MOTCUA_NATIONAL_PORTAL_URL || undefined,
+    nationalPortalToken: env.MOTCUA_NATIONAL_PORTAL_TOKEN || undefined,
   };
 }

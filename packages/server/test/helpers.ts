@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { Actor } from '@motcua/core';
 import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { type Config, loadConfig } from '../src/config.ts';
@@ -11,7 +12,7 @@ export type TestApp = Awaited<ReturnType<typeof buildApp>>;
 /** A database of this test file's own, cloned from the seeded template; dropped after the file. */
 export async function createTestDatabase(): Promise<{ url: string; db: Db }> {
   const adminUrl = inject('adminUrl');
-  const name = `motcua_t_${randomBytes(6).toString('hex')}`;
+  const name = `motcua_t_${inject('runTag')}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${inject('templateDb')}"`);
@@ -82,4 +83,23 @@ export async function count(
 ): Promise<number> {
   const r = await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);
+}
+
+/** The authorization actor of a demo user, as a session would carry it (for service-level tests). */
+export async function actorOf(db: Db, username: string): Promise<Actor> {
+  const u = await db
+    .selectFrom('users')
+    .leftJoin('agencies', 'agencies.id', 'users.agency_id')
+    .select(['users.id', 'users.kind', 'users.agency_id', 'agencies.path'])
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();
+  if (u.kind === 'applicant') return { kind: 'applicant', userId: u.id };
+  const roles = await db.selectFrom('user_roles').select('role').where('user_id', '=', u.id).execute();
+  return {
+    kind: 'officer',
+    userId: u.id,
+    agencyId: u.agency_id!,
+    agencyPath: u.path!,
+    roles: roles.map((r) => r.role),
+  };
 }

@@ -1,43 +1,22 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
+import { RouterProvider } from 'react-router';
+import { AuthProvider } from './api/auth.tsx';
+import './i18n.ts';
+import './app.css';
+import { router } from './routes.tsx';
 
-type Health = 'checking' | 'ok' | 'down';
-
-/** Placeholder shell: the portal, counter, workspace and admin areas arrive with the web-app issue. */
-function App() {
-  const [health, setHealth] = useState<Health>('checking');
-  useEffect(() => {
-    fetch('/readyz')
-      .then((r) => setHealth(r.ok ? 'ok' : 'down'))
-      .catch(() => setHealth('down'));
-  }, []);
-  return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', maxWidth: 720, margin: '3rem auto', padding: '0 1rem' }}>
-      <h1>Hệ thống thông tin giải quyết thủ tục hành chính</h1>
-      <p lang="en" style={{ color: '#555' }}>
-        Administrative procedure information system — motcua
-      </p>
-      <p>
-        Trạng thái hệ thống / System status:{' '}
-        <strong>
-          {health === 'checking'
-            ? 'đang kiểm tra…'
-            : health === 'ok'
-              ? 'sẵn sàng (ready)'
-              : 'chưa sẵn sàng (not ready)'}
-        </strong>
-      </p>
-      <ul>
-        <li>
-          <a href="/docs">Tài liệu API / API documentation</a>
-        </li>
-      </ul>
-    </main>
-  );
-}
+const queryClient = new QueryClient({
+  defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } },
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <QueryClientProvider client={queryClient}>
+      <AuthProvider>
+        <RouterProvider router={router} />
+      </AuthProvider>
+    </QueryClientProvider>
   </StrictMode>,
 );

@@ -1,7 +1,7 @@
 /** Public API of the working calendar (lịch làm việc) used for every legal deadline. */
 
 export type { Moment } from './dates.ts';
-export { atLocal, LOCAL_OFFSET_MS, localDateOf } from './dates.ts';
+export { atLocal, dateOfDayNo, dayNoFromParts, dayNoOf, LOCAL_OFFSET_MS, localDateOf, partsOfDayNo } from './dates.ts';
 export type { DayCalendarOptions, DayOff, DayOffKind } from './day-calendar.ts';
 export { DayCalendar, MAX_YEAR, MIN_YEAR } from './day-calendar.ts';
 export type { CompensatoryDay, HolidayKey, NationalDayExtra, StatutoryHoliday, StatutoryOptions } from './holidays.ts';

@@ -234,6 +234,8 @@ export interface DossierTable {
   finished_at: NullableTime;
   outcome: 'granted' | 'refused' | null;
   parent_dossier_id: string | null;
+  /** Agency the dossier counts for in indicators (set by trigger, migration 0007). */
+  responsible_agency_id: Generated<string | null>;
   parent_consultation_id: string | null;
   state: Json;
   version: number;
@@ -331,6 +333,94 @@ export interface NotificationTable {
   sent_at: Date | null;
 }
 
+/** A registered API client (module integration): OAuth 2.0 client credentials, scoped. */
+export interface ApiClientTable {
+  id: Generated<string>;
+  name: string;
+  description: string | null;
+  secret_hash: string;
+  scopes: string[];
+  agency_ids: string[];
+  procedure_ids: string[] | null;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  revoked_at: Date | null;
+}
+
+export interface ApiClientTokenTable {
+  token_hash: string;
+  client_id: string;
+  scopes: string[];
+  issued_at: CreatedAt;
+  expires_at: Date;
+}
+
+/** Nhật ký trao đổi: one row per API client call; append-only, hash-chained. */
+export interface ExchangeLogTable {
+  id: Generated<string>;
+  at: Date;
+  client_id: string;
+  request_id: string | null;
+  method: string;
+  path: string;
+  purpose: string | null;
+  dossier_code: string | null;
+  status: number;
+  request_hash: string;
+  response_hash: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface WebhookSubscriptionTable {
+  id: Generated<string>;
+  client_id: string;
+  url: string;
+  secret: string;
+  event_types: string[];
+  agency_ids: string[] | null;
+  procedure_ids: string[] | null;
+  created_at: CreatedAt;
+  deleted_at: Date | null;
+}
+
+export interface WebhookDeliveryTable {
+  id: Generated<string>;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  dossier_id: string | null;
+  event: Json;
+  status: Generated<'pending' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: Date | null;
+  created_at: CreatedAt;
+  delivered_at: Date | null;
+}
+
+export interface NationalPortalPushTable {
+  id: Generated<string>;
+  dossier_id: string;
+  dossier_version: number;
+  status_code: number | null;
+  state: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  payload: ColumnType<unknown, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+  sent_at: Date | null;
+}
+
+export interface NationalPortalDossierTable {
+  portal_code: string;
+  dossier_id: string;
+  client_id: string;
+  received_at: CreatedAt;
+}
+
 export interface Database {
   agencies: AgencyTable;
   users: UserTable;
@@ -355,6 +445,23 @@ export interface Database {
   attachments: AttachmentTable;
   dossier_alerts: DossierAlertTable;
   notifications: NotificationTable;
+  govstack_ids: GovstackIdTable;
+  api_clients: ApiClientTable;
+  api_client_tokens: ApiClientTokenTable;
+  exchange_log: ExchangeLogTable;
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  national_portal_pushes: NationalPortalPushTable;
+  national_portal_dossiers: NationalPortalDossierTable;
+}
+
+/** GovStack Registration BB facade: external GovStack id ↔ our id (module govstack). */
+export interface GovstackIdTable {
+  kind: 'service' | 'eform' | 'file' | 'main_task' | 'task' | 'role' | 'user' | 'applicant' | 'operator' | 'document';
+  external_id: string;
+  internal_id: string;
+  meta: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: CreatedAt;
 }
 
 export type DossierRow = Selectable<DossierTable>;

@@ -1,4 +1,4 @@
-import type { Access } from '@motcua/core';
+import type { Access, ClientScope } from '@motcua/core';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -8,7 +8,9 @@ declare module 'fastify' {
     auditAction?: string;
     /** Cookie-authenticated writes need the CSRF header, except these (login itself). */
     csrfExempt?: boolean;
+    /** The scope that lets an API client (bearer token) call the route; none: clients are refused. */
+    clientScope?: ClientScope;
   }
 }
 
-export type RouteEntry = { method: string; url: string; access: Access };
+export type RouteEntry = { method: string; url: string; access: Access; clientScope?: ClientScope };

@@ -5,7 +5,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { type Actor, isAllowed } from '@motcua/core';
+import { type Actor, CLIENT_SCOPES, isAllowed } from '@motcua/core';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -25,11 +25,17 @@ import { auditFields, recordAudit } from '../modules/audit/audit.service.ts';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { dossierRoutes } from '../modules/dossiers/dossier.routes.ts';
+import { GOVSTACK_PREFIX, govstackRoutes } from '../modules/govstack/govstack.routes.ts';
+import { indicatorRoutes } from '../modules/indicators/indicators.routes.ts';
+import { bearerToken, findClientActor } from '../modules/integration/clients.service.ts';
+import { exchangeLogHook } from '../modules/integration/exchange.service.ts';
+import { integrationRoutes } from '../modules/integration/integration.routes.ts';
 import { jobRoutes } from '../modules/jobs/jobs.routes.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
+import { webapiRoutes } from '../modules/webapi/webapi.routes.ts';
 import type { RouteEntry } from './access.ts';
 import { type Lang, pickLang } from './messages.ts';
-import { normalizeNfc } from './normalize.ts';
+import { hasUnstorableText, normalizeNfc } from './normalize.ts';
 import { fieldError, Problem, renderProblem } from './problem.ts';
 
 export type AppState = { ready: boolean; migrating: boolean };
@@ -98,7 +104,7 @@ export async function buildApp(deps: AppDeps) {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const m of methods) {
       if (m === 'HEAD') continue;
-      app.routeTable.push({ method: m, url, access: route.config!.access! });
+      app.routeTable.push({ method: m, url, access: route.config!.access!, clientScope: route.config!.clientScope });
     }
   });
 
@@ -118,6 +124,16 @@ export async function buildApp(deps: AppDeps) {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
           csrf: { type: 'apiKey', in: 'header', name: CSRF_HEADER },
+          clientCredentials: {
+            type: 'oauth2',
+            description: 'API clients (docs/integration.md): bearer tokens from /oauth/token',
+            flows: {
+              clientCredentials: {
+                tokenUrl: '/oauth/token',
+                scopes: Object.fromEntries(CLIENT_SCOPES.map((s) => [s, s])),
+              },
+            },
+          },
         },
       },
     },
@@ -132,7 +148,14 @@ export async function buildApp(deps: AppDeps) {
 
     req.actor = ANONYMOUS;
     const token = req.cookies[SESSION_COOKIE];
-    if (token) {
+    // API clients send a bearer token (docs/integration.md) and no cookie is read: a browser never
+    // adds the header by itself, so bearer requests need no CSRF token.
+    const bearer = bearerToken(req.headers.authorization);
+    if (bearer !== null) {
+      const client = await findClientActor(db, bearer);
+      if (!client) throw new Problem('invalid_token');
+      req.actor = client;
+    } else if (token) {
       req.session = (await findSession(db, token)) ?? null;
       if (req.session) req.actor = req.session.actor;
     }
@@ -142,12 +165,22 @@ export async function buildApp(deps: AppDeps) {
       const sent = req.headers[CSRF_HEADER];
       if (typeof sent !== 'string' || !safeEqual(sent, req.session.csrfToken)) throw new Problem('csrf_failed');
     }
-    if (!isAllowed(cfg.access, req.actor)) {
-      throw new Problem(req.actor.kind === 'anonymous' ? 'unauthenticated' : 'forbidden');
+    if (!isAllowed(cfg.access, req.actor, cfg.clientScope)) {
+      const kind = req.actor.kind;
+      throw new Problem(
+        kind === 'anonymous' ? 'unauthenticated' : kind === 'client' ? 'insufficient_scope' : 'forbidden',
+      );
     }
   });
 
   app.addHook('preValidation', async (req) => {
+    if (hasUnstorableText(req.body) || hasUnstorableText(req.query) || hasUnstorableText(req.params))
+      throw new Problem('validation_failed', {
+        detail: {
+          vi: 'Dữ liệu chứa ký tự không hợp lệ (NUL hoặc ký tự Unicode không hoàn chỉnh)',
+          en: 'The request contains an invalid character (NUL or an unpaired Unicode surrogate)',
+        },
+      });
     if (req.body !== undefined) req.body = normalizeNfc(req.body);
     req.query = normalizeNfc(req.query);
     req.params = normalizeNfc(req.params);
@@ -169,6 +202,9 @@ export async function buildApp(deps: AppDeps) {
     }
     return payload;
   });
+
+  // Every call of an API client goes to the exchange log (modules/integration/exchange.service.ts).
+  app.addHook('onSend', exchangeLogHook(db));
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     const lang = req.lang ?? 'vi';
@@ -202,6 +238,10 @@ export async function buildApp(deps: AppDeps) {
     }
     req.problemCode = problem.code;
     if (problem.status === 401) reply.header('www-authenticate', 'Cookie realm="motcua"');
+    // RFC 6750 §3.1 for bearer requests.
+    if (problem.code === 'invalid_token' || problem.code === 'insufficient_scope') {
+      reply.header('www-authenticate', `Bearer realm="motcua", error="${problem.code}"`);
+    }
     return reply
       .status(problem.status)
       .type('application/problem+json; charset=utf-8')
@@ -225,6 +265,10 @@ export async function buildApp(deps: AppDeps) {
   await app.register(jobRoutes, { prefix: '/api/v1', db });
   await app.register(dossierRoutes, { prefix: '/api/v1', db, config });
   await app.register(attachmentRoutes, { prefix: '/api/v1', db, config });
+  await app.register(indicatorRoutes, { prefix: '/api/v1', db });
+  await app.register(govstackRoutes, { prefix: GOVSTACK_PREFIX, db, config });
+  await app.register(integrationRoutes, { db, config });
+  await app.register(webapiRoutes, { prefix: '/api/v1', db });
 
   // The web app (packages/web): static files, and index.html for client-side routes.
   const haveWeb = fs.existsSync(config.webDistDir);

@@ -84,6 +84,22 @@ export const PROBLEMS = {
     en: 'The system is starting, please retry shortly',
   },
   internal: { status: 500, vi: 'Lỗi hệ thống, vui lòng thử lại sau', en: 'Internal error, please try again later' },
+  // Integration (API clients, webhooks, national portal): docs/integration.md
+  invalid_token: {
+    status: 401,
+    vi: 'Mã truy cập (bearer token) không hợp lệ hoặc đã hết hạn',
+    en: 'The bearer token is invalid or has expired',
+  },
+  insufficient_scope: {
+    status: 403,
+    vi: 'Hệ thống kết nối không được cấp quyền (scope) cho thao tác này',
+    en: 'The API client lacks the scope this operation needs',
+  },
+  webhook_url_refused: {
+    status: 422,
+    vi: 'Địa chỉ nhận sự kiện (webhook) không được chấp nhận',
+    en: 'The webhook URL is not accepted',
+  },
 } as const;
 
 export type ProblemCode = keyof typeof PROBLEMS;

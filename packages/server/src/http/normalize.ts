@@ -14,3 +14,19 @@ export function normalizeNfc<T>(value: T, depth = 0): T {
   }
   return value;
 }
+
+/**
+ * Whether a string anywhere in the value (keys included) holds text PostgreSQL cannot store:
+ * U+0000 (refused by text and jsonb) or an unpaired UTF-16 surrogate (`"\ud800"` in JSON: not a
+ * character; jsonb refuses its escape). Such input is refused at the edge (a 400), not in SQL (a 500).
+ */
+export function hasUnstorableText(value: unknown, depth = 0): boolean {
+  if (depth > 64) return false;
+  if (typeof value === 'string') return !storable(value);
+  if (Array.isArray(value)) return value.some((v) => hasUnstorableText(v, depth + 1));
+  if (value !== null && typeof value === 'object')
+    return Object.entries(value).some(([k, v]) => !storable(k) || hasUnstorableText(v, depth + 1));
+  return false;
+}
+
+const storable = (s: string) => !s.includes('\u0000') && s.isWellFormed();

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { ROOT_DIR } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import { hashPassword } from '../modules/accounts/password.ts';
@@ -21,7 +22,7 @@ export function loadDanangUnits() {
 /** Seed the demo province once: a database that already has agencies is left alone. */
 export async function seedDemo(db: Db): Promise<SeedResult> {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  return db.transaction().execute(async (tx) => {
+  const result = await db.transaction().execute(async (tx) => {
     const any = await tx.selectFrom('agencies').select('id').limit(1).executeTakeFirst();
     if (any) return { seeded: false, agencies: 0, users: 0 };
     const ids = new Map<string, string>();
@@ -103,6 +104,11 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
     });
     return { seeded: true, agencies: agencies.length, users: DEMO_USERS.length };
   });
+  // Planner statistics for the freshly seeded tables (autovacuum may be off or not have run yet):
+  // without them a subtree filter on agencies is estimated at one row and plans go wrong.
+  if (result.seeded)
+    await sql`ANALYZE agencies, users, procedures, procedure_versions, procedure_version_agencies`.execute(db);
+  return result;
 }
 
 export function demoLogins(): string[] {

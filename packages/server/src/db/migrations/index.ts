@@ -5,6 +5,9 @@ import * as m0003 from './0003_calendar.ts';
 import * as m0004 from './0004_dossiers.ts';
 import * as m0005 from './0005_jobs.ts';
 import * as m0006 from './0006_queue_indexes.ts';
+import * as m0007 from './0007_indicators.ts';
+import * as m0008 from './0008_integration.ts';
+import * as m0009 from './0009_govstack.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +17,7 @@ export const migrations: Record<string, Migration> = {
   '0004_dossiers': m0004,
   '0005_jobs': m0005,
   '0006_queue_indexes': m0006,
+  '0007_indicators': m0007,
+  '0008_integration': m0008,
+  '0009_govstack': m0009,
 };

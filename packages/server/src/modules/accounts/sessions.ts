@@ -9,7 +9,11 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export type SessionInfo = { actor: Exclude<Actor, { kind: 'anonymous' }>; csrfToken: string; tokenHash: string };
+export type SessionInfo = {
+  actor: Extract<Actor, { kind: 'applicant' | 'officer' }>;
+  csrfToken: string;
+  tokenHash: string;
+};
 
 export async function createSession(
   ex: Executor,

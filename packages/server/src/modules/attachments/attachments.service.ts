@@ -226,7 +226,8 @@ export async function moveDraftAttachments(tx: Tx, draftId: string, dossierId: s
  * id reveals nothing.
  */
 export async function findReadableAttachment(ex: Executor, actor: Actor, attachmentId: string): Promise<AttachmentRow> {
-  if (actor.kind === 'anonymous') throw new Problem('attachment_not_found');
+  // API clients read dossiers, not their files.
+  if (actor.kind === 'anonymous' || actor.kind === 'client') throw new Problem('attachment_not_found');
   const userId = actor.userId;
   const row = await ex
     .selectFrom('attachments as at')

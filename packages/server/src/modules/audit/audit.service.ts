@@ -19,14 +19,15 @@ export type CommandContext = {
 
 /** The user behind an actor, if any (the `*_by` columns of the tables). */
 export function actorUserId(actor: Actor): string | null {
-  return actor.kind === 'anonymous' ? null : actor.userId;
+  return actor.kind === 'anonymous' || actor.kind === 'client' ? null : actor.userId;
 }
 
 /** The actor columns of an audit row, the same way for every module. */
 export function auditFields(ctx: CommandContext): Pick<AuditEntry, 'actorId' | 'actorKind' | 'agencyId' | 'requestId'> {
   const a = ctx.actor;
   return {
-    actorId: actorUserId(a),
+    // An API client's rows carry its client id (api_clients) as the actor.
+    actorId: a.kind === 'client' ? a.clientId : actorUserId(a),
     actorKind: ctx.system ? 'system' : a.kind,
     agencyId: a.kind === 'officer' ? a.agencyId : null,
     requestId: ctx.requestId,
@@ -124,26 +125,43 @@ export type ChainReport =
   | { ok: true; checked: number }
   | { ok: false; checked: number; brokenId: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' };
 
-/** Walk the chain in order; report the first row whose content or link does not match. */
-export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
+/**
+ * Walk a hash chain in id order, a batch at a time; report the first row whose content or link
+ * does not match. Shared by the audit log and the exchange log (modules/integration).
+ */
+export async function verifyHashChain<R extends { id: string; prev_hash: string; hash: string }>(
+  nextBatch: (afterId: string, limit: number) => Promise<R[]>,
+  rowHash: (row: NoInfer<R>) => string,
+  batchSize = 5000,
+): Promise<ChainReport> {
   let prev = GENESIS_HASH;
   let lastId = '0';
   let checked = 0;
   for (;;) {
-    const rows = await db
-      .selectFrom('audit_log')
-      .selectAll()
-      .where(sql<boolean>`id > ${lastId}::bigint`)
-      .orderBy('id')
-      .limit(batchSize)
-      .execute();
+    const rows = await nextBatch(lastId, batchSize);
     if (rows.length === 0) return { ok: true, checked };
     for (const r of rows) {
       if (r.prev_hash !== prev) return { ok: false, checked, brokenId: r.id, reason: 'prev_hash_mismatch' };
-      if (auditRowHash(r) !== r.hash) return { ok: false, checked, brokenId: r.id, reason: 'hash_mismatch' };
+      if (rowHash(r) !== r.hash) return { ok: false, checked, brokenId: r.id, reason: 'hash_mismatch' };
       prev = r.hash;
       checked++;
     }
     lastId = rows[rows.length - 1]!.id;
   }
+}
+
+/** Walk the audit chain in order; report the first row whose content or link does not match. */
+export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
+  return verifyHashChain(
+    (afterId: string, limit: number) =>
+      db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where(sql<boolean>`id > ${afterId}::bigint`)
+        .orderBy('id')
+        .limit(limit)
+        .execute(),
+    auditRowHash,
+    batchSize,
+  );
 }

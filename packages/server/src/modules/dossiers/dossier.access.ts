@@ -29,6 +29,21 @@ export function visibleTo(actor: Actor) {
           eb('dossiers.main_assignee_id', '=', actor.userId),
           sql<boolean>`${actor.userId}::uuid = ANY(dossiers.coordinator_ids || dossiers.observer_ids)`,
         ]);
+      case 'client': {
+        // An API client: dossiers touching one of its agency subtrees, of its procedures if it has a list.
+        if (actor.agencyPaths.length === 0 || actor.procedureIds?.length === 0) return sql<boolean>`false`;
+        const touches = eb.exists(
+          eb
+            .selectFrom('dossier_agencies as da')
+            .innerJoin('agencies as a', 'a.id', 'da.agency_id')
+            .select(sql`1`.as('one'))
+            .whereRef('da.dossier_id', '=', 'dossiers.id')
+            .where((w) => w.or(actor.agencyPaths.map((p) => w('a.path', 'like', `${escapeLike(p)}%`)))),
+        );
+        return actor.procedureIds === null
+          ? touches
+          : eb.and([touches, eb('dossiers.procedure_id', 'in', [...actor.procedureIds])]);
+      }
     }
   };
 }

@@ -109,7 +109,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
   app.get(
     '/dossiers',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', clientScope: 'dossiers:read' },
       schema: {
         tags: ['dossiers'],
         summary: 'Hồ sơ theo hàng đợi công việc / Dossiers by work queue',
@@ -139,7 +139,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
   app.get(
     '/dossiers/:id',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', clientScope: 'dossiers:read' },
       schema: {
         tags: ['dossiers'],
         summary: 'Chi tiết hồ sơ / Dossier',
@@ -158,7 +158,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
   app.get(
     '/dossiers/:id/history',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'authenticated', clientScope: 'dossiers:read' },
       schema: {
         tags: ['dossiers'],
         summary: 'Lịch sử xử lý hồ sơ / Dossier history',

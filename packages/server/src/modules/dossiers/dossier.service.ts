@@ -92,6 +92,9 @@ export async function dossierActorOf(ex: Executor, ctx: CommandContext): Promise
       throw new Problem('unauthenticated');
     case 'applicant':
       return { userId: a.userId, roles: ['applicant'], agencyCode: null };
+    // An API client holds no role of the state machine: it reads, and submits (submitDossier).
+    case 'client':
+      return { userId: `client:${a.clientId}`, roles: [], agencyCode: null };
     case 'officer': {
       const row = await ex.selectFrom('agencies').select('code').where('id', '=', a.agencyId).executeTakeFirstOrThrow();
       if (!a.roles.includes('leader')) return { userId: a.userId, roles: [...a.roles], agencyCode: row.code };
@@ -275,7 +278,8 @@ async function recordEvents(
         version: event.version,
         type: event.type,
         at: new Date(event.at),
-        actor_user_id: ctx.system ? null : event.actorId,
+        // API clients are no users: their history rows name them in actor_name only.
+        actor_user_id: ctx.system || ctx.actor.kind === 'client' ? null : event.actorId,
         actor_name: actorName,
         actor_agency_id: actorAgencyId,
         step_id: stepId,
@@ -367,6 +371,7 @@ async function actorDetails(
   if (ctx.system) return { agencyId: null, name: 'Hệ thống / System' };
   const a = ctx.actor;
   if (a.kind === 'anonymous') return { agencyId: null, name: null };
+  if (a.kind === 'client') return { agencyId: null, name: 'Hệ thống kết nối / API client' };
   const u = await ex.selectFrom('users').select('full_name').where('id', '=', a.userId).executeTakeFirst();
   return { agencyId: a.kind === 'officer' ? a.agencyId : null, name: u?.full_name ?? null };
 }
@@ -392,6 +397,7 @@ export type ExecuteInput = {
 
 export function principalOf(ctx: CommandContext): string {
   if (ctx.system) return 'system';
+  if (ctx.actor.kind === 'client') return `client:${ctx.actor.clientId}`;
   return ctx.actor.kind === 'anonymous' ? 'anonymous' : ctx.actor.userId;
 }
 
@@ -918,7 +924,12 @@ export async function submitDossier(
     const code = pattern.format(codeCtx, seq);
     const lookupSecret = generateLookupSecret(randomBytes(16));
     const dossierId = randomUUID();
-    const dossierActor = await dossierActorOf(tx, ctx);
+    // An API client (the national portal, an LGSP) submits on the applicant's behalf, as the engine
+    // does for linked dossiers (core machine: `system` may submit); it gets no other command.
+    const dossierActor: DossierActor =
+      actor.kind === 'client'
+        ? { userId: `client:${actor.clientId}`, roles: ['system'], agencyCode: null }
+        : await dossierActorOf(tx, ctx);
     const workflow = content.workflow as WorkflowDefinition;
     const limit = legalLimitOf(content.timeLimit);
     const context: DecideContext = { workflow, legalLimit: workingLimit(limit), calendar, formData: input.formData };

@@ -75,7 +75,8 @@ function probe(type: CommandType, s: DossierState, workflow: WorkflowDefinition,
     case 'return_result':
       return { method: 'counter' };
     case 'rate':
-      return { scores: {} };
+      // Empty scores are refused (a rating rates something): probe with one criterion.
+      return { scores: { time_vs_limit: 2 } };
     default:
       return {};
   }

@@ -10,15 +10,27 @@
  * `serve` runs this in-process unless MOTCUA_JOBS=off; `motcua worker` runs only this, in as many
  * processes as needed (relays share the outbox with SKIP LOCKED, workers share the queue).
  */
-import { type JobHelpers, Logger, type LogLevel, type Runner, run, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import {
+  type JobHelpers,
+  Logger,
+  type LogLevel,
+  type Runner,
+  run,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { closeIncompleteSupplements } from '../dossiers/dossier.scans.ts';
+import { foldStatDeltas } from '../indicators/indicators.service.ts';
+import { registerIntegrationJobs } from '../integration/integration.jobs.ts';
 import { type DevMailbox, type Mailer, openMailer } from '../notifications/mail.transport.ts';
 import { alertEmail, applicantEmail, DossierEventMessage } from '../notifications/notification.templates.ts';
 import { deliverOnce } from '../notifications/notifications.service.ts';
 import { runDeadlineScan } from './deadline.scan.ts';
+import { type Liveness, startLiveness } from './jobs.liveness.ts';
 import { type OutboxJobPayload, startOutboxRelay } from './outbox.relay.ts';
 
 export type JobLog = (level: LogLevel, message: string) => void;
@@ -128,6 +140,8 @@ const scans = new Map<string, ScanHandler>([
   ['deadlines', (ctx, now) => runDeadlineScan(ctx.db, now, { reminderWorkingHours: ctx.config.reminderWorkingHours })],
   // Decree 118/2025 art. 19(5): closed 15 days after an unanswered supplement request.
   ['supplement_timeouts', (ctx, now) => closeIncompleteSupplements(ctx.db, now)],
+  // Indicator aggregates (migration 0007): fold the deltas written by dossier transactions.
+  ['stat_deltas', (ctx) => foldStatDeltas(ctx.db).then(() => undefined)],
 ]);
 
 /** Add a periodic scan (run every minute by the `periodic_scans` job, after those registered before). */
@@ -200,15 +214,27 @@ const stderrLog: JobLog = (level, message) => {
 };
 
 export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
+  // Webhooks and the national portal (modules/integration); registered here, not at import, to keep the import cycle inert.
+  registerIntegrationJobs();
   const log = opts.log ?? stderrLog;
   const opened = opts.mailer ? { mailer: opts.mailer, mailbox: null } : await openMailer(opts.config);
   const ctx: JobContext = { db: opts.db, config: opts.config, mailer: opened.mailer, log };
   const taskList: TaskList = {};
   for (const [name, fn] of tasks) taskList[name] = (payload, helpers) => fn(payload, ctx, helpers);
 
+  // Jobs of a killed worker process run again within seconds (jobs.liveness.ts).
+  const events = new EventEmitter() as WorkerEvents;
+  let liveness: Liveness | undefined;
   let runner: Runner;
   try {
+    liveness = await startLiveness({
+      connectionString: opts.connectionString,
+      events,
+      onError: (err) => log('error', `job liveness: ${(err as Error).message}`),
+      onFreed: (id, n) => log('warning', `${n} job(s) of dead worker ${id} freed to run again`),
+    });
     runner = await run({
+      events,
       connectionString: opts.connectionString,
       concurrency: opts.concurrency ?? 4,
       pollInterval: opts.pollInterval ?? 2000,
@@ -218,6 +244,7 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
       logger: new Logger(() => (level, message) => log(level, message)),
     });
   } catch (err) {
+    await liveness?.stop().catch(() => undefined);
     if (!opts.mailer) await opened.mailer.close().catch(() => undefined);
     throw err;
   }
@@ -237,6 +264,7 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
       stopped ??= (async () => {
         await relay.stop();
         await runner.stop().catch(() => undefined);
+        await liveness?.stop().catch(() => undefined);
         if (!opts.mailer) await opened.mailer.close().catch(() => undefined);
       })();
       return stopped;

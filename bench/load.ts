@@ -1,0 +1,221 @@
+/**
+ * HTTP load test (autocannon) against a real `motcua serve` process: a steady mix of online
+ * submissions (POST /dossiers, each with its Idempotency-Key), dossier reads, work queues, the public
+ * lookup and /healthz, for a fixed time. Prints p50/p95/p99 per request kind and overall, the
+ * throughput and the error rate (non-2xx answers, socket errors, timeouts; the public lookup's 429s
+ * are its per-address rate limit doing its job and are counted apart). Bounded: the run stops
+ * at --duration, the server is stopped afterwards.
+ *
+ *   node bench/load.ts                     # CI mode: 60 s, 16 connections
+ *   node bench/load.ts --duration 600      # nightly mode: 10 minutes
+ *   node bench/load.ts --db postgres://postgres@127.0.0.1:5432/postgres --connections 32
+ *
+ * The database `motcua_bench_load` on that server is re-created, migrated and demo-seeded.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { ROOT_DIR } from '../packages/server/src/config.ts';
+import { createDb, migrateToLatest } from '../packages/server/src/db/database.ts';
+import { createSession } from '../packages/server/src/modules/accounts/sessions.ts';
+import { seedDemo } from '../packages/server/src/seed/seed.ts';
+import {
+  DEFAULT_SERVER_URL,
+  ensureDatabase,
+  fmt,
+  log,
+  numOpt,
+  opt,
+  parseArgs,
+  serverVersion,
+  sleep,
+  summarize,
+  table,
+  withDatabase,
+} from './lib/common.ts';
+
+type Kind = 'submit' | 'detail' | 'queue' | 'lookup' | 'healthz';
+/** Share of the connections per request kind (a citizen-heavy portal with officers at work). */
+const MIX: Record<Kind, number> = { submit: 0.25, detail: 0.3, queue: 0.25, lookup: 0.1, healthz: 0.1 };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(databaseUrl: string, port: number, dataDir: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(ROOT_DIR, 'packages/server/bin/motcua.mjs'), 'serve', '--no-seed'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      MOTCUA_DATA_DIR: dataDir,
+      MOTCUA_LOGIN_RATE_LIMIT: '100000',
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200) return child;
+    } catch {
+      // not yet
+    }
+    if (child.exitCode !== null) throw new Error('server exited before ready');
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error('server not ready in 60 s');
+}
+
+async function main() {
+  const args = parseArgs();
+  const serverUrl = opt(args, 'db', 'BENCH_DATABASE_URL', DEFAULT_SERVER_URL);
+  const duration = numOpt(args, 'duration', 'LOAD_DURATION', 60);
+  const connections = numOpt(args, 'connections', 'LOAD_CONNECTIONS', 16);
+  const url = withDatabase(serverUrl, 'motcua_bench_load');
+  await ensureDatabase(url, { recreate: true });
+  const db = createDb(url, 4);
+  await migrateToLatest(db);
+  await seedDemo(db);
+  const version = await serverVersion(url);
+
+  const session = async (username: string) => {
+    const u = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
+    const s = await createSession(db, u.id, 24, { ip: null, userAgent: 'bench/load' });
+    return { cookie: `motcua_session=${s.token}`, 'x-csrf-token': s.csrfToken };
+  };
+  const citizen = await session('048090001234');
+  const receptionist = await session('tiepnhan.ttphc');
+  const p = await db
+    .selectFrom('procedure_versions')
+    .select('procedure_id')
+    .where('name', 'like', 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất%')
+    .where('status', '=', 'published')
+    .executeTakeFirstOrThrow();
+  const commune = await db
+    .selectFrom('agencies')
+    .select('id')
+    .where('admin_unit_code', '=', '20242')
+    .executeTakeFirstOrThrow();
+  const body = JSON.stringify({ procedureId: p.procedure_id, applicant: { residenceCommuneId: commune.id } });
+
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-load-'));
+  const server = await startServer(url, port, dataDir);
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    // A dossier to read and look up.
+    const first = await fetch(`${base}/api/v1/dossiers`, {
+      method: 'POST',
+      headers: { ...citizen, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body,
+    });
+    const d = (await first.json()) as { id: string; code: string; lookupSecret: string };
+    if (first.status !== 201) throw new Error(`seed submission failed: ${first.status} ${JSON.stringify(d)}`);
+
+    const json = { 'content-type': 'application/json' };
+    const requests: Record<Kind, autocannon.Request> = {
+      submit: {
+        method: 'POST',
+        path: '/api/v1/dossiers',
+        headers: { ...citizen, ...json },
+        body,
+        setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'idempotency-key': randomUUID() } }),
+      },
+      detail: { method: 'GET', path: `/api/v1/dossiers/${d.id}`, headers: citizen },
+      queue: { method: 'GET', path: '/api/v1/dossiers?queue=reception', headers: receptionist },
+      lookup: {
+        method: 'GET',
+        path: `/api/v1/lookup?code=${encodeURIComponent(d.code)}&secret=${encodeURIComponent(d.lookupSecret)}`,
+      },
+      healthz: { method: 'GET', path: '/healthz' },
+    };
+    log(`load: ${connections} connections for ${duration} s on ${base} (PostgreSQL ${version})`);
+    const samples: Record<Kind, number[]> = { submit: [], detail: [], queue: [], lookup: [], healthz: [] };
+    const bad: Record<Kind, number> = { submit: 0, detail: 0, queue: 0, lookup: 0, healthz: 0 };
+    const limited: Record<Kind, number> = { submit: 0, detail: 0, queue: 0, lookup: 0, healthz: 0 };
+    const kinds = Object.keys(MIX) as Kind[];
+    const runs = kinds.map((kind) => {
+      const inst = autocannon({
+        url: base,
+        connections: Math.max(1, Math.round(connections * MIX[kind])),
+        duration,
+        timeout: 10,
+        requests: [requests[kind]],
+      });
+      inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status === 429 && kind === 'lookup') {
+          limited[kind]++;
+          return;
+        }
+        samples[kind].push(ms);
+        if (status >= 300) bad[kind]++;
+      });
+      return inst.then((r) => ({ kind, r }));
+    });
+    const results = await Promise.all(runs);
+    const rows: (string | number)[][] = [];
+    let total = 0;
+    let errors = 0;
+    const all: number[] = [];
+    for (const { kind, r } of results) {
+      const s = summarize([...samples[kind]].sort((a, b) => a - b));
+      const failed = bad[kind] + r.errors + r.timeouts;
+      const n = samples[kind].length + r.errors + r.timeouts;
+      total += n;
+      errors += failed;
+      all.push(...samples[kind]);
+      rows.push([
+        kind,
+        Math.max(1, Math.round(connections * MIX[kind])),
+        n,
+        fmt(n / duration),
+        fmt(s.p50),
+        fmt(s.p95),
+        fmt(s.p99),
+        `${fmt((100 * failed) / Math.max(1, n), 2)} %`,
+        limited[kind],
+      ]);
+    }
+    const s = summarize(all.sort((a, b) => a - b));
+    rows.push([
+      '**all**',
+      connections,
+      total,
+      fmt(total / duration),
+      fmt(s.p50),
+      fmt(s.p95),
+      fmt(s.p99),
+      `${fmt((100 * errors) / Math.max(1, total), 2)} %`,
+      Object.values(limited).reduce((a, b) => a + b, 0),
+    ]);
+    console.log(
+      table(
+        ['request', 'connections', 'requests', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', '429 (rate limit)'],
+        rows,
+      ),
+    );
+    const created = await db.selectFrom('dossiers').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    log(`dossiers created: ${created.n}`);
+    if (errors > 0) process.exitCode = 1;
+  } finally {
+    server.kill('SIGINT');
+    await new Promise((r) => server.once('exit', r));
+    await db.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();

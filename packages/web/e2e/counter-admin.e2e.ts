@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { e2e, expectAccessible, login, newPage, PASSWORD, screenshot, useBrowser } from './helpers.ts';
+
+const LAND = 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất';
+
+describe.skipIf(e2e.skip !== null)('the one-stop counter, keyboard only', () => {
+  const b = useBrowser();
+
+  it('a walk-in dossier is entered with the keyboard alone and its receipt printed', async () => {
+    const { context, page } = await newPage(b.browser!);
+    // Sign in by keyboard: the username field has focus, Tab to the password, Enter submits.
+    await page.goto('/login?next=/office/walk-in');
+    await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').waitFor();
+    await page.keyboard.type('tiepnhan.haichau');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/office\/walk-in/);
+    await page.getByRole('heading', { name: 'Tiếp nhận hồ sơ trực tiếp' }).waitFor();
+    await expectAccessible(page, 'walk-in');
+    // The procedure field has focus: type to search, Enter picks the first match.
+    await page.waitForFunction(() => document.activeElement?.id === 'procedureId');
+    await page.keyboard.type('xac nhan tinh trang hon nhan');
+    await page
+      .locator('.ant-select-item-option', { hasText: 'Cấp Giấy xác nhận tình trạng hôn nhân' })
+      .first()
+      .waitFor();
+    await page.keyboard.press('Enter');
+    const tabTo = async (id: string) => {
+      for (let i = 0; i < 8; i++) {
+        if (await page.evaluate((x) => document.activeElement?.id === x, id)) return;
+        await page.keyboard.press('Tab');
+      }
+      throw new Error(`Tab never reached #${id}`);
+    };
+    await tabTo('idNumber');
+    await page.keyboard.type('048090009999');
+    await tabTo('name');
+    await page.keyboard.type('Trần Văn Bình');
+    await tabTo('phone');
+    await page.keyboard.type('0905000111');
+    await screenshot(page, 'office-walk-in');
+    await page.keyboard.press('Control+Enter');
+    const done = page.getByText(/^Đã tiếp nhận hồ sơ /);
+    await done.waitFor();
+    const code = /hồ sơ (\S+)/.exec((await done.textContent()) ?? '')![1]!;
+    expect(code).toMatch(/^001\.01\.90\.H\d+-\d{6}-\d{4}$/);
+    // The receipt button has focus: Enter opens form 01 (PDF) in a new tab.
+    const popup = context.waitForEvent('page');
+    await page.keyboard.press('Enter');
+    const receiptUrl = (await popup).url();
+    expect(receiptUrl).toMatch(/\/api\/v1\/dossiers\/[0-9a-f-]{36}\/documents\/01$/);
+    const pdf = await page.request.get(receiptUrl);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
+    await expectAccessible(page, 'walk-in received');
+    await screenshot(page, 'office-walk-in-received');
+  });
+});
+
+describe.skipIf(e2e.skip !== null)('administration', () => {
+  const b = useBrowser();
+
+  it('an administrator adds an e-form field and publishes; a citizen sees it when applying', async () => {
+    const { page } = await newPage(b.browser!);
+    await login(page, 'admin');
+    await page.getByRole('link', { name: 'Thủ tục hành chính' }).click();
+    await page.getByLabel('Tìm kiếm').fill('cap lai giay chung nhan quyen su dung dat');
+    await page.getByRole('link', { name: LAND }).click();
+    await page.getByRole('heading', { name: LAND }).waitFor();
+    const procedureId = new URL(page.url()).pathname.split('/').at(-1)!;
+    await page.getByRole('button', { name: 'Thêm trường' }).click();
+    await page.getByLabel('Mã trường 1').fill('soGiayChungNhan');
+    await page.getByLabel('Nhãn 1').fill('Số Giấy chứng nhận bị mất');
+    await page.getByRole('button', { name: 'Công bố phiên bản mới' }).click();
+    await page.getByText(/Đã công bố phiên bản \d+/).waitFor();
+    await expectAccessible(page, 'procedure editor');
+    await screenshot(page, 'admin-eform-designer');
+    await page.getByRole('tab', { name: 'Thiết kế quy trình' }).click();
+    await page.getByText(/Tổng thời gian các bước: 9 \/ hạn luật định 10 ngày làm việc/).waitFor();
+    await screenshot(page, 'admin-workflow-designer');
+
+    const citizen = (await newPage(b.browser!, { width: 360, height: 740 })).page;
+    await login(citizen, '048090001234', `/procedures/${procedureId}/apply`);
+    await citizen.getByLabel('Số Giấy chứng nhận bị mất').waitFor();
+    await expectAccessible(citizen, 'apply with e-form');
+    await screenshot(citizen, 'portal-apply-eform-360');
+  });
+
+  it('an administrator adds a holiday to a year’s calendar and sees it in force', async () => {
+    const { page } = await newPage(b.browser!);
+    await login(page, 'admin', '/admin/calendar');
+    // A year no other test computes deadlines in.
+    await page.getByLabel('Năm', { exact: true }).fill('2031');
+    await page.getByText('Lịch nghỉ, làm bù của tỉnh năm 2031').waitFor();
+    await page.getByRole('button', { name: 'Thêm ngày vào lịch' }).waitFor();
+    await page.getByLabel('Ngày', { exact: true }).fill('15/07/2031');
+    await page.getByLabel('Ngày', { exact: true }).press('Enter');
+    await page.getByLabel('Tên (tiếng Việt)').fill('Ngày nghỉ thử nghiệm của tỉnh');
+    await page.getByLabel('Căn cứ (văn bản, thông báo)').fill('Quyết định số 1/QĐ-UBND');
+    await page.getByRole('button', { name: 'Thêm ngày vào lịch' }).click();
+    await page.getByRole('button', { name: 'Lưu lịch năm' }).click();
+    await page.getByText('Đã lưu').waitFor();
+    // Listed in the editor and among the days off in force (Tuesday 15/07/2031).
+    const rows = page.getByRole('row', { name: /15\/07\/2031.*Ngày nghỉ thử nghiệm của tỉnh/ });
+    await expect.poll(() => rows.count()).toBe(2);
+    await expectAccessible(page, 'calendar editor');
+    await screenshot(page, 'admin-calendar-editor');
+  });
+});
+
+describe.skipIf(e2e.skip !== null)('every main page passes axe; English by the switch', () => {
+  const b = useBrowser();
+
+  it('administration pages and the login page have no serious or critical violations', async () => {
+    const { page } = await newPage(b.browser!);
+    await page.goto('/login');
+    await page.getByLabel('Mật khẩu').waitFor();
+    await expectAccessible(page, 'login');
+    await login(page, 'admin');
+    for (const [path, heading, shot] of [
+      ['/admin/procedures', 'Thủ tục hành chính', 'admin-procedures'],
+      ['/admin/agencies', 'Cơ quan, đơn vị', 'admin-agencies'],
+      ['/admin/users', 'Cán bộ', 'admin-users'],
+      ['/admin/calendar', 'Lịch làm việc và ngày nghỉ', 'admin-calendar'],
+    ] as const) {
+      await page.goto(path);
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.locator('.ant-table-row').first().waitFor();
+      await expectAccessible(page, path);
+      await screenshot(page, shot);
+    }
+  });
+
+  it('the portal switches to English and back', async () => {
+    const { page } = await newPage(b.browser!);
+    await page.goto('/');
+    await page.getByLabel('Ngôn ngữ').selectOption('en');
+    await page.getByRole('heading', { name: 'Find an administrative procedure' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await screenshot(page, 'portal-home-en');
+    await page.getByLabel('Language').selectOption('vi');
+    await page.getByRole('heading', { name: 'Tìm thủ tục hành chính' }).waitFor();
+    await screenshot(page, 'portal-home');
+  });
+});

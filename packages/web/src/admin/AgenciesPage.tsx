@@ -1,0 +1,149 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Form, Input, Modal, Select, Space, Table } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ok } from '../api/client.ts';
+import type { paths } from '../api/schema';
+import { useDebounced } from '../shared/useDebounced.ts';
+import { useDialogSave } from './problem.ts';
+
+type CreateBody = paths['/api/v1/agencies']['post']['requestBody']['content']['application/json'];
+const CREATE_FIELDS = ['parentId', 'code', 'name', 'nameEn', 'level', 'address', 'phone', 'email'] as const;
+
+const LEVELS = ['province', 'department', 'district', 'commune', 'unit', 'center'] as const;
+
+/** Agencies of the province in tree order (search, filter by level). */
+export default function AgenciesPage() {
+  const { t } = useTranslation();
+  const [q, setQ] = useState('');
+  const [level, setLevel] = useState<(typeof LEVELS)[number] | undefined>();
+  const [creating, setCreating] = useState(false);
+  const dq = useDebounced(q.trim());
+  const list = useQuery({
+    queryKey: ['agencies', dq, level],
+    queryFn: async () =>
+      ok(await api.GET('/api/v1/agencies', { params: { query: { q: dq || undefined, level } } })).items,
+  });
+  return (
+    <>
+      <h1 style={{ fontSize: 22, marginTop: 0 }}>{t('admin.agencies')}</h1>
+      <Space wrap style={{ marginBottom: 12 }}>
+        <Input
+          aria-label={t('app.search')}
+          placeholder={t('app.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <Select
+          aria-label={t('admin.level')}
+          placeholder={t('admin.level')}
+          allowClear
+          style={{ width: 180 }}
+          value={level}
+          onChange={setLevel}
+          options={LEVELS.map((l) => ({ value: l, label: t(`admin.levels.${l}`) }))}
+        />
+        <Button type="primary" onClick={() => setCreating(true)}>
+          {t('admin.newAgency')}
+        </Button>
+      </Space>
+      <Table
+        rowKey="id"
+        size="small"
+        loading={list.isLoading}
+        dataSource={list.data ?? []}
+        scroll={{ x: true }}
+        pagination={{ pageSize: 50, showSizeChanger: false }}
+        columns={[
+          { title: t('admin.code'), dataIndex: 'code' },
+          { title: t('admin.name'), dataIndex: 'name' },
+          { title: t('admin.level'), render: (_v, a) => t(`admin.levels.${a.level}`) },
+          { title: t('apply.phone'), dataIndex: 'phone' },
+        ]}
+      />
+      {creating && <CreateAgency onClose={() => setCreating(false)} />}
+    </>
+  );
+}
+
+/** A new agency under a parent of the administrator's subtree (the server checks the scope). */
+function CreateAgency({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<CreateBody>();
+  const all = useQuery({
+    queryKey: ['agencies', '', undefined],
+    queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: {} } })).items,
+  });
+  const blank = (s?: string) => s?.trim() || undefined;
+  const { error, busy, submit } = useDialogSave<CreateBody>(
+    form,
+    CREATE_FIELDS,
+    async (v) =>
+      ok(
+        await api.POST('/api/v1/agencies', {
+          body: {
+            ...v,
+            code: v.code.trim().toUpperCase(),
+            nameEn: blank(v.nameEn),
+            address: blank(v.address),
+            phone: blank(v.phone),
+            email: blank(v.email),
+          },
+        }),
+      ),
+    { invalidate: 'agencies', onDone: onClose },
+  );
+  return (
+    <Modal
+      open
+      title={t('admin.newAgency')}
+      onCancel={onClose}
+      okText={t('app.save')}
+      cancelText={t('app.cancel')}
+      confirmLoading={busy}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
+      <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
+        <Form.Item name="parentId" label={t('admin.parent')} htmlFor="agency-parent" rules={[{ required: true }]}>
+          <Select
+            id="agency-parent"
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={all.isLoading}
+            options={(all.data ?? []).map((a) => ({ value: a.id, label: `${a.name} (${a.code})` }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="code"
+          label={t('admin.agencyCode')}
+          htmlFor="agency-code"
+          rules={[{ required: true, pattern: /^[0-9A-Za-z.]{3,40}$/ }]}
+        >
+          <Input id="agency-code" />
+        </Form.Item>
+        <Form.Item name="name" label={t('admin.nameVi')} htmlFor="agency-name" rules={[{ required: true, min: 2 }]}>
+          <Input id="agency-name" />
+        </Form.Item>
+        <Form.Item name="nameEn" label={t('admin.nameEn')} htmlFor="agency-name-en">
+          <Input id="agency-name-en" />
+        </Form.Item>
+        <Form.Item name="level" label={t('admin.level')} htmlFor="agency-level" rules={[{ required: true }]}>
+          <Select
+            id="agency-level"
+            options={LEVELS.filter((l) => l !== 'province').map((l) => ({ value: l, label: t(`admin.levels.${l}`) }))}
+          />
+        </Form.Item>
+        <Form.Item name="address" label={t('admin.address')} htmlFor="agency-address">
+          <Input id="agency-address" />
+        </Form.Item>
+        <Form.Item name="phone" label={t('apply.phone')} htmlFor="agency-phone">
+          <Input id="agency-phone" type="tel" />
+        </Form.Item>
+        <Form.Item name="email" label={t('admin.email')} htmlFor="agency-email" rules={[{ type: 'email' }]}>
+          <Input id="agency-email" type="email" />
+        </Form.Item>
+      </Form>
+    </Modal>
+  );
+}

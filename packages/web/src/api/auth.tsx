@@ -1,0 +1,66 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
+import { api, ok, setCsrfToken } from './client.ts';
+import type { paths } from './schema';
+
+export type Me = paths['/api/v1/auth/me']['get']['responses'][200]['content']['application/json']['user'];
+
+type AuthState = {
+  me: Me | null;
+  loading: boolean;
+  login: (username: string, password: string) => Promise<Me>;
+  logout: () => Promise<void>;
+};
+
+const AuthContext = createContext<AuthState | null>(null);
+
+/** The signed-in user (GET /auth/me), the CSRF token for commands, sign-in and sign-out. */
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const q = useQuery({
+    queryKey: ['me'],
+    queryFn: async () => {
+      const r = await api.GET('/api/v1/auth/me');
+      if (r.response.status === 401) {
+        setCsrfToken(null);
+        return null;
+      }
+      const body = ok(r);
+      setCsrfToken(body.csrfToken);
+      return body.user;
+    },
+    staleTime: 60_000,
+  });
+  const login = useCallback(
+    async (username: string, password: string) => {
+      const body = ok(await api.POST('/api/v1/auth/login', { body: { username, password } }));
+      setCsrfToken(body.csrfToken);
+      qc.setQueryData(['me'], body.user);
+      // Whatever was read as the previous user (or anonymously) is dropped.
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      return body.user;
+    },
+    [qc],
+  );
+  const logout = useCallback(async () => {
+    await api.POST('/api/v1/auth/logout');
+    setCsrfToken(null);
+    qc.setQueryData(['me'], null);
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+  }, [qc]);
+  const value = useMemo(
+    () => ({ me: q.data ?? null, loading: q.isLoading, login, logout }),
+    [q.data, q.isLoading, login, logout],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): AuthState {
+  const a = useContext(AuthContext);
+  if (!a) throw new Error('useAuth outside AuthProvider');
+  return a;
+}
+
+export const isOfficer = (me: Me | null) => me !== null && me.kind === 'officer';
+export const hasRole = (me: Me | null, ...roles: string[]) =>
+  me !== null && (me.roles as string[]).some((r) => roles.includes(r));

@@ -1,0 +1,194 @@
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Checkbox, Form, Input, Radio, Result, Select } from 'antd';
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { api, newKey, ok, uploadFile } from '../api/client.ts';
+import { useDebounced } from '../shared/useDebounced.ts';
+
+type Values = {
+  procedureId: string;
+  kind: 'citizen' | 'organization';
+  idNumber?: string;
+  name: string;
+  phone?: string;
+  address?: string;
+  docs?: string[];
+  note?: string;
+};
+type Created = { id: string; code: string; version: number; status: string };
+
+/**
+ * A walk-in dossier, keyboard first: type the procedure, the applicant's ID and name, tick the
+ * documents received, attach scans, Ctrl+Enter receives it and offers the receipt with the
+ * appointment (form 01).
+ */
+export default function WalkInPage() {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<Values>();
+  const [search, setSearch] = useState('');
+  const dq = useDebounced(search, 200);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [created, setCreated] = useState<Created | null>(null);
+  const scans = useRef<HTMLInputElement>(null);
+  const key = useRef(newKey());
+  const procedureId = Form.useWatch('procedureId', form);
+
+  const procedures = useQuery({
+    queryKey: ['procedures', 'walk-in', dq],
+    queryFn: async () =>
+      ok(await api.GET('/api/v1/procedures', { params: { query: { q: dq || undefined, pageSize: 20 } } })).items,
+  });
+  const procedure = useQuery({
+    queryKey: ['procedure', procedureId],
+    enabled: !!procedureId,
+    queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id: procedureId } } })),
+  });
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        form.submit();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [form]);
+
+  async function submit(v: Values) {
+    setBusy(true);
+    setError(null);
+    try {
+      const docs = v.docs ?? [];
+      const note = [docs.length ? `${t('office.walkIn.docs')}: ${docs.join('; ')}` : '', v.note?.trim() ?? '']
+        .filter(Boolean)
+        .join('\n')
+        .slice(0, 2000);
+      const r = ok(
+        await api.POST('/api/v1/counter/dossiers', {
+          params: { header: { 'idempotency-key': key.current } },
+          body: {
+            procedureId: v.procedureId,
+            applicant: {
+              kind: v.kind,
+              name: v.name.trim(),
+              ...(v.idNumber?.trim() ? { idNumber: v.idNumber.trim() } : {}),
+              ...(v.phone?.trim() ? { phone: v.phone.trim() } : {}),
+              ...(v.address?.trim() ? { address: v.address.trim() } : {}),
+            },
+            ...(note ? { note } : {}),
+          },
+        }),
+      ) as unknown as Created;
+      const files = Array.from(scans.current?.files ?? []);
+      for (const [i, f] of files.entries()) {
+        await uploadFile(`/api/v1/dossiers/${r.id}/attachments`, { slot: `scan-${i}`, kind: 'document' }, f);
+      }
+      setCreated(r);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (created) {
+    return (
+      <Result
+        status="success"
+        title={t('office.walkIn.received', { code: created.code })}
+        extra={[
+          <Button
+            key="print"
+            type="primary"
+            autoFocus
+            onClick={() => window.open(`/api/v1/dossiers/${created.id}/documents/01`, '_blank')}
+          >
+            {t('office.receipt')}
+          </Button>,
+          <Link key="open" to={`/office/dossiers/${created.id}`} data-testid="walkin-dossier">
+            {created.code}
+          </Link>,
+          <Button
+            key="new"
+            onClick={() => {
+              key.current = newKey();
+              form.resetFields();
+              setCreated(null);
+            }}
+          >
+            {t('nav.walkIn')}
+          </Button>,
+        ]}
+      />
+    );
+  }
+
+  return (
+    <>
+      <h1 style={{ fontSize: 22, marginTop: 0 }}>{t('office.walkIn.title')}</h1>
+      <p style={{ fontSize: 13 }}>{t('office.walkIn.hint')}</p>
+      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
+      <Card>
+        <Form form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'citizen' }}>
+          <Form.Item name="procedureId" label={t('office.walkIn.procedure')} rules={[{ required: true }]}>
+            <Select
+              autoFocus
+              showSearch={{ filterOption: false, onSearch: setSearch }}
+              loading={procedures.isFetching}
+              options={(procedures.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            />
+          </Form.Item>
+          <div className="form-grid">
+            <Form.Item name="kind" label={t('office.walkIn.kind')}>
+              <Radio.Group
+                options={[
+                  { value: 'citizen', label: t('office.walkIn.citizen') },
+                  { value: 'organization', label: t('office.walkIn.organization') },
+                ]}
+              />
+            </Form.Item>
+            <Form.Item
+              name="idNumber"
+              label={t('office.walkIn.idNumber')}
+              rules={[{ pattern: /^[0-9]{9,13}(-[0-9]{3})?$/ }]}
+            >
+              <Input inputMode="numeric" autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="name" label={t('office.walkIn.name')} rules={[{ required: true }]}>
+              <Input autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="phone" label={t('apply.phone')}>
+              <Input inputMode="tel" autoComplete="off" />
+            </Form.Item>
+            <Form.Item name="address" label={t('apply.address')}>
+              <Input autoComplete="off" />
+            </Form.Item>
+          </div>
+          {(procedure.data?.documents.length ?? 0) > 0 && (
+            <Form.Item name="docs" label={t('office.walkIn.docs')}>
+              <Checkbox.Group
+                style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+                options={procedure.data!.documents.map((d) => ({ value: d.name, label: d.name }))}
+              />
+            </Form.Item>
+          )}
+          <div style={{ marginBottom: 16 }}>
+            <label htmlFor="walkin-scans" style={{ display: 'block', marginBottom: 4 }}>
+              {t('office.walkIn.scans')}
+            </label>
+            <input id="walkin-scans" ref={scans} type="file" multiple accept=".pdf,.jpg,.jpeg,.png,.tif,.tiff" />
+          </div>
+          <Form.Item name="note" label={t('office.note')}>
+            <Input.TextArea rows={2} />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" loading={busy}>
+            {t('office.walkIn.accept')}
+          </Button>
+        </Form>
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { Alert, Button, Card, Form, Input } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useAuth } from '../api/auth.tsx';
+
+export default function LoginPage() {
+  const { t } = useTranslation();
+  const { login } = useAuth();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  return (
+    <Card style={{ maxWidth: 420, margin: '24px auto' }}>
+      <h1 style={{ fontSize: 22, marginTop: 0 }}>{t('login.title')}</h1>
+      <Form
+        layout="vertical"
+        onFinish={async (v: { username: string; password: string }) => {
+          setBusy(true);
+          setError(null);
+          try {
+            const me = await login(v.username.trim(), v.password);
+            const next = params.get('next');
+            navigate(next?.startsWith('/') ? next : me.kind === 'officer' ? '/office' : '/my');
+          } catch (e) {
+            setError(e instanceof Error ? e.message : t('login.failed'));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <Form.Item name="username" label={t('login.username')} rules={[{ required: true }]}>
+          <Input autoComplete="username" autoFocus />
+        </Form.Item>
+        <Form.Item name="password" label={t('login.password')} rules={[{ required: true }]}>
+          <Input.Password autoComplete="current-password" />
+        </Form.Item>
+        {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} />}
+        <Button type="primary" htmlType="submit" loading={busy} block>
+          {t('login.submit')}
+        </Button>
+      </Form>
+      <p style={{ fontSize: 13, marginTop: 16 }}>{t('login.demo')}</p>
+    </Card>
+  );
+}

@@ -1,0 +1,67 @@
+import { useQuery } from '@tanstack/react-query';
+import { List, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate } from 'react-router';
+import { useAuth } from '../api/auth.tsx';
+import { api, ok } from '../api/client.ts';
+import type { QueuePage } from '../api/types.ts';
+import { fmtDate, pick } from '../format.ts';
+import { ErrorText, Loading } from '../shared/Loading.tsx';
+
+/** My dossiers: status, dates, appointment; and drafts to continue. */
+export default function MyDossiersPage() {
+  const { t, i18n } = useTranslation();
+  const { me, loading } = useAuth();
+  const q = useQuery({
+    queryKey: ['my-dossiers'],
+    enabled: me?.kind === 'applicant',
+    queryFn: async () =>
+      ok(await api.GET('/api/v1/dossiers', { params: { query: { queue: 'all', pageSize: 50 } } })) as QueuePage,
+  });
+  const drafts = useQuery({
+    queryKey: ['my-drafts'],
+    enabled: me?.kind === 'applicant',
+    queryFn: async () => ok(await api.GET('/api/v1/drafts')).items,
+  });
+  if (loading) return <Loading />;
+  if (!me) return <Navigate to="/login?next=/my" replace />;
+  if (q.error) return <ErrorText error={q.error} />;
+  return (
+    <>
+      <h1 style={{ fontSize: 22 }}>{t('my.title')}</h1>
+      <List
+        loading={q.isLoading}
+        locale={{ emptyText: t('my.empty') }}
+        dataSource={q.data?.items ?? []}
+        renderItem={(d) => (
+          <List.Item style={{ background: '#fff', padding: 12, marginBottom: 8, borderRadius: 6 }}>
+            <div style={{ width: '100%' }}>
+              <Link to={`/my/${d.id}`} style={{ fontWeight: 500 }}>
+                {d.code}
+              </Link>{' '}
+              <Tag color="blue">{pick(d, i18n.language)}</Tag>
+              <div>{d.procedureName}</div>
+              <div style={{ fontSize: 13 }}>
+                {t('my.submittedAt')}: {fmtDate(d.submittedAt)}
+                {d.due && ` · ${t('my.appointment')}: ${fmtDate(d.due)}`}
+              </div>
+            </div>
+          </List.Item>
+        )}
+      />
+      {(drafts.data?.length ?? 0) > 0 && (
+        <>
+          <h2 style={{ fontSize: 18 }}>{t('my.drafts')}</h2>
+          <ul>
+            {drafts.data!.map((d) => (
+              <li key={d.id}>
+                {d.procedureName} ({fmtDate(d.updatedAt)}) —{' '}
+                <Link to={`/procedures/${d.procedureId}/apply?draft=${d.id}`}>{t('my.continueDraft')}</Link>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
