@@ -37,6 +37,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           maxWorkers: 1,
           fileParallelism: false,
+          // As for the server project: one more run in CI for a browser step that lost a race.
+          retry: process.env.CI ? 1 : 0,
         },
       },
       // Long reliability runs (packages/server/test/chaos): only `npm run test:chaos`, never `npm test`.

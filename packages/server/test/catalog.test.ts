@@ -132,6 +132,30 @@ describe('search', () => {
     expect(items.reduce((s, f) => s + f.count, 0)).toBe(41);
   });
 
+  it('browses by life event: every event has its count, and the filter returns exactly those procedures', async () => {
+    const r = await app.inject({ url: '/api/v1/life-events' });
+    expect(r.statusCode).toBe(200);
+    const events = r.json().items as { code: string; audience: string; name: string; count: number }[];
+    expect(events.find((e) => e.code === 'birth')).toMatchObject({ audience: 'citizen', name: 'Có con nhỏ' });
+    for (const e of events) {
+      const found = await search(`lifeEvent=${e.code}&pageSize=100`);
+      expect(found.total, e.code).toBe(e.count);
+    }
+    const births = (await search('lifeEvent=birth&pageSize=100')).items.map((i) => i.name);
+    expect(births).toContain('Đăng ký khai sinh');
+    expect(births).not.toContain('Đăng ký kết hôn');
+    const business = (await search('lifeEvent=start_business&pageSize=100')).items.map((i) => i.name);
+    expect(business).toContain('Đăng ký thành lập hộ kinh doanh');
+    // Every seeded procedure is under at least one event; a search narrows an event further.
+    const listed = new Set<string>();
+    for (const e of events) for (const i of (await search(`lifeEvent=${e.code}&pageSize=100`)).items) listed.add(i.id);
+    expect(listed.size).toBe(41);
+    expect((await search('lifeEvent=marriage&q=nuoc ngoai')).items[0]!.name).toBe(
+      'Đăng ký kết hôn có yếu tố nước ngoài',
+    );
+    expect((await app.inject({ url: '/api/v1/procedures?lifeEvent=wedding' })).statusCode).toBe(400);
+  });
+
   it('rejects bad query parameters with 400', async () => {
     const r = await app.inject({ url: '/api/v1/procedures?level=galaxy' });
     expect(r.statusCode).toBe(400);

@@ -69,6 +69,14 @@ describe.skipIf(e2e.skip !== null)('administration', () => {
     await page.getByRole('link', { name: LAND }).click();
     await page.getByRole('heading', { name: LAND }).waitFor();
     const procedureId = new URL(page.url()).pathname.split('/').at(-1)!;
+    // The procedure's details: a new fee with its amount in VND.
+    const fees = await page.getByLabel(/^Phí, lệ phí \d+$/).count();
+    await page.getByRole('button', { name: 'Thêm phí, lệ phí' }).click();
+    await page.getByLabel(`Phí, lệ phí ${fees + 1}`, { exact: true }).fill('Lệ phí cấp lại (thử nghiệm)');
+    await page.getByLabel(`Mức thu (đồng) ${fees + 1}`, { exact: true }).fill('50000');
+    await expectAccessible(page, 'procedure details editor');
+    await screenshot(page, 'admin-procedure-details');
+    await page.getByRole('tab', { name: 'Thiết kế tờ khai điện tử' }).click();
     await page.getByRole('button', { name: 'Thêm trường' }).click();
     await page.getByLabel('Mã trường 1').fill('soGiayChungNhan');
     await page.getByLabel('Nhãn 1').fill('Số Giấy chứng nhận bị mất');
@@ -81,6 +89,15 @@ describe.skipIf(e2e.skip !== null)('administration', () => {
     await screenshot(page, 'admin-workflow-designer');
 
     const citizen = (await newPage(b.browser!, { width: 360, height: 740 })).page;
+    // Browsing by life event finds it; its page shows the new fee.
+    await citizen.goto('/');
+    await citizen.getByRole('button', { name: /Nhà ở, đất đai, xây dựng/ }).click();
+    await citizen.getByRole('link', { name: LAND }).click();
+    await citizen.getByText('Lệ phí cấp lại (thử nghiệm)').waitFor();
+    await citizen
+      .getByText(/50\.000\s₫/)
+      .first()
+      .waitFor();
     await login(citizen, '048090001234', `/procedures/${procedureId}/apply`);
     await citizen.getByLabel('Số Giấy chứng nhận bị mất').waitFor();
     await expectAccessible(citizen, 'apply with e-form');
@@ -103,7 +120,7 @@ describe.skipIf(e2e.skip !== null)('administration', () => {
     await page.getByText('Đã lưu').waitFor();
     // Listed in the editor and among the days off in force (Tuesday 15/07/2031).
     const rows = page.getByRole('row', { name: /15\/07\/2031.*Ngày nghỉ thử nghiệm của tỉnh/ });
-    await expect.poll(() => rows.count()).toBe(2);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(2);
     await expectAccessible(page, 'calendar editor');
     await screenshot(page, 'admin-calendar-editor');
   });

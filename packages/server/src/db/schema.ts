@@ -24,6 +24,9 @@ export interface AgencyTable {
   email: string | null;
   /** A one-stop unit (Bộ phận Một cửa) that receives dossiers for its parent agency. */
   receives_dossiers: Generated<boolean>;
+  /** Deactivated agencies stay for history; they take no new officers, procedures or dossiers. */
+  active: Generated<boolean>;
+  version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

@@ -35,6 +35,11 @@ export const PROBLEMS = {
   },
   duplicate: { status: 409, vi: 'Dữ liệu đã tồn tại', en: 'Already exists' },
   dossier_not_found: { status: 404, vi: 'Không tìm thấy hồ sơ', en: 'Dossier not found' },
+  applicant_not_found: {
+    status: 404,
+    vi: 'Chưa có người nộp nào với số định danh này; nhập thông tin mới',
+    en: 'No applicant with this ID number yet; enter their details',
+  },
   version_conflict: {
     status: 409,
     vi: 'Hồ sơ vừa được người khác xử lý; hãy tải lại để xem trạng thái mới',

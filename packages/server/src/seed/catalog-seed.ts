@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { LifeEventCode } from '@motcua/core';
 import { ROOT_DIR } from '../config.ts';
 import type { Tx } from '../db/database.ts';
 import { applyImport, type ResolvedItem } from '../modules/catalog/catalog.import.ts';
@@ -88,6 +89,45 @@ const BOTH_FIELDS = new Set([
   'Hoạt động xây dựng',
 ]);
 
+/**
+ * The life events (core LIFE_EVENTS) a seeded procedure is listed under: by name first (a birth
+ * registration is about a baby, not about civil status in general), then by field.
+ */
+const LIFE_EVENTS_BY_NAME: [RegExp, LifeEventCode[]][] = [
+  [/khai sinh|nhận cha, mẹ, con|giám hộ/i, ['birth']],
+  [/bản sao/i, ['papers']],
+  [/kết hôn|tình trạng hôn nhân/i, ['marriage']],
+  [/khai tử|di chúc|từ chối nhận di sản|mộ liệt sĩ/i, ['death']],
+  [/hộ kinh doanh|thành lập công ty|thành lập doanh nghiệp/i, ['start_business']],
+  [/lao động/i, ['employment']],
+  [/lái xe/i, ['vehicle']],
+  [/tranh chấp|hòa giải/i, ['disputes']],
+];
+const LIFE_EVENTS_BY_FIELD: Record<string, LifeEventCode[]> = {
+  'Hộ tịch': ['residence'],
+  'Chứng thực': ['papers'],
+  'Lý lịch tư pháp': ['papers', 'work'],
+  'Đăng ký, quản lý cư trú': ['residence'],
+  'Căn cước': ['residence'],
+  'Đất đai': ['housing_land'],
+  'Hoạt động xây dựng': ['housing_land'],
+  'Bảo trợ xã hội': ['social_support'],
+  'Giảm nghèo': ['social_support'],
+  'Người có công': ['social_support'],
+  'An toàn thực phẩm': ['business_operations'],
+  'Du lịch': ['business_operations'],
+  'Đường bộ': ['vehicle'],
+};
+export function lifeEventsOf(p: Pick<SourceProcedure, 'name' | 'field'>): LifeEventCode[] {
+  const found = new Set<LifeEventCode>();
+  for (const [re, codes] of LIFE_EVENTS_BY_NAME) if (re.test(p.name)) for (const c of codes) found.add(c);
+  // Civil status (hộ tịch) procedures named after an event belong to that event only.
+  if (found.size === 0 || p.field !== 'Hộ tịch') for (const c of LIFE_EVENTS_BY_FIELD[p.field] ?? []) found.add(c);
+  // A land transaction is certified at the commune: the certification belongs to housing too.
+  if (/quyền sử dụng đất, nhà ở/i.test(p.name)) found.add('housing_land');
+  return [...found];
+}
+
 /** Source record → catalog item. Channels and applicant kinds are inferred (the source has neither). */
 export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
   const all = `${p.notes ?? ''} ${p.timeLimit?.text ?? ''}`;
@@ -107,6 +147,7 @@ export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCode
       : BOTH_FIELDS.has(p.field)
         ? ['citizen', 'organization']
         : ['citizen'],
+    lifeEvents: lifeEventsOf(p),
     documents: p.documents.map((d) => ({
       name: d.name.trim(),
       original: d.original,

@@ -6,6 +6,7 @@ import { useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
 import { Loading } from '../shared/Loading.tsx';
+import ProcedureInfoForm, { cleanInfo, infoOf, type ProcedureInfo } from './ProcedureInfoForm.tsx';
 
 const EForm = lazy(() => import('../shared/EForm.tsx'));
 
@@ -107,12 +108,14 @@ export default function ProcedureEditPage() {
   const [limit, setLimit] = useState<number | null>(null);
   const [fields, setFields] = useState<Field[]>([]);
   const [steps, setSteps] = useState<Step[]>([]);
+  const [info, setInfo] = useState<ProcedureInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
     if (!base) return;
     setName(base.name);
+    setInfo(infoOf(base));
     setLimit(base.timeLimit?.value ?? null);
     setFields(fieldsOf(base.eForm?.schema as Record<string, unknown> | undefined));
     setSteps(((base.workflow as { steps?: Step[] } | null)?.steps ?? []).map((s) => ({ ...s })));
@@ -136,21 +139,11 @@ export default function ProcedureEditPage() {
     return {
       version: view.data!.version,
       name: name.trim(),
-      field: b.field,
-      level: b.level,
-      channels: b.channels,
-      applicantKinds: b.applicantKinds,
-      documents: b.documents,
+      ...cleanInfo(info ?? infoOf(b)),
       timeLimit:
         b.timeLimit && limit !== null && b.timeLimit.unit !== 'text' ? { ...b.timeLimit, value: limit } : b.timeLimit,
-      fees: b.fees,
-      legalBasis: b.legalBasis,
-      result: b.result,
-      onlineLevel: b.onlineLevel,
       eForm: fields.length ? { schema: schema as never, uiSchema: null } : null,
       workflow,
-      source: b.source,
-      agencyIds: b.agencies.map((a) => a.id),
     } as DraftBody;
   }
 
@@ -260,6 +253,11 @@ export default function ProcedureEditPage() {
       </Card>
       <Tabs
         items={[
+          {
+            key: 'info',
+            label: t('admin.info'),
+            children: info && <ProcedureInfoForm value={info} onChange={setInfo} />,
+          },
           {
             key: 'eform',
             label: t('admin.eform'),

@@ -240,6 +240,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -312,6 +327,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -363,6 +393,7 @@ export interface paths {
     get: {
       parameters: {
         query?: {
+          includeInactive?: 'true' | 'false';
           level?: 'province' | 'department' | 'district' | 'commune' | 'unit' | 'center';
           parentId?: string;
           q?: string;
@@ -381,6 +412,7 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                active: boolean;
                 address: string | null;
                 adminUnitCode: string | null;
                 code: string;
@@ -393,6 +425,8 @@ export interface paths {
                 nameEn: string | null;
                 parentId: string | null;
                 phone: string | null;
+                receivesDossiers: boolean;
+                version: number;
               }[];
             };
           };
@@ -422,6 +456,7 @@ export interface paths {
             /** Format: uuid */
             parentId: string;
             phone?: string;
+            receivesDossiers?: boolean;
           };
         };
       };
@@ -433,6 +468,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              active: boolean;
               address: string | null;
               adminUnitCode: string | null;
               code: string;
@@ -445,6 +481,8 @@ export interface paths {
               nameEn: string | null;
               parentId: string | null;
               phone: string | null;
+              receivesDossiers: boolean;
+              version: number;
             };
           };
         };
@@ -482,6 +520,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              active: boolean;
               address: string | null;
               adminUnitCode: string | null;
               code: string;
@@ -494,6 +533,8 @@ export interface paths {
               nameEn: string | null;
               parentId: string | null;
               phone: string | null;
+              receivesDossiers: boolean;
+              version: number;
             };
           };
         };
@@ -504,7 +545,61 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    patch?: never;
+    /**
+     * Sửa, ngừng hoặc mở lại hoạt động một cơ quan trong phạm vi quản lý / Edit, deactivate or reactivate an agency of the caller’s subtree
+     * @description The code and the place in the tree do not change. `version` must be the current one (409 otherwise). Deactivation answers 422 `agency_in_use` while active sub-units, officers, open dossiers or published procedures depend on the agency.
+     */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            active?: boolean;
+            address?: string | null;
+            email?: string | null;
+            name?: string;
+            nameEn?: string | null;
+            phone?: string | null;
+            receivesDossiers?: boolean;
+            version: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              active: boolean;
+              address: string | null;
+              adminUnitCode: string | null;
+              code: string;
+              email: string | null;
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              level: 'province' | 'department' | 'district' | 'commune' | 'unit' | 'center';
+              name: string;
+              nameEn: string | null;
+              parentId: string | null;
+              phone: string | null;
+              receivesDossiers: boolean;
+              version: number;
+            };
+          };
+        };
+      };
+    };
     trace?: never;
   };
   '/api/v1/agencies/export': {
@@ -1509,6 +1604,49 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/counter/applicants': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Tra cứu người nộp theo số định danh / Look up an applicant by ID number
+     * @description Exact match on the citizen ID (CCCD), the old ID or the tax code: the portal account first, then the latest dossier. 404 `applicant_not_found` when unknown.
+     */
+    get: {
+      parameters: {
+        query: {
+          idNumber: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -3605,6 +3743,65 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/life-events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sự kiện và số thủ tục / Life events with procedure counts */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                /** @enum {string} */
+                audience: 'citizen' | 'organization';
+                /** @enum {string} */
+                code:
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment';
+                count: number;
+                name: string;
+                nameEn: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/lookup': {
     parameters: {
       query?: never;
@@ -3662,6 +3859,20 @@ export interface paths {
           applicantKind?: 'citizen' | 'organization';
           field?: string;
           level?: 'province' | 'district' | 'commune';
+          lifeEvent?:
+            | 'birth'
+            | 'marriage'
+            | 'residence'
+            | 'housing_land'
+            | 'work'
+            | 'vehicle'
+            | 'social_support'
+            | 'death'
+            | 'papers'
+            | 'disputes'
+            | 'start_business'
+            | 'business_operations'
+            | 'employment';
           onlineLevel?: 'full' | 'partial' | 'none';
           page?: number;
           pageSize?: number;
@@ -3762,6 +3973,22 @@ export interface paths {
             legalBasis: string[];
             /** @enum {string} */
             level: 'province' | 'district' | 'commune';
+            /** @default [] */
+            lifeEvents?: (
+              | 'birth'
+              | 'marriage'
+              | 'residence'
+              | 'housing_land'
+              | 'work'
+              | 'vehicle'
+              | 'social_support'
+              | 'death'
+              | 'papers'
+              | 'disputes'
+              | 'start_business'
+              | 'business_operations'
+              | 'employment'
+            )[];
             name: string;
             onlineLevel: ('full' | 'partial' | 'none') | null;
             result: {
@@ -3838,6 +4065,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -3910,6 +4152,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -4016,6 +4273,21 @@ export interface paths {
               legalBasis: string[];
               /** @enum {string} */
               level: 'province' | 'district' | 'commune';
+              lifeEvents: (
+                | 'birth'
+                | 'marriage'
+                | 'residence'
+                | 'housing_land'
+                | 'work'
+                | 'vehicle'
+                | 'social_support'
+                | 'death'
+                | 'papers'
+                | 'disputes'
+                | 'start_business'
+                | 'business_operations'
+                | 'employment'
+              )[];
               name: string;
               onlineLevel: ('full' | 'partial' | 'none') | null;
               publishedAt: string | null;
@@ -4115,6 +4387,22 @@ export interface paths {
             legalBasis: string[];
             /** @enum {string} */
             level: 'province' | 'district' | 'commune';
+            /** @default [] */
+            lifeEvents?: (
+              | 'birth'
+              | 'marriage'
+              | 'residence'
+              | 'housing_land'
+              | 'work'
+              | 'vehicle'
+              | 'social_support'
+              | 'death'
+              | 'papers'
+              | 'disputes'
+              | 'start_business'
+              | 'business_operations'
+              | 'employment'
+            )[];
             name: string;
             onlineLevel: ('full' | 'partial' | 'none') | null;
             result: {
@@ -4192,6 +4480,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -4264,6 +4567,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -4381,6 +4699,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -4453,6 +4786,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;
@@ -4560,6 +4908,21 @@ export interface paths {
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
+                lifeEvents: (
+                  | 'birth'
+                  | 'marriage'
+                  | 'residence'
+                  | 'housing_land'
+                  | 'work'
+                  | 'vehicle'
+                  | 'social_support'
+                  | 'death'
+                  | 'papers'
+                  | 'disputes'
+                  | 'start_business'
+                  | 'business_operations'
+                  | 'employment'
+                )[];
                 name: string;
                 onlineLevel: ('full' | 'partial' | 'none') | null;
                 publishedAt: string | null;

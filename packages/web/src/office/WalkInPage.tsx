@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, newKey, ok, uploadFile } from '../api/client.ts';
+import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
 
 type Values = {
@@ -17,6 +18,14 @@ type Values = {
   note?: string;
 };
 type Created = { id: string; code: string; version: number; status: string };
+type KnownApplicant = {
+  kind: 'citizen' | 'organization';
+  name: string;
+  phone: string | null;
+  address: string | null;
+  hasAccount: boolean;
+  lastDossier: { code: string; procedureName: string; submittedAt: string } | null;
+};
 
 /**
  * A walk-in dossier, keyboard first: type the procedure, the applicant's ID and name, tick the
@@ -34,6 +43,32 @@ export default function WalkInPage() {
   const scans = useRef<HTMLInputElement>(null);
   const key = useRef(newKey());
   const procedureId = Form.useWatch('procedureId', form);
+  const idNumber = useDebounced((Form.useWatch('idNumber', form) ?? '').trim(), 300);
+  const knownId = /^([0-9]{9}|[0-9]{10}|[0-9]{12}|[0-9]{10}-[0-9]{3})$/.test(idNumber) ? idNumber : '';
+
+  // Look the applicant up as soon as a complete ID number is typed; pre-fill only empty fields so
+  // nothing the receptionist typed is overwritten.
+  const known = useQuery({
+    queryKey: ['counter-applicant', knownId],
+    enabled: knownId !== '',
+    retry: false,
+    queryFn: async () => {
+      const r = await api.GET('/api/v1/counter/applicants', { params: { query: { idNumber: knownId } } });
+      if (r.response.status === 404) return null;
+      return ok(r) as unknown as KnownApplicant;
+    },
+  });
+  useEffect(() => {
+    const a = known.data;
+    if (!a) return;
+    const fill: Partial<Values> = {};
+    const current = form.getFieldsValue();
+    if (!current.name?.trim() && a.name) fill.name = a.name;
+    if (!current.phone?.trim() && a.phone) fill.phone = a.phone;
+    if (!current.address?.trim() && a.address) fill.address = a.address;
+    if (a.kind !== current.kind) fill.kind = a.kind;
+    form.setFieldsValue(fill);
+  }, [known.data, form]);
 
   const procedures = useQuery({
     queryKey: ['procedures', 'walk-in', dq],
@@ -155,8 +190,23 @@ export default function WalkInPage() {
               label={t('office.walkIn.idNumber')}
               rules={[{ pattern: /^[0-9]{9,13}(-[0-9]{3})?$/ }]}
             >
-              <Input inputMode="numeric" autoComplete="off" />
+              <Input inputMode="numeric" autoComplete="off" data-testid="walkin-id" />
             </Form.Item>
+            <div aria-live="polite" className="walkin-known" data-testid="walkin-known">
+              {knownId !== '' && known.data === null && <span>{t('office.walkIn.unknownApplicant')}</span>}
+              {known.data && (
+                <span>
+                  {t(known.data.hasAccount ? 'office.walkIn.knownAccount' : 'office.walkIn.knownDossier', {
+                    name: known.data.name,
+                  })}
+                  {known.data.lastDossier &&
+                    ` ${t('office.walkIn.lastDossier', {
+                      code: known.data.lastDossier.code,
+                      date: fmtDate(known.data.lastDossier.submittedAt),
+                    })}`}
+                </span>
+              )}
+            </div>
             <Form.Item name="name" label={t('office.walkIn.name')} rules={[{ required: true }]}>
               <Input autoComplete="off" />
             </Form.Item>

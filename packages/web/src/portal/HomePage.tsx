@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
+import type { paths } from '../api/schema';
 import { ErrorText } from '../shared/Loading.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { timeLimitText } from './procedureText.ts';
@@ -10,17 +11,22 @@ import { timeLimitText } from './procedureText.ts';
 const LEVELS = ['province', 'district', 'commune'] as const;
 type Level = (typeof LEVELS)[number];
 const PAGE = 10;
+type LifeEventCode = NonNullable<NonNullable<paths['/api/v1/procedures']['get']['parameters']['query']>['lifeEvent']>;
 
 /**
- * Home: search the catalog as you type (accent-free on the server), browse by field and level.
+ * Home: search the catalog as you type (accent-free on the server), browse by life event, agency,
+ * field and level; every filter lives in the address so a result list can be shared.
  * Plain markup, no component library: the first page a citizen opens stays small and fast.
  */
 export default function HomePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
   const [params, setParams] = useSearchParams();
   const [q, setQ] = useState(params.get('q') ?? '');
   const field = params.get('field') ?? '';
   const level = (params.get('level') ?? '') as Level | '';
+  const lifeEvent = params.get('event') ?? '';
+  const agencyId = params.get('agency') ?? '';
   const [page, setPage] = useState(1);
   const dq = useDebounced(q.trim(), 250);
 
@@ -29,13 +35,32 @@ export default function HomePage() {
     queryFn: async () => ok(await api.GET('/api/v1/fields')).items,
     staleTime: 300_000,
   });
+  const lifeEvents = useQuery({
+    queryKey: ['life-events'],
+    queryFn: async () => ok(await api.GET('/api/v1/life-events')).items,
+    staleTime: 300_000,
+  });
+  const agencies = useQuery({
+    queryKey: ['agencies', 'handling'],
+    queryFn: async () =>
+      ok(await api.GET('/api/v1/agencies')).items.filter((a) => a.level === 'department' || a.level === 'commune'),
+    staleTime: 300_000,
+  });
   const results = useQuery({
-    queryKey: ['procedures', dq, field, level, page],
+    queryKey: ['procedures', dq, field, level, lifeEvent, agencyId, page],
     queryFn: async () =>
       ok(
         await api.GET('/api/v1/procedures', {
           params: {
-            query: { q: dq || undefined, field: field || undefined, level: level || undefined, page, pageSize: PAGE },
+            query: {
+              q: dq || undefined,
+              field: field || undefined,
+              level: level || undefined,
+              lifeEvent: (lifeEvent || undefined) as LifeEventCode | undefined,
+              agencyId: agencyId || undefined,
+              page,
+              pageSize: PAGE,
+            },
           },
         }),
       ),
@@ -50,6 +75,8 @@ export default function HomePage() {
     setParams(next, { replace: true });
   };
   const total = results.data?.total ?? 0;
+  const eventsOf = (audience: 'citizen' | 'organization') =>
+    (lifeEvents.data ?? []).filter((e) => e.audience === audience && e.count > 0);
   const pages = Math.max(1, Math.ceil(total / PAGE));
 
   return (
@@ -70,6 +97,38 @@ export default function HomePage() {
           autoComplete="off"
         />
         <div className="home-filters">
+          <label>
+            {t('home.lifeEvent')}
+            <select value={lifeEvent} onChange={(e) => setFilter('event', e.target.value)}>
+              <option value="">{t('home.allLifeEvents')}</option>
+              {(['citizen', 'organization'] as const).map((aud) => (
+                <optgroup key={aud} label={t(`home.audience.${aud}`)}>
+                  {eventsOf(aud).map((e) => (
+                    <option key={e.code} value={e.code}>
+                      {en ? e.nameEn : e.name} ({e.count})
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('home.agency')}
+            <select value={agencyId} onChange={(e) => setFilter('agency', e.target.value)}>
+              <option value="">{t('home.allAgencies')}</option>
+              {(['department', 'commune'] as const).map((lv) => (
+                <optgroup key={lv} label={t(`home.agencyGroup.${lv}`)}>
+                  {(agencies.data ?? [])
+                    .filter((a) => a.level === lv)
+                    .map((a) => (
+                      <option key={a.id} value={a.id}>
+                        {en && a.nameEn ? a.nameEn : a.name}
+                      </option>
+                    ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
           <label>
             {t('home.field')}
             <select value={field} onChange={(e) => setFilter('field', e.target.value)}>
@@ -94,6 +153,26 @@ export default function HomePage() {
           </label>
         </div>
       </search>
+      {!dq && !lifeEvent && !field && !agencyId && (
+        <section className="life-events" aria-labelledby="life-events-title">
+          <h2 id="life-events-title">{t('home.lifeEvents')}</h2>
+          {(['citizen', 'organization'] as const).map((aud) => (
+            <div key={aud}>
+              <h3>{t(`home.audience.${aud}`)}</h3>
+              <ul className="tile-list">
+                {eventsOf(aud).map((e) => (
+                  <li key={e.code}>
+                    <button type="button" className="tile" onClick={() => setFilter('event', e.code)}>
+                      <span>{en ? e.nameEn : e.name}</span>
+                      <span className="tile-count">{t('home.results', { count: e.count })}</span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ))}
+        </section>
+      )}
       {results.error && <ErrorText error={results.error} />}
       <section aria-live="polite" aria-busy={results.isFetching}>
         <p>{t('home.results', { count: total })}</p>

@@ -59,7 +59,7 @@ export default function ProcedurePage() {
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.channels')}>
             {p.channels.map((c) => (
-              <Tag key={c}>{c}</Tag>
+              <Tag key={c}>{t(`admin.channel.${c}`)}</Tag>
             ))}
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.onlineLevel')}>

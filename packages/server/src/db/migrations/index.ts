@@ -8,6 +8,7 @@ import * as m0006 from './0006_queue_indexes.ts';
 import * as m0007 from './0007_indicators.ts';
 import * as m0008 from './0008_integration.ts';
 import * as m0009 from './0009_govstack.ts';
+import * as m0010 from './0010_agency_lifecycle.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_indicators': m0007,
   '0008_integration': m0008,
   '0009_govstack': m0009,
+  '0010_agency_lifecycle': m0010,
 };

@@ -265,6 +265,12 @@ export async function createOfficer(
   if (ctx.actor.kind === 'officer' && !canSeeRecord(ctx.actor, { agencyPaths: [agency.path] }, ['admin'])) {
     throw new Problem('forbidden');
   }
+  if (!agency.active) {
+    throw new Problem('rule_violated', {
+      detail: { vi: 'Cơ quan đang ngừng hoạt động', en: 'The agency is inactive' },
+      extra: { reason: 'agency_inactive' },
+    });
+  }
   assertRolesFitAgency(input.roles, agency.level);
   const passwordHash = await hashPassword(input.password);
   return db.transaction().execute(async (tx) => {

@@ -1,5 +1,6 @@
 import type { Actor } from '@motcua/core';
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AgencyLevel } from '../../db/schema.ts';
@@ -461,6 +462,8 @@ async function applyPlan(tx: Tx, plan: Plan): Promise<string[]> {
         phone: row.phone,
         email: row.email,
         updated_at: new Date(),
+        // An edit open in the administration is now stale: its save gets 409.
+        version: sql`version + 1`,
       })
       .where('id', '=', id)
       .execute();

@@ -13,7 +13,7 @@ import {
   exportAgencies,
   importAgencies,
 } from './agencies.import.ts';
-import { createAgency, findAgency, listAgencies } from './agencies.service.ts';
+import { createAgency, findAgency, listAgencies, updateAgency } from './agencies.service.ts';
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -30,6 +30,9 @@ export const AgencyView = z.object({
   address: z.string().nullable(),
   phone: z.string().nullable(),
   email: z.string().nullable(),
+  receivesDossiers: z.boolean(),
+  active: z.boolean(),
+  version: z.int(),
 });
 
 export function toAgencyView(a: Agency): z.infer<typeof AgencyView> {
@@ -44,6 +47,9 @@ export function toAgencyView(a: Agency): z.infer<typeof AgencyView> {
     address: a.address,
     phone: a.phone,
     email: a.email,
+    receivesDossiers: a.receives_dossiers,
+    active: a.active,
+    version: a.version,
   };
 }
 
@@ -59,6 +65,27 @@ const CreateAgencyBody = z.strictObject({
   address: z.string().trim().max(500).optional(),
   phone: z.string().trim().max(30).optional(),
   email: z.email().optional(),
+  /** A one-stop reception desk (level `unit`) receiving dossiers for its parent. */
+  receivesDossiers: z.boolean().optional(),
+});
+
+const blankToNull = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .transform((s) => (s === '' ? null : s))
+    .nullable()
+    .optional();
+const UpdateAgencyBody = z.strictObject({
+  version: z.int().positive(),
+  name: z.string().trim().min(2).max(300).optional(),
+  nameEn: blankToNull(300),
+  address: blankToNull(500),
+  phone: blankToNull(30),
+  email: z.email().nullable().optional(),
+  receivesDossiers: z.boolean().optional(),
+  active: z.boolean().optional(),
 });
 
 export async function agencyRoutes(base: FastifyInstance, opts: { db: Db }) {
@@ -76,6 +103,11 @@ export async function agencyRoutes(base: FastifyInstance, opts: { db: Db }) {
           parentId: z.uuid().optional(),
           level: AgencyLevelSchema.optional(),
           q: z.string().max(100).optional(),
+          /** Deactivated agencies too (the administration's list). */
+          includeInactive: z
+            .enum(['true', 'false'])
+            .transform((v) => v === 'true')
+            .optional(),
         }),
         response: { 200: z.object({ items: z.array(AgencyView) }) },
       },
@@ -159,6 +191,28 @@ export async function agencyRoutes(base: FastifyInstance, opts: { db: Db }) {
       const a = await createAgency(db, req.body, commandContext(req));
       req.auditRecorded = true;
       return reply.status(201).send(toAgencyView(a));
+    },
+  );
+
+  app.patch(
+    '/agencies/:id',
+    {
+      config: { access: ['admin'], auditAction: 'agency.update' },
+      schema: {
+        tags: ['agencies'],
+        summary:
+          'Sửa, ngừng hoặc mở lại hoạt động một cơ quan trong phạm vi quản lý / Edit, deactivate or reactivate an agency of the caller’s subtree',
+        description:
+          'The code and the place in the tree do not change. `version` must be the current one (409 otherwise). Deactivation answers 422 `agency_in_use` while active sub-units, officers, open dossiers or published procedures depend on the agency.',
+        params: z.strictObject({ id: z.uuid() }),
+        body: UpdateAgencyBody,
+        response: { 200: AgencyView },
+      },
+    },
+    async (req) => {
+      const a = await updateAgency(db, req.params.id, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return toAgencyView(a);
     },
   );
 }

@@ -34,6 +34,7 @@ export type NewAgencyInput = {
   address?: string | null | undefined;
   phone?: string | null | undefined;
   email?: string | null | undefined;
+  receivesDossiers?: boolean | undefined;
 };
 
 /**
@@ -51,6 +52,21 @@ export async function insertAgency(ex: Executor, input: NewAgencyInput): Promise
           vi: `Cấp "${input.level}" không thể trực thuộc cấp "${parent.level}"`,
           en: `A ${input.level} cannot sit under a ${parent.level}`,
         },
+      });
+    }
+    if (!parent.active) {
+      throw new Problem('rule_violated', {
+        detail: { vi: 'Cơ quan cấp trên đang ngừng hoạt động', en: 'The parent agency is inactive' },
+        extra: { reason: 'parent_inactive' },
+      });
+    }
+    if (input.receivesDossiers && input.level !== 'unit') {
+      throw new Problem('validation_failed', {
+        detail: {
+          vi: 'Chỉ đơn vị trực thuộc (bộ phận một cửa) mới tiếp nhận hồ sơ',
+          en: 'Only a unit (a one-stop reception desk) receives dossiers',
+        },
+        extra: { field: 'receivesDossiers' },
       });
     }
     parentPath = parent.path;
@@ -76,6 +92,7 @@ export async function insertAgency(ex: Executor, input: NewAgencyInput): Promise
       address: input.address ?? null,
       phone: input.phone ?? null,
       email: input.email ?? null,
+      receives_dossiers: input.receivesDossiers ?? false,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -109,11 +126,161 @@ export async function createAgency(db: Db, input: NewAgencyInput, ctx: CommandCo
   });
 }
 
+export type AgencyChanges = {
+  version: number;
+  name?: string | undefined;
+  nameEn?: string | null | undefined;
+  address?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  receivesDossiers?: boolean | undefined;
+  active?: boolean | undefined;
+};
+
+/** What still depends on an agency: it cannot be deactivated while any of these is non-zero. */
+async function dependentsOf(ex: Executor, a: Agency) {
+  const [children, officers, dossiers, procedures] = await Promise.all([
+    ex
+      .selectFrom('agencies')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('parent_id', '=', a.id)
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('users')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('agency_id', '=', a.id)
+      .where('active', '=', true)
+      .executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('dossiers')
+      .select(sql<string>`count(*)`.as('n'))
+      .where((eb) =>
+        eb.or([
+          eb('receiving_agency_id', '=', a.id),
+          eb('responsible_agency_id', '=', a.id),
+          eb('step_agency_id', '=', a.id),
+        ]),
+      )
+      // Open until the result is handed back (result_ready waits at the reception unit).
+      .where('status', 'not in', ['returned', 'refused', 'stopped', 'closed'])
+      .executeTakeFirstOrThrow(),
+    ex
+      .selectFrom('procedure_version_agencies as pva')
+      .innerJoin('procedure_versions as v', 'v.id', 'pva.version_id')
+      .select(sql<string>`count(*)`.as('n'))
+      .where('pva.agency_id', '=', a.id)
+      .where('v.status', '=', 'published')
+      .executeTakeFirstOrThrow(),
+  ]);
+  return {
+    children: Number(children.n),
+    officers: Number(officers.n),
+    openDossiers: Number(dossiers.n),
+    procedures: Number(procedures.n),
+  };
+}
+
+/**
+ * An administrator edits an agency of their subtree: names and contacts, whether it is a one-stop
+ * reception unit, active or not. The code (the agency's electronic identifier, QCVN 102:2016, part
+ * of every dossier code it received) and its place in the tree do not change. Deactivation is
+ * refused while active sub-units, officers, open dossiers or published procedures depend on it.
+ */
+export async function updateAgency(db: Db, id: string, input: AgencyChanges, ctx: CommandContext): Promise<Agency> {
+  return db.transaction().execute(async (tx) => {
+    const current = await tx.selectFrom('agencies').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!current) throw new Problem('not_found');
+    if (ctx.actor.kind === 'officer' && !canSeeRecord(ctx.actor, { agencyPaths: [current.path] }, ['admin'])) {
+      // Outside the caller's subtree: answered as if it did not exist.
+      throw new Problem('not_found');
+    }
+    if (current.version !== input.version) {
+      throw new Problem('conflict', { extra: { currentVersion: current.version } });
+    }
+    if (input.receivesDossiers === true && current.level !== 'unit') {
+      throw new Problem('validation_failed', {
+        detail: {
+          vi: 'Chỉ đơn vị trực thuộc (bộ phận một cửa) mới tiếp nhận hồ sơ',
+          en: 'Only a unit (a one-stop reception desk) receives dossiers',
+        },
+        extra: { field: 'receivesDossiers' },
+      });
+    }
+    if (input.active === false && current.active) {
+      if (current.parent_id === null) {
+        throw new Problem('rule_violated', {
+          detail: { vi: 'Không thể ngừng hoạt động cấp tỉnh', en: 'The province cannot be deactivated' },
+          extra: { reason: 'agency_is_root' },
+        });
+      }
+      const dependents = await dependentsOf(tx, current);
+      if (Object.values(dependents).some((n) => n > 0)) {
+        throw new Problem('rule_violated', {
+          detail: {
+            vi: `Còn ${dependents.children} đơn vị trực thuộc, ${dependents.officers} cán bộ, ${dependents.openDossiers} hồ sơ đang xử lý, ${dependents.procedures} thủ tục đang công bố: chuyển hoặc kết thúc trước khi ngừng hoạt động`,
+            en: `${dependents.children} sub-units, ${dependents.officers} officers, ${dependents.openDossiers} open dossiers and ${dependents.procedures} published procedures still depend on it: move or finish them first`,
+          },
+          extra: { reason: 'agency_in_use', dependents },
+        });
+      }
+    }
+    if (input.active === true && !current.active && current.parent_id) {
+      const parent = await findAgency(tx, current.parent_id);
+      if (parent && !parent.active) {
+        throw new Problem('rule_violated', {
+          detail: { vi: 'Cơ quan cấp trên đang ngừng hoạt động', en: 'The parent agency is inactive' },
+          extra: { reason: 'parent_inactive' },
+        });
+      }
+    }
+    const set = {
+      ...(input.name !== undefined ? { name: input.name } : {}),
+      ...(input.nameEn !== undefined ? { name_en: input.nameEn } : {}),
+      ...(input.address !== undefined ? { address: input.address } : {}),
+      ...(input.phone !== undefined ? { phone: input.phone } : {}),
+      ...(input.email !== undefined ? { email: input.email } : {}),
+      ...(input.receivesDossiers !== undefined ? { receives_dossiers: input.receivesDossiers } : {}),
+      ...(input.active !== undefined ? { active: input.active } : {}),
+    };
+    const agency = await tx
+      .updateTable('agencies')
+      .set({ ...set, version: current.version + 1, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const changed = Object.keys(set).filter(
+      (k) => (current as Record<string, unknown>)[k] !== (agency as Record<string, unknown>)[k],
+    );
+    await recordAudit(tx, {
+      ...auditFields(ctx),
+      action: 'agency.update',
+      targetType: 'agency',
+      targetId: agency.id,
+      result: 'ok',
+      details: { code: agency.code, changed, version: agency.version },
+    });
+    await enqueue(tx, {
+      topic: input.active === false && current.active ? 'agency.deactivated' : 'agency.updated',
+      aggregateType: 'agency',
+      aggregateId: agency.id,
+      payload: { id: agency.id, code: agency.code, version: agency.version, changed },
+    });
+    return agency;
+  });
+}
+
 export function listAgencies(
   db: Db,
-  f: { parentId?: string | undefined; level?: AgencyLevel | undefined; q?: string | undefined },
+  f: {
+    parentId?: string | undefined;
+    level?: AgencyLevel | undefined;
+    q?: string | undefined;
+    includeInactive?: boolean | undefined;
+  },
 ): Promise<Agency[]> {
   let q = db.selectFrom('agencies').selectAll();
+  if (!f.includeInactive) q = q.where('active', '=', true);
   if (f.parentId) q = q.where('parent_id', '=', f.parentId);
   if (f.level) q = q.where('level', '=', f.level);
   if (f.q) {

@@ -44,6 +44,7 @@ const PROCEDURE_COLUMNS: Col[] = [
   { key: 'agencyCodes', header: 'Cơ quan thực hiện (mã)', width: 30 },
   { key: 'channels', header: 'Cách thức nộp', width: 22 },
   { key: 'applicantKinds', header: 'Đối tượng thực hiện', width: 22 },
+  { key: 'lifeEvents', header: 'Sự kiện', width: 22 },
   { key: 'timeValue', header: 'Thời hạn', width: 10 },
   { key: 'timeUnit', header: 'Đơn vị thời hạn', width: 16 },
   { key: 'timeText', header: 'Thời hạn (nguyên văn)', width: 50 },
@@ -108,6 +109,7 @@ export async function catalogToXlsx(file: CatalogFile): Promise<Buffer> {
       agencyCodes: p.agencyCodes.join(LIST_SEP),
       channels: p.channels.join(LIST_SEP),
       applicantKinds: p.applicantKinds.join(LIST_SEP),
+      lifeEvents: p.lifeEvents.join(LIST_SEP),
       timeValue: p.timeLimit?.value ?? null,
       timeUnit: p.timeLimit?.unit ?? null,
       timeText: p.timeLimit?.text ?? null,
@@ -267,6 +269,7 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
       agencyCodes: asList(r.get('agencyCodes')),
       channels: asList(r.get('channels')),
       applicantKinds: asList(r.get('applicantKinds')),
+      lifeEvents: asList(r.get('lifeEvents')),
       documents: [],
       timeLimit:
         unit === null && r.get('timeValue') === null && r.get('timeText') === null

@@ -11,6 +11,7 @@ import {
   IdParams,
   ImportBody,
   ImportResult,
+  LifeEventsResult,
   ProcedureAdminView,
   PublicProcedureView,
   PublishBody,
@@ -24,6 +25,7 @@ import {
   getPublished,
   isCatalogAdmin,
   listFields,
+  listLifeEvents,
   listVersions,
   publishDraft,
   saveDraft,
@@ -63,6 +65,19 @@ export async function catalogRoutes(base: FastifyInstance, opts: { db: Db }) {
       },
     },
     async (req) => getPublished(db, req.params.id, isCatalogAdmin(req.actor)),
+  );
+
+  app.get(
+    '/life-events',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['catalog'],
+        summary: 'Sự kiện và số thủ tục / Life events with procedure counts',
+        response: { 200: LifeEventsResult },
+      },
+    },
+    async () => listLifeEvents(db),
   );
 
   app.get(

@@ -1,4 +1,4 @@
-import { validateWorkflow } from '@motcua/core';
+import { LIFE_EVENT_CODES, validateWorkflow } from '@motcua/core';
 import { z } from 'zod';
 
 /**
@@ -34,6 +34,8 @@ export const LevelSchema = z.enum(LEVELS);
 export const ChannelSchema = z.enum(CHANNELS);
 export const ApplicantKindSchema = z.enum(APPLICANT_KINDS);
 export const OnlineLevelSchema = z.enum(ONLINE_LEVELS);
+/** Life events of the national portal (core LIFE_EVENTS). */
+export const LifeEventSchema = z.enum(LIFE_EVENT_CODES);
 
 /** National procedure code (mã TTHC), e.g. 1.001193. */
 export const CodeSchema = z
@@ -146,6 +148,8 @@ const contentShape = {
   level: LevelSchema,
   channels: uniqueList(ChannelSchema, 1),
   applicantKinds: uniqueList(ApplicantKindSchema, 1),
+  /** Browse by life event on the portal; files written before it existed have none. */
+  lifeEvents: uniqueList(LifeEventSchema, 0).default([]),
   documents: z.array(DocumentSchema).max(200),
   /** null: the source does not state a time limit (the dossier engine must not assume one). */
   timeLimit: TimeLimitSchema.nullable(),
@@ -242,6 +246,7 @@ export const SearchQuery = z.strictObject({
   level: LevelSchema.optional(),
   onlineLevel: OnlineLevelSchema.optional(),
   applicantKind: ApplicantKindSchema.optional(),
+  lifeEvent: LifeEventSchema.optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
@@ -257,6 +262,7 @@ const contentView = {
   agencies: z.array(AgencyRef),
   channels: z.array(ChannelSchema),
   applicantKinds: z.array(ApplicantKindSchema),
+  lifeEvents: z.array(LifeEventSchema),
   documents: z.array(
     z.object({
       name: z.string(),
@@ -335,6 +341,18 @@ export const SearchResult = z.object({
 
 export const FieldsResult = z.object({
   items: z.array(z.object({ code: z.string(), name: z.string(), count: z.int() })),
+});
+
+export const LifeEventsResult = z.object({
+  items: z.array(
+    z.object({
+      code: LifeEventSchema,
+      audience: z.enum(['citizen', 'organization']),
+      name: z.string(),
+      nameEn: z.string(),
+      count: z.int(),
+    }),
+  ),
 });
 
 export const ImportResult = z.object({ created: z.int(), updated: z.int(), unchanged: z.int() });

@@ -1,4 +1,4 @@
-import type { Actor } from '@motcua/core';
+import { type Actor, LIFE_EVENTS } from '@motcua/core';
 import { type Selectable, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
@@ -19,7 +19,7 @@ import type {
 type StoredContent = Pick<
   ProcedureContent,
   'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
->;
+> & { lifeEvents?: ProcedureContent['lifeEvents'] };
 
 /** The province whose catalog this deployment keeps: the root of the agency tree. */
 export async function catalogProvinceId(ex: Executor): Promise<string> {
@@ -64,12 +64,19 @@ export function isCatalogAdmin(actor: Actor): boolean {
 async function assertAgenciesExist(ex: Executor, ids: string[], path: string, lang: Lang): Promise<void> {
   if (ids.length === 0) return;
   const found = new Set(
-    (await ex.selectFrom('agencies').select('id').where('id', 'in', ids).execute()).map((r) => r.id),
+    (await ex.selectFrom('agencies').select('id').where('id', 'in', ids).where('active', '=', true).execute()).map(
+      (r) => r.id,
+    ),
   );
   const errors = ids.flatMap((id, i) =>
     found.has(id)
       ? []
-      : [fieldError(`${path}.${i}`, 'custom', lang, { vi: 'Không có cơ quan này', en: 'No such agency' })],
+      : [
+          fieldError(`${path}.${i}`, 'custom', lang, {
+            vi: 'Không có cơ quan này hoặc cơ quan đã ngừng hoạt động',
+            en: 'No such agency, or it is inactive',
+          }),
+        ],
   );
   if (errors.length) throw new Problem('validation_failed', { errors });
 }
@@ -77,6 +84,7 @@ async function assertAgenciesExist(ex: Executor, ids: string[], path: string, la
 export function storedContent(c: ProcedureContent): StoredContent {
   return {
     channels: c.channels,
+    lifeEvents: c.lifeEvents,
     documents: c.documents,
     timeLimit: c.timeLimit,
     fees: c.fees,
@@ -246,6 +254,7 @@ function toVersionView(r: VersionRow, agencies: { id: string; code: string; name
     agencies,
     channels: c.channels,
     applicantKinds: r.applicant_kinds as VersionView['applicantKinds'],
+    lifeEvents: c.lifeEvents ?? [],
     documents: c.documents,
     timeLimit: c.timeLimit,
     fees: c.fees,
@@ -560,6 +569,7 @@ export async function searchProcedures(db: Db, f: SearchQuery) {
   if (f.level) query = query.where('v.level', '=', f.level);
   if (f.onlineLevel) query = query.where('v.online_level', '=', f.onlineLevel);
   if (f.applicantKind) query = query.where(sql<boolean>`${f.applicantKind} = ANY(v.applicant_kinds)`);
+  if (f.lifeEvent) query = query.where(sql<boolean>`v.content -> 'lifeEvents' @> to_jsonb(${f.lifeEvent}::text)`);
 
   const score = q
     ? sql<number>`(
@@ -624,6 +634,27 @@ export async function listFields(db: Db) {
   return { items: rows.map((r) => ({ code: r.field_code, name: r.name, count: Number(r.n) })) };
 }
 
+/** The life events of the national portal with the number of published procedures in each. */
+export async function listLifeEvents(db: Db) {
+  const rows = await db
+    .selectFrom('procedure_versions')
+    .select([sql<string>`jsonb_array_elements_text(content -> 'lifeEvents')`.as('code'), sql<string>`count(*)`.as('n')])
+    .where('status', '=', 'published')
+    .where(sql<boolean>`jsonb_typeof(content -> 'lifeEvents') = 'array'`)
+    .groupBy(sql`1`)
+    .execute();
+  const counts = new Map(rows.map((r) => [r.code, Number(r.n)]));
+  return {
+    items: LIFE_EVENTS.map((e) => ({
+      code: e.code,
+      audience: e.audience,
+      name: e.vi,
+      nameEn: e.en,
+      count: counts.get(e.code) ?? 0,
+    })),
+  };
+}
+
 // ---------- export ----------
 
 /** The published catalog as portable items (agency codes, no database ids), in a stable order. */
@@ -662,6 +693,7 @@ function toCatalogItem(p: { id: string; code: string | null; full_code: string |
     agencyCodes: v.agencies.map((a) => a.code).sort(),
     channels: v.channels,
     applicantKinds: v.applicantKinds,
+    lifeEvents: v.lifeEvents,
     documents: v.documents,
     timeLimit: v.timeLimit,
     fees: v.fees,

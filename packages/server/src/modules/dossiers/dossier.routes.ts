@@ -8,11 +8,13 @@ import type { Db } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
+import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 import { DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
 import {
   ActionBody,
+  ApplicantLookupQuery,
   CounterSubmitBody,
   DossierIdParams,
   IdempotencyHeaders,
@@ -104,6 +106,22 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       req.auditRecorded = true;
       return send(reply, r);
     },
+  );
+
+  app.get(
+    '/counter/applicants',
+    {
+      config: { access: ['receptionist'] },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Tra cứu người nộp theo số định danh / Look up an applicant by ID number',
+        description:
+          'Exact match on the citizen ID (CCCD), the old ID or the tax code: the portal account first, then the latest dossier. 404 `applicant_not_found` when unknown.',
+        querystring: ApplicantLookupQuery,
+        response: { 200: Json },
+      },
+    },
+    async (req) => findApplicantByIdNumber(db, req.query.idNumber),
   );
 
   app.get(

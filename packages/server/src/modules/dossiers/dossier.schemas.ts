@@ -37,6 +37,14 @@ export const OnlineSubmitBody = z.strictObject({
   note: text(2000).optional(),
 });
 
+/** CCCD (12 digits), old ID (9), tax code (10, or 13 as 10-3). */
+const IdNumber = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{9,13}(-[0-9]{3})?$/);
+
+export const ApplicantLookupQuery = z.strictObject({ idNumber: IdNumber });
+
 export const CounterSubmitBody = z.strictObject({
   procedureId: z.uuid(),
   agencyId: z.uuid().nullable().optional(),
@@ -45,11 +53,7 @@ export const CounterSubmitBody = z.strictObject({
   applicant: ApplicantContact.extend({
     kind: z.enum(['citizen', 'organization']).default('citizen'),
     name: text(300),
-    idNumber: z
-      .string()
-      .trim()
-      .regex(/^[0-9]{9,13}(-[0-9]{3})?$/)
-      .optional(),
+    idNumber: IdNumber.optional(),
   }),
   note: text(2000).optional(),
 });

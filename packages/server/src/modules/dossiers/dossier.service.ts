@@ -716,6 +716,7 @@ async function receptionUnitFor(ex: Executor, authorityId: string): Promise<stri
     .select('id')
     .where('parent_id', '=', authorityId)
     .where('receives_dossiers', '=', true)
+    .where('active', '=', true)
     .orderBy('code')
     .limit(1)
     .executeTakeFirst();
@@ -726,6 +727,7 @@ async function receptionUnitFor(ex: Executor, authorityId: string): Promise<stri
     .select('u.id')
     .where('c.level', '=', 'center')
     .where('u.receives_dossiers', '=', true)
+    .where('u.active', '=', true)
     .orderBy('u.code')
     .limit(1)
     .executeTakeFirst();
