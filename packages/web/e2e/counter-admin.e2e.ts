@@ -104,6 +104,69 @@ describe.skipIf(e2e.skip !== null)('administration', () => {
     await screenshot(citizen, 'portal-apply-eform-360');
   });
 
+  it('an administrator imports the catalog: the export comes back unchanged, a broken file changes nothing', async () => {
+    const { page } = await newPage(b.browser!);
+    await login(page, 'admin', '/admin/procedures');
+    const exported = await page.request.get('/api/v1/catalog/export');
+    expect(exported.status()).toBe(200);
+    const catalog = await exported.json();
+    const total = catalog.procedures.length as number;
+
+    await page.getByRole('button', { name: 'Nhập danh mục' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Nhập danh mục' });
+    await dialog.getByLabel(/Tệp danh mục/).setInputFiles({
+      name: 'catalog.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(catalog)),
+    });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Nhập', exact: true }).click();
+    await dialog.getByText(`Đã nhập: 0 thủ tục mới, 0 cập nhật, ${total} không đổi`).waitFor();
+    await expectAccessible(page, 'catalog import result');
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Đóng' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    // A procedure without a name: refused as a whole, the error names the row and the field.
+    const broken = structuredClone(catalog);
+    broken.procedures[3].name = '';
+    await page.getByRole('button', { name: 'Nhập danh mục' }).click();
+    await dialog.getByLabel(/Tệp danh mục/).setInputFiles({
+      name: 'broken.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(broken)),
+    });
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Nhập', exact: true }).click();
+    await dialog.getByText(/procedures\.3\.name/).waitFor();
+    await screenshot(page, 'admin-catalog-import-error');
+    const after = await (await page.request.get('/api/v1/catalog/export')).json();
+    expect(after).toEqual(catalog);
+  });
+
+  it('an administrator edits an agency; a stale second edit is refused with 409', async () => {
+    const { page } = await newPage(b.browser!);
+    await login(page, 'admin', '/admin/agencies');
+    await page.getByLabel('Tìm kiếm').fill('So Ngoai vu');
+    await page.getByRole('button', { name: 'Sửa Sở Ngoại vụ' }).click();
+    const dialog = page.getByRole('dialog', { name: /Sửa cơ quan/ });
+    await dialog.getByLabel('Số điện thoại').fill('0236 3822 000');
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Lưu' }).click();
+    await page.getByRole('row', { name: /Sở Ngoại vụ.*0236 3822 000/ }).waitFor();
+    await dialog.waitFor({ state: 'hidden' });
+    // Someone else saves in between: this dialog's version is stale.
+    await page.getByRole('button', { name: 'Sửa Sở Ngoại vụ' }).click();
+    const current = (await (await page.request.get('/api/v1/agencies?q=ngoai%20vu')).json()).items[0];
+    const csrf = await (await page.request.get('/api/v1/auth/me')).json();
+    const other = await page.request.patch(`/api/v1/agencies/${current.id}`, {
+      headers: { 'x-csrf-token': csrf.csrfToken },
+      data: { version: current.version, email: 'ngoaivu@danang.gov.vn' },
+    });
+    expect(other.status()).toBe(200);
+    await dialog.getByLabel('Số điện thoại').fill('0236 3822 111');
+    await dialog.locator('.ant-modal-footer').getByRole('button', { name: 'Lưu' }).click();
+    await dialog.getByText('Dữ liệu đã bị thay đổi bởi thao tác khác').waitFor();
+    await expectAccessible(page, 'agency edit conflict');
+    await screenshot(page, 'admin-agency-edit');
+  });
+
   it('an administrator adds a holiday to a year’s calendar and sees it in force', async () => {
     const { page } = await newPage(b.browser!);
     await login(page, 'admin', '/admin/calendar');

@@ -94,12 +94,21 @@ export default async function setup(project: TestProject) {
   const webDist = path.join(tmp, 'web');
   const { build } = await import('vite');
   const webRoot = path.join(ROOT_DIR, 'packages/web');
-  await build({
-    root: webRoot,
-    configFile: path.join(webRoot, 'vite.config.ts'),
-    logLevel: 'warn',
-    build: { outDir: webDist, emptyOutDir: true },
-  });
+  // The production bundle, as `npm start` serves it: vitest sets NODE_ENV=test, under which Vite
+  // and React would build their development variant (antd's test ids, dev-only checks).
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      root: webRoot,
+      mode: 'production',
+      configFile: path.join(webRoot, 'vite.config.ts'),
+      logLevel: 'warn',
+      build: { outDir: webDist, emptyOutDir: true },
+    });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 
   let adminUrl = process.env.DATABASE_URL;
   let stopPg: (() => Promise<void>) | undefined;

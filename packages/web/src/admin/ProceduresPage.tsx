@@ -1,16 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import { Input, Table } from 'antd';
-import { useState } from 'react';
+import { Button, Input, Table } from 'antd';
+import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
 
-/** The catalog for administrators: find a procedure to edit; export the catalog. */
+const CatalogImport = lazy(() => import('./CatalogImport.tsx'));
+
+/** The catalog for administrators: find a procedure to edit; export and import the catalog. */
 export default function ProceduresPage() {
   const { t } = useTranslation();
   const [q, setQ] = useState('');
   const [page, setPage] = useState(1);
+  const [importing, setImporting] = useState(false);
   const dq = useDebounced(q.trim());
   const list = useQuery({
     queryKey: ['procedures', 'admin', dq, page],
@@ -34,7 +37,16 @@ export default function ProceduresPage() {
         <a href="/api/v1/catalog/export" download>
           {t('admin.export')}
         </a>
+        <a href="/api/v1/catalog/export?format=xlsx" download>
+          {t('admin.exportXlsx')}
+        </a>
+        <Button onClick={() => setImporting(true)}>{t('admin.import')}</Button>
       </div>
+      {importing && (
+        <Suspense fallback={null}>
+          <CatalogImport onClose={() => setImporting(false)} />
+        </Suspense>
+      )}
       <Table
         rowKey="id"
         size="small"
