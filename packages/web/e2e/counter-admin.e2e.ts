@@ -33,12 +33,14 @@ describe.skipIf(e2e.skip !== null)('the one-stop counter, keyboard only', () => 
       }
       throw new Error(`Tab never reached #${id}`);
     };
+    // A citizen with a portal account: the ID number finds her and fills in her name and phone.
     await tabTo('idNumber');
-    await page.keyboard.type('048090009999');
-    await tabTo('name');
-    await page.keyboard.type('Trần Văn Bình');
-    await tabTo('phone');
-    await page.keyboard.type('0905000111');
+    await page.keyboard.type('048090001234');
+    await page.getByText(/Đã có tài khoản trên Cổng: Nguyễn Thị Ánh/).waitFor();
+    expect(await page.locator('#name').inputValue()).toBe('Nguyễn Thị Ánh');
+    expect(await page.locator('#phone').inputValue()).toBe('0905123456');
+    await tabTo('address');
+    await page.keyboard.type('12 Lê Duẩn, phường Hải Châu');
     await screenshot(page, 'office-walk-in');
     await page.keyboard.press('Control+Enter');
     const done = page.getByText(/^Đã tiếp nhận hồ sơ /);
