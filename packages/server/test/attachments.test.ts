@@ -554,6 +554,31 @@ describe('list and download', () => {
     expect(decodeURIComponent(star)).toBe(name);
   });
 
+  it('shows PDFs and images inline for the preview on request; other types are always downloaded', async () => {
+    const pdf = await upload(citizen, PDF, 'to-khai.pdf', { slot: 'doc-7' });
+    const get = (id: string, q: string) =>
+      app.inject({ method: 'GET', url: `/api/v1/attachments/${id}/content${q}`, headers: communeOfficer.headers });
+    const inline = await get(pdf.json().id, '?disposition=inline');
+    expect(inline.statusCode).toBe(200);
+    expect(String(inline.headers['content-disposition'])).toMatch(/^inline; filename="to-khai\.pdf"/);
+    // The PDF viewer cannot run in a sandboxed document; the file may only be framed by our pages.
+    expect(inline.headers['content-security-policy']).toBe("frame-ancestors 'self'");
+    expect(inline.headers['x-content-type-options']).toBe('nosniff');
+    expect(inline.rawPayload).toEqual(PDF);
+    const byDefault = await get(pdf.json().id, '');
+    expect(String(byDefault.headers['content-disposition'])).toMatch(/^attachment;/);
+    expect(byDefault.headers['content-security-policy']).toBe('sandbox');
+    const png = await upload(citizen, PNG, 'anh-chup.png', { slot: 'doc-5' });
+    const image = await get(png.json().id, '?disposition=inline');
+    expect(String(image.headers['content-disposition'])).toMatch(/^inline;/);
+    expect(image.headers['content-security-policy']).toBe('sandbox');
+    const word = await upload(citizen, docx(), 'don.docx', { slot: 'doc-4' });
+    const office = await get(word.json().id, '?disposition=inline');
+    expect(String(office.headers['content-disposition'])).toMatch(/^attachment;/);
+    expect(office.headers['content-security-policy']).toBe('sandbox');
+    expect((await get(pdf.json().id, '?disposition=render')).statusCode).toBe(400);
+  });
+
   it('answers 404 attachment_not_found to anyone who may not see the file', async () => {
     const up = await upload(citizen, PDF, 'rieng-tu.pdf', { slot: 'doc-6' });
     const id = up.json().id;

@@ -702,11 +702,13 @@ export interface paths {
     };
     /**
      * Tải tệp về / Download an attachment’s bytes
-     * @description Errors: 404 attachment_not_found (also when the caller may not see it).
+     * @description Errors: 404 attachment_not_found (also when the caller may not see it). `disposition=inline` shows a PDF or an image in the browser (the officer’s preview); other types are always downloaded.
      */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          disposition?: 'attachment' | 'inline';
+        };
         header?: never;
         path: {
           id: string;

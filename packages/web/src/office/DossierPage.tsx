@@ -10,6 +10,7 @@ import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { RemainingTag } from '../shared/Remaining.tsx';
 import { ActionPanel } from './ActionPanel.tsx';
+import { FileList } from './FileList.tsx';
 
 /**
  * A dossier for the officer: form data, files with preview, history, remaining time of the step and
@@ -144,16 +145,7 @@ export default function DossierPage() {
             )}
           </Card>
           <Card title={t('office.files')} style={{ marginTop: 16 }}>
-            <ul>
-              {(files.data ?? []).map((f) => (
-                <li key={f.id}>
-                  <a href={`/api/v1/attachments/${f.id}/content`} target="_blank" rel="noreferrer">
-                    {f.fileName}
-                  </a>{' '}
-                  ({f.kind}, {f.slot} v{f.versionNo}, {fileSize(f.sizeBytes)})
-                </li>
-              ))}
-            </ul>
+            <FileList files={files.data ?? []} />
             {canUploadResult && (
               <FileUpload
                 label={t('office.resultFile')}

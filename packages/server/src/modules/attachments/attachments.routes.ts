@@ -48,6 +48,10 @@ const UploadFields = z.strictObject({
 const UPLOADERS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
 const IdParams = z.strictObject({ id: z.uuid() });
 
+/** Types a browser shows itself; everything else is always downloaded. */
+const PREVIEWABLE = new Set(['application/pdf', 'image/jpeg', 'image/png', 'image/webp']);
+const ContentQuery = z.strictObject({ disposition: z.enum(['attachment', 'inline']).default('attachment') });
+
 const UPLOAD_DESCRIPTION =
   'multipart/form-data: `slot` (≤ 100 ký tự, ví dụ "doc-0" cho thành phần hồ sơ số 0, "result"), `kind` ' +
   '(document | supplement | result | other) và một `file`. Loại tệp xác định theo nội dung: PDF, JPEG, PNG, ' +
@@ -195,26 +199,36 @@ export async function attachmentRoutes(base: FastifyInstance, opts: { db: Db; co
       schema: {
         tags: ['attachments'],
         summary: 'Tải tệp về / Download an attachment’s bytes',
-        description: 'Errors: 404 attachment_not_found (also when the caller may not see it).',
+        description:
+          'Errors: 404 attachment_not_found (also when the caller may not see it). `disposition=inline` shows a PDF or an image in the browser (the officer’s preview); other types are always downloaded.',
         params: IdParams,
+        querystring: ContentQuery,
       },
     },
     async (req, reply) => {
       const a = await findReadableAttachment(db, req.actor, req.params.id);
+      const inline = req.query.disposition === 'inline' && PREVIEWABLE.has(a.media_type);
       const stream = await storage.get(a.sha256);
       if (!stream) {
         req.log.error({ attachmentId: a.id, sha256: a.sha256 }, 'attachment blob missing from storage');
         throw new Problem('internal');
       }
-      return reply
-        .type(a.media_type)
-        .header('content-length', String(a.size_bytes))
-        .header('content-disposition', contentDisposition(a.file_name))
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', 'sandbox')
-        .header('cache-control', 'private, no-cache')
-        .header('etag', `"${a.sha256}"`)
-        .send(stream);
+      return (
+        reply
+          .type(a.media_type)
+          .header('content-length', String(a.size_bytes))
+          .header('content-disposition', contentDisposition(a.file_name, inline ? 'inline' : 'attachment'))
+          .header('x-content-type-options', 'nosniff')
+          // Uploads are typed from their bytes (no HTML or SVG gets in). A sandboxed document cannot
+          // load the browser's PDF viewer, so an inline PDF is only kept to our own pages' frames.
+          .header(
+            'content-security-policy',
+            inline && a.media_type === 'application/pdf' ? "frame-ancestors 'self'" : 'sandbox',
+          )
+          .header('cache-control', 'private, no-cache')
+          .header('etag', `"${a.sha256}"`)
+          .send(stream)
+      );
     },
   );
 }

@@ -268,7 +268,7 @@ export async function findReadableAttachment(ex: Executor, actor: Actor, attachm
  * `Content-Disposition: attachment` with an ASCII fallback and the exact UTF-8 name
  * (RFC 6266 with RFC 5987/8187 `filename*`), so "Giấy khai sinh.pdf" arrives as itself.
  */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(fileName: string, kind: 'attachment' | 'inline' = 'attachment'): string {
   const ascii =
     fileName
       .normalize('NFD')
@@ -281,5 +281,5 @@ export function contentDisposition(fileName: string): string {
     /['()*]/g,
     (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
   );
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
