@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import type { Attachment, DossierDetail, HistoryItem } from '../api/types.ts';
-import { fileSize, fmtDate, fmtDateTime, pick } from '../format.ts';
+import { fmtDate, fmtDateTime, pick } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
