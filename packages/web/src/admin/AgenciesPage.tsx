@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Checkbox, Form, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd';
+import { Button, Checkbox, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import { useAllAgencies } from '../shared/catalogQueries.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
+import { FormDialog } from './FormDialog.tsx';
 import { useDialogSave } from './problem.ts';
 
 type CreateBody = paths['/api/v1/agencies']['post']['requestBody']['content']['application/json'];
@@ -109,10 +111,7 @@ export default function AgenciesPage() {
 function CreateAgency({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CreateBody>();
-  const all = useQuery({
-    queryKey: ['agencies', '', undefined],
-    queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: {} } })).items,
-  });
+  const all = useAllAgencies();
   const blank = (s?: string) => s?.trim() || undefined;
   const { error, busy, submit } = useDialogSave<CreateBody>(
     form,
@@ -133,17 +132,7 @@ function CreateAgency({ onClose }: { onClose: () => void }) {
     { invalidate: 'agencies', onDone: onClose },
   );
   return (
-    <Modal
-      open
-      title={t('admin.newAgency')}
-      onCancel={onClose}
-      okText={t('app.save')}
-      cancelText={t('app.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      destroyOnHidden
-    >
-      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
+    <FormDialog title={t('admin.newAgency')} form={form} busy={busy} error={error} onClose={onClose}>
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)}>
         <Form.Item name="parentId" label={t('admin.parent')} htmlFor="agency-parent" rules={[{ required: true }]}>
           <Select
@@ -186,7 +175,7 @@ function CreateAgency({ onClose }: { onClose: () => void }) {
           <Checkbox>{t('admin.receivesDossiersHint')}</Checkbox>
         </Form.Item>
       </Form>
-    </Modal>
+    </FormDialog>
   );
 }
 
@@ -220,17 +209,13 @@ function EditAgency({ agency, onClose }: { agency: Agency; onClose: () => void }
     { invalidate: 'agencies', onDone: onClose },
   );
   return (
-    <Modal
-      open
+    <FormDialog
       title={`${t('admin.editAgency')} ${agency.code}`}
-      onCancel={onClose}
-      okText={t('app.save')}
-      cancelText={t('app.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      form={form}
+      busy={busy}
+      error={error}
+      onClose={onClose}
     >
-      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
       <Form
         form={form}
         layout="vertical"
@@ -274,6 +259,6 @@ function EditAgency({ agency, onClose }: { agency: Agency; onClose: () => void }
           <Switch id="edit-agency-active" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormDialog>
   );
 }

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import { useAllAgencies } from '../shared/catalogQueries.ts';
 import { Loading } from '../shared/Loading.tsx';
 import ProcedureInfoForm, { cleanInfo, infoOf, type ProcedureInfo } from './ProcedureInfoForm.tsx';
 
@@ -122,11 +123,7 @@ export default function ProcedureEditPage() {
   }, [base]);
 
   const schema = useMemo(() => schemaOf(fields), [fields]);
-  const agencies = useQuery({
-    queryKey: ['agencies', '', undefined],
-    queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: {} } })).items,
-    staleTime: 5 * 60_000,
-  });
+  const agencies = useAllAgencies();
   const agencyCodes = (agencies.data ?? []).map((a) => a.code);
   if (view.isLoading || !view.data) return <Loading />;
   if (!base) return <Alert type="error" title="—" />;

@@ -1,8 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
 import { Button, Card, Checkbox, Form, Input, InputNumber, Select, Table } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import { useAllAgencies, useLifeEvents } from '../shared/catalogQueries.ts';
 
 type DraftBody = paths['/api/v1/procedures/{id}/draft']['put']['requestBody']['content']['application/json'];
 /** Every field of a version except the e-form and the workflow, which have their own designers. */
@@ -48,16 +47,8 @@ export default function ProcedureInfoForm({
   const { t, i18n } = useTranslation();
   const en = i18n.language === 'en';
   const set = (patch: Partial<ProcedureInfo>) => onChange({ ...value, ...patch });
-  const agencies = useQuery({
-    queryKey: ['agencies', '', undefined],
-    queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: {} } })).items,
-    staleTime: 5 * 60_000,
-  });
-  const lifeEvents = useQuery({
-    queryKey: ['life-events'],
-    queryFn: async () => ok(await api.GET('/api/v1/life-events')).items,
-    staleTime: 300_000,
-  });
+  const agencies = useAllAgencies();
+  const lifeEvents = useLifeEvents();
   const setDoc = (i: number, patch: Partial<Doc>) =>
     set({ documents: value.documents.map((d, j) => (j === i ? { ...d, ...patch } : d)) });
   const setFee = (i: number, patch: Partial<Fee>) =>

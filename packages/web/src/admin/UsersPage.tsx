@@ -1,10 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Form, Input, Modal, Select, Space, Switch, Table, Tag } from 'antd';
+import { Button, Form, Input, Select, Space, Switch, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import { useAllAgencies } from '../shared/catalogQueries.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
+import { FormDialog } from './FormDialog.tsx';
 import { useDialogSave } from './problem.ts';
 
 type User = paths['/api/v1/users/{id}']['get']['responses'][200]['content']['application/json'];
@@ -81,10 +83,7 @@ type RoleOptions = { value: Role; label: string }[];
 function CreateUser({ roleOptions, onClose }: { roleOptions: RoleOptions; onClose: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CreateBody>();
-  const agencies = useQuery({
-    queryKey: ['agencies', '', undefined],
-    queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: {} } })).items,
-  });
+  const agencies = useAllAgencies();
   const { error, busy, submit } = useDialogSave<CreateBody>(
     form,
     CREATE_FIELDS,
@@ -97,17 +96,7 @@ function CreateUser({ roleOptions, onClose }: { roleOptions: RoleOptions; onClos
     { invalidate: 'users', onDone: onClose },
   );
   return (
-    <Modal
-      open
-      title={t('admin.newUser')}
-      onCancel={onClose}
-      okText={t('app.save')}
-      cancelText={t('app.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      destroyOnHidden
-    >
-      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
+    <FormDialog title={t('admin.newUser')} form={form} busy={busy} error={error} onClose={onClose}>
       <Form form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ roles: ['officer'] }}>
         <Form.Item name="username" label={t('admin.username')} htmlFor="user-username" rules={[{ required: true }]}>
           <Input id="user-username" autoComplete="off" />
@@ -141,7 +130,7 @@ function CreateUser({ roleOptions, onClose }: { roleOptions: RoleOptions; onClos
           <Input id="user-phone" type="tel" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormDialog>
   );
 }
 
@@ -169,17 +158,7 @@ function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: Rol
     { invalidate: 'users', onDone: onClose },
   );
   return (
-    <Modal
-      open
-      title={`${t('admin.edit')}: ${user.username}`}
-      onCancel={onClose}
-      okText={t('app.save')}
-      cancelText={t('app.cancel')}
-      confirmLoading={busy}
-      onOk={() => form.submit()}
-      destroyOnHidden
-    >
-      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 12 }} />}
+    <FormDialog title={`${t('admin.edit')}: ${user.username}`} form={form} busy={busy} error={error} onClose={onClose}>
       <Form
         form={form}
         layout="vertical"
@@ -199,6 +178,6 @@ function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: Rol
           <Switch id="edit-active" />
         </Form.Item>
       </Form>
-    </Modal>
+    </FormDialog>
   );
 }

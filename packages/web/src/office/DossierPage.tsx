@@ -3,12 +3,12 @@ import { Card, Col, Descriptions, Row, Steps, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
-import type { Attachment, DossierDetail, HistoryItem } from '../api/types.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { RemainingTag } from '../shared/Remaining.tsx';
+import { useDossier } from '../shared/useDossier.ts';
 import { ActionPanel } from './ActionPanel.tsx';
 import { FileList } from './FileList.tsx';
 
@@ -20,23 +20,7 @@ export default function DossierPage() {
   const { t, i18n } = useTranslation();
   const { id = '' } = useParams();
   const qc = useQueryClient();
-  const detail = useQuery({
-    queryKey: ['dossier', id],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}', { params: { path: { id } } })) as unknown as DossierDetail,
-  });
-  const history = useQuery({
-    queryKey: ['dossier', id, 'history'],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}/history', { params: { path: { id } } }))
-        .items as unknown as HistoryItem[],
-  });
-  const files = useQuery({
-    queryKey: ['dossier', id, 'files'],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}/attachments', { params: { path: { id } } }))
-        .items as unknown as Attachment[],
-  });
+  const { detail, history, files } = useDossier(id);
   const procedureId = detail.data?.procedure.id;
   const procedure = useQuery({
     queryKey: ['procedure', procedureId],

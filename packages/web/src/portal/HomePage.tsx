@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import { useAllAgencies, useLifeEvents } from '../shared/catalogQueries.ts';
 import { ErrorText } from '../shared/Loading.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { timeLimitText } from './procedureText.ts';
@@ -35,17 +36,8 @@ export default function HomePage() {
     queryFn: async () => ok(await api.GET('/api/v1/fields')).items,
     staleTime: 300_000,
   });
-  const lifeEvents = useQuery({
-    queryKey: ['life-events'],
-    queryFn: async () => ok(await api.GET('/api/v1/life-events')).items,
-    staleTime: 300_000,
-  });
-  const agencies = useQuery({
-    queryKey: ['agencies', 'handling'],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/agencies')).items.filter((a) => a.level === 'department' || a.level === 'commune'),
-    staleTime: 300_000,
-  });
+  const lifeEvents = useLifeEvents();
+  const agencies = useAllAgencies();
   const results = useQuery({
     queryKey: ['procedures', dq, field, level, lifeEvent, agencyId, page],
     queryFn: async () =>

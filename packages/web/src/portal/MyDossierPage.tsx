@@ -1,14 +1,14 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Tag } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, newKey, ok } from '../api/client.ts';
-import type { Attachment, DossierDetail, HistoryItem } from '../api/types.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
+import { useDossier } from '../shared/useDossier.ts';
 
 const CRITERIA = ['time_vs_limit', 'staff_attitude', 'contacts_needed'] as const;
 
@@ -22,23 +22,7 @@ export default function MyDossierPage() {
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const keys = useRef<Record<string, string>>({});
-  const detail = useQuery({
-    queryKey: ['dossier', id],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}', { params: { path: { id } } })) as unknown as DossierDetail,
-  });
-  const history = useQuery({
-    queryKey: ['dossier', id, 'history'],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}/history', { params: { path: { id } } }))
-        .items as unknown as HistoryItem[],
-  });
-  const files = useQuery({
-    queryKey: ['dossier', id, 'files'],
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers/{id}/attachments', { params: { path: { id } } }))
-        .items as unknown as Attachment[],
-  });
+  const { detail, history, files } = useDossier(id);
   if (detail.isLoading) return <Loading />;
   if (detail.error || !detail.data) return <ErrorText error={detail.error} />;
   const d = detail.data;

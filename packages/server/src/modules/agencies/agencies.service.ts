@@ -24,6 +24,29 @@ export const CHILD_LEVELS: Record<AgencyLevel, AgencyLevel[]> = {
   unit: ['unit'],
 };
 
+/** Only a unit — a one-stop reception desk — receives dossiers for its parent. */
+function assertReceivesOnlyAsUnit(level: AgencyLevel, receivesDossiers: boolean | undefined) {
+  if (receivesDossiers === true && level !== 'unit') {
+    throw new Problem('validation_failed', {
+      detail: {
+        vi: 'Chỉ đơn vị trực thuộc (bộ phận một cửa) mới tiếp nhận hồ sơ',
+        en: 'Only a unit (a one-stop reception desk) receives dossiers',
+      },
+      extra: { field: 'receivesDossiers' },
+    });
+  }
+}
+
+/** Nothing is added or reactivated under an inactive agency. */
+function assertParentActive(parent: Agency) {
+  if (!parent.active) {
+    throw new Problem('rule_violated', {
+      detail: { vi: 'Cơ quan cấp trên đang ngừng hoạt động', en: 'The parent agency is inactive' },
+      extra: { reason: 'parent_inactive' },
+    });
+  }
+}
+
 export type NewAgencyInput = {
   parentId: string | null;
   code: string;
@@ -54,21 +77,8 @@ export async function insertAgency(ex: Executor, input: NewAgencyInput): Promise
         },
       });
     }
-    if (!parent.active) {
-      throw new Problem('rule_violated', {
-        detail: { vi: 'Cơ quan cấp trên đang ngừng hoạt động', en: 'The parent agency is inactive' },
-        extra: { reason: 'parent_inactive' },
-      });
-    }
-    if (input.receivesDossiers && input.level !== 'unit') {
-      throw new Problem('validation_failed', {
-        detail: {
-          vi: 'Chỉ đơn vị trực thuộc (bộ phận một cửa) mới tiếp nhận hồ sơ',
-          en: 'Only a unit (a one-stop reception desk) receives dossiers',
-        },
-        extra: { field: 'receivesDossiers' },
-      });
-    }
+    assertParentActive(parent);
+    assertReceivesOnlyAsUnit(input.level, input.receivesDossiers);
     parentPath = parent.path;
   } else if (input.level !== 'province') {
     throw new Problem('validation_failed', {
@@ -198,15 +208,7 @@ export async function updateAgency(db: Db, id: string, input: AgencyChanges, ctx
     if (current.version !== input.version) {
       throw new Problem('conflict', { extra: { currentVersion: current.version } });
     }
-    if (input.receivesDossiers === true && current.level !== 'unit') {
-      throw new Problem('validation_failed', {
-        detail: {
-          vi: 'Chỉ đơn vị trực thuộc (bộ phận một cửa) mới tiếp nhận hồ sơ',
-          en: 'Only a unit (a one-stop reception desk) receives dossiers',
-        },
-        extra: { field: 'receivesDossiers' },
-      });
-    }
+    assertReceivesOnlyAsUnit(current.level, input.receivesDossiers);
     if (input.active === false && current.active) {
       if (current.parent_id === null) {
         throw new Problem('rule_violated', {
@@ -227,12 +229,7 @@ export async function updateAgency(db: Db, id: string, input: AgencyChanges, ctx
     }
     if (input.active === true && !current.active && current.parent_id) {
       const parent = await findAgency(tx, current.parent_id);
-      if (parent && !parent.active) {
-        throw new Problem('rule_violated', {
-          detail: { vi: 'Cơ quan cấp trên đang ngừng hoạt động', en: 'The parent agency is inactive' },
-          extra: { reason: 'parent_inactive' },
-        });
-      }
+      if (parent) assertParentActive(parent);
     }
     const set = {
       ...(input.name !== undefined ? { name: input.name } : {}),
