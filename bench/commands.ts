@@ -285,6 +285,22 @@ async function main(): Promise<void> {
           randomUUID(),
         );
         const body = res.body as { id: string; version: number };
+        // The leader approves and confirms a result document (issue 13): attach one (setup, not measured).
+        await setupDb
+          .insertInto('attachments')
+          .values({
+            dossier_id: body.id,
+            draft_id: null,
+            kind: 'result',
+            slot: 'result',
+            version_no: 1,
+            file_name: 'ket-qua.pdf',
+            media_type: 'application/pdf',
+            size_bytes: 1,
+            sha256: '0'.repeat(64),
+            uploaded_by: null,
+          })
+          .execute();
         return { id: body.id, version: body.version };
       };
       await Promise.all(

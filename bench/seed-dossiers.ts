@@ -228,6 +228,9 @@ class Sim {
       legalLimit: workingLimit(sub.proc.limit),
       calendar: env.calendar,
       formData: {},
+      // Approval and confirmation need a result file (issue 13); the generated history names one
+      // (no attachment row is written for it: the seed is for load, not for reading files).
+      resultFile: { attachmentId: `${sub.id}-result`, sha256: '0'.repeat(64) },
     };
     this.touched.add(sub.receiving.id);
     this.touched.add(sub.authority.id);

@@ -50,6 +50,20 @@ export function isAllowed(access: Access, actor: Actor, clientScope?: ClientScop
   return actor.roles.some((r) => access.includes(r));
 }
 
+/**
+ * A province administrator: an administrator of the root agency (the province People's Committee,
+ * path `/<root>/`). Province-wide operations — the audit chain of every agency, the working
+ * calendar, imports of the whole tree — are theirs alone; a ward's administrator administers the
+ * ward's subtree only.
+ */
+export function isProvinceAdministrator(actor: Actor): boolean {
+  return (
+    actor.kind === 'officer' &&
+    actor.roles.includes('admin') &&
+    actor.agencyPath.split('/').filter((s) => s.length > 0).length === 1
+  );
+}
+
 /** True when `agencyPath` lies inside the subtree rooted at `rootPath` (itself included). */
 export function inSubtree(rootPath: string, agencyPath: string): boolean {
   return agencyPath.startsWith(rootPath);

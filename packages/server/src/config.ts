@@ -45,7 +45,28 @@ export type Config = {
   /** National public-service portal endpoint; unset: the local simulator (nationalportal.simulator.ts). */
   nationalPortalUrl: string | undefined;
   nationalPortalToken: string | undefined;
+  /**
+   * Which reverse proxies' X-Forwarded-For to believe (MOTCUA_TRUST_PROXY): unset/off = none (the
+   * socket's address is the client), `on` = any, a number = that many hops, else a comma-separated
+   * list of addresses/CIDRs (e.g. `127.0.0.1,10.0.0.0/8`). Rate limits and the audit log use the result.
+   */
+  trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
 };
+
+export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const v = (raw ?? '').trim();
+  if (v === '' || v === 'off' || v === 'false') return false;
+  if (v === 'on' || v === 'true') return true;
+  if (/^\d+$/.test(v)) {
+    // A hop count: trust that many proxies in front of us, nearest first.
+    const hops = Number(v);
+    return (_address: string, hop: number) => hop < hops;
+  }
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
@@ -76,5 +97,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboundTimeoutMs: Number(env.MOTCUA_OUTBOUND_TIMEOUT_MS ?? 10_000),
     nationalPortalUrl: env.MOTCUA_NATIONAL_PORTAL_URL || undefined,
     nationalPortalToken: env.MOTCUA_NATIONAL_PORTAL_TOKEN || undefined,
+    trustProxy: parseTrustProxy(env.MOTCUA_TRUST_PROXY),
   };
 }

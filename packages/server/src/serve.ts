@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
+import { deleteStaleRateLimits } from './http/rate-limit-store.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
 import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
 import { type Jobs, startJobs } from './modules/jobs/jobs.worker.ts';
@@ -38,7 +39,10 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     throw err;
   }
   state.ready = true;
-  const sweep = setInterval(() => void deleteExpiredSessions(opened.db).catch(() => undefined), 3_600_000);
+  const sweep = setInterval(() => {
+    void deleteExpiredSessions(opened.db).catch(() => undefined);
+    void deleteStaleRateLimits(opened.db).catch(() => undefined);
+  }, 3_600_000);
   sweep.unref();
 
   const ms = (a: number, b: number) => `${Math.round(b - a)} ms`;
@@ -67,6 +71,9 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     if (closing) return;
     closing = true;
     say(`${signal}: stopping…`);
+    // Ctrl+C reaches the embedded PostgreSQL too (same process group): its connections may end
+    // before ours do, which is expected here and must neither be logged as an error nor crash.
+    jobs?.quiet();
     await app.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);

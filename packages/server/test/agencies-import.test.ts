@@ -200,6 +200,27 @@ describe('import', () => {
     expect((await byCode('000.00.77.H17')).name).toBe('Sở Thử nghiệm và Đổi mới');
   });
 
+  it('Excel export neutralizes formula-like text (OWASP CSV injection); the import restores it', async () => {
+    const evil = '=HYPERLINK("http://x.example","Bấm vào đây")';
+    await db.updateTable('agencies').set({ address: evil }).where('code', '=', '000.00.77.H17').execute();
+    const xlsx = await exportXlsx();
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const ws = wb.getWorksheet('Cơ quan')!;
+    const cells: unknown[] = [];
+    ws.eachRow((r) => {
+      r.eachCell((c) => {
+        if (typeof c.value === 'string' && c.value.includes('HYPERLINK')) cells.push(c.value);
+        if (c.formula) cells.push({ formula: c.formula });
+      });
+    });
+    expect(cells).toEqual([`'${evil}`]);
+    const total = await count(db, 'agencies');
+    const same = await importBody({ format: 'xlsx', data: xlsx.toString('base64') });
+    expect(same.json()).toEqual({ created: 0, updated: 0, unchanged: total });
+    expect((await byCode('000.00.77.H17')).address).toBe(evil);
+  });
+
   it('bad input: 400 with field errors naming the row, nothing written', async () => {
     const before = { agencies: await count(db, 'agencies'), outbox: await count(db, 'outbox') };
     const file = await exportJson();

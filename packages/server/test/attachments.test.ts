@@ -393,11 +393,27 @@ describe('upload', () => {
     await expectRejected(() => upload(foreignOfficer, PDF, 'a.pdf'), 404, 'dossier_not_found');
   });
 
-  it('lets only officers upload results', async () => {
+  it('lets only officers upload results, and of them only whoever handles the step (issue 13)', async () => {
     await expectRejected(() => upload(citizen, PDF, 'kq.pdf', { slot: 'result', kind: 'result' }), 403, 'forbidden');
-    const res = await upload(communeOfficer, PDF, 'Kết quả.pdf', { slot: 'result', kind: 'result' });
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ kind: 'result', uploadedBy: communeOfficer.userId });
+    // The dossier is not at a step this officer handles: no result document from him.
+    await expectRejected(
+      () => upload(communeOfficer, PDF, 'Kết quả.pdf', { slot: 'result', kind: 'result' }),
+      403,
+      'forbidden',
+    );
+    // Once he is the main handler of the dossier's step, he attaches the result he drafted.
+    await sql`UPDATE dossiers SET status = 'processing', state = ${JSON.stringify({
+      status: 'processing',
+      assignees: { main: communeOfficer.userId, coordinators: [], observers: [] },
+      stepAgencyCode: null,
+    })}::jsonb WHERE id = ${dossierId}`.execute(db);
+    try {
+      const res = await upload(communeOfficer, PDF, 'Kết quả.pdf', { slot: 'result', kind: 'result' });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json()).toMatchObject({ kind: 'result', uploadedBy: communeOfficer.userId });
+    } finally {
+      await sql`UPDATE dossiers SET status = 'submitted', state = '{}'::jsonb WHERE id = ${dossierId}`.execute(db);
+    }
   });
 
   it('refuses callers outside the declared roles, and requests without the CSRF header', async () => {

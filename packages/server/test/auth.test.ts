@@ -148,8 +148,10 @@ describe('sign-in, sessions and CSRF', () => {
     expect(codes.slice(3)).toEqual([429, 429]);
   });
 
-  it('registers a citizen once; the id is the username', async () => {
-    const { app } = await startTestApp();
+  // Registration verifies a one-time code and never tells whether an ID has an account (issue 13):
+  // the whole flow is pinned in registration.test.ts.
+  it('registering answers 202 without an account until the code is verified; the same answer twice', async () => {
+    const { app, db } = await startTestApp();
     const body = {
       applicantType: 'citizen',
       personalId: '048301009876',
@@ -158,10 +160,10 @@ describe('sign-in, sessions and CSRF', () => {
       password: 'matkhau2026',
     };
     const r = await app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: json, payload: body });
-    expect(r.statusCode).toBe(201);
-    expect(r.json()).toMatchObject({ kind: 'applicant', applicantType: 'citizen', username: '048301009876' });
+    expect(r.statusCode).toBe(202);
     const again = await app.inject({ method: 'POST', url: '/api/v1/auth/register', headers: json, payload: body });
-    expect(again.statusCode).toBe(409);
+    expect(again.statusCode).toBe(202);
+    expect(await db.selectFrom('users').select('id').where('username', '=', '048301009876').execute()).toEqual([]);
     const weak = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/register',
@@ -169,13 +171,6 @@ describe('sign-in, sessions and CSRF', () => {
       payload: { ...body, personalId: '048301009877', password: 'chichucai' },
     });
     expect(weak.statusCode).toBe(400);
-    const login = await app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/login',
-      headers: json,
-      payload: { username: '048301009876', password: 'matkhau2026' },
-    });
-    expect(login.statusCode).toBe(200);
   });
 
   it('changing the password ends the other sessions', async () => {

@@ -3,7 +3,10 @@ import { type Actor, isAllowed, OFFICER_ROLES } from '@motcua/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { buildApp } from '../src/http/app.ts';
+import { draftWithMandatoryFiles } from './apply-helpers.ts';
+import { formFor } from './eform-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { mandatoryChecklist } from './reception-helpers.ts';
 
 /**
  * Every route × every kind of caller. The expectations come from each route's declared `access`
@@ -162,7 +165,9 @@ describe('dossier records × callers (own / other agency, own / other applicant)
       '/api/v1/dossiers',
       JSON.stringify({
         procedureId: p.procedure_id,
+        formData: await formFor(db, p.procedure_id),
         applicant: { residenceCommuneId: commune.id, phone: '0905777888', address: '99 Bạch Đằng, Hải Châu' },
+        draftId: await draftWithMandatoryFiles(app, db, sess[DEMO.citizen]!, p.procedure_id),
       }),
     );
     expect(s.statusCode, s.body).toBe(201);
@@ -173,7 +178,13 @@ describe('dossier records × callers (own / other agency, own / other applicant)
       [DEMO.receptionist, 'forward'],
       ['chuyenvien.snnmt', 'claim'],
     ] as const) {
-      const r = await as(who, 'POST', `/api/v1/dossiers/${dossierId}/actions`, JSON.stringify({ type, version }));
+      const checklist = type === 'receive' ? { checklist: await mandatoryChecklist(db, dossierId) } : {};
+      const r = await as(
+        who,
+        'POST',
+        `/api/v1/dossiers/${dossierId}/actions`,
+        JSON.stringify({ type, version, ...checklist }),
+      );
       expect(r.statusCode, r.body).toBe(200);
       version = r.json().version;
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { mandatoryChecklistOfProcedure } from './reception-helpers.ts';
 
 /** The counter looks a walk-in applicant up by ID number and pre-fills the dossier. */
 
@@ -35,7 +36,7 @@ async function walkIn(applicant: Record<string, unknown>) {
     method: 'POST',
     url: '/api/v1/counter/dossiers',
     headers: { ...who.headers, 'idempotency-key': randomUUID() },
-    payload: { procedureId, applicant },
+    payload: { procedureId, applicant, checklist: await mandatoryChecklistOfProcedure(db, procedureId) },
   });
   expect(r.statusCode, r.body).toBe(201);
   return r.json() as { id: string; code: string };

@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
 import { calendarFor } from '../src/modules/dossiers/dossier.service.ts';
+import { draftWithMandatoryFiles } from './apply-helpers.ts';
+import { formFor } from './eform-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { mandatoryChecklist, mandatoryChecklistOfProcedure } from './reception-helpers.ts';
+import { uploadResultFile } from './result-file.ts';
 
 /**
  * One dossier of a two-agency procedure, from online submission to return and rating, through the
@@ -81,13 +85,17 @@ describe('a two-agency dossier from online submission to rating', () => {
   let id = '';
   let code = '';
   let secret = '';
+  let fileId = '';
 
   it('the citizen submits online; a retry with the same key acts once', async () => {
     const { procedureId, commune } = await landProcedure();
     const body = {
       procedureId,
-      formData: {},
+      // The procedure's e-form (Mẫu số 18), filled in as the citizen does in the portal.
+      formData: await formFor(db, procedureId),
       applicant: { phone: '0905123456', residenceCommuneId: commune.id, address: '12 Lê Duẩn, Hải Châu' },
+      // The mandatory document (the application form) uploaded to the draft first.
+      draftId: await draftWithMandatoryFiles(app, db, s[DEMO.citizen]!, procedureId),
     };
     const key = randomUUID();
     const first = await call(DEMO.citizen, 'POST', '/dossiers', body, key);
@@ -114,7 +122,7 @@ describe('a two-agency dossier from online submission to rating', () => {
   it('the receptionist of the service center sees it and receives it: the clock starts', async () => {
     const inbox = await queue(DEMO.receptionist, 'reception');
     expect(inbox.map((d) => d.id)).toContain(id);
-    await act(DEMO.receptionist, id, { type: 'receive' });
+    await act(DEMO.receptionist, id, { type: 'receive', checklist: await mandatoryChecklist(db, id) });
     const d = await detail(DEMO.receptionist, id);
     expect(d.status).toBe('received');
     expect(d.nationalCode).toBe(2);
@@ -167,7 +175,16 @@ describe('a two-agency dossier from online submission to rating', () => {
     await act('chuyenvien.snnmt', id, { type: 'forward' });
     const d = await detail('lanhdao.snnmt', id);
     expect(d.currentStep.id).toBe('ky_duyet');
-    expect(d.availableActions).toEqual(expect.arrayContaining(['approve', 'sign']));
+    // Without the result document the leader has nothing to approve (issue 13).
+    expect(d.availableActions).not.toContain('approve');
+    expect(d.availableActions).not.toContain('sign');
+    const none = await act('lanhdao.snnmt', id, { type: 'approve' }, 422);
+    expect(none.reason).toBe('result_file_missing');
+    // The result document (giấy chứng nhận), attached by the leader, is what is approved and confirmed.
+    const up = await uploadResultFile(app, s['lanhdao.snnmt']!.headers, id);
+    expect(up.statusCode).toBe(201);
+    fileId = up.id;
+    expect((await detail('lanhdao.snnmt', id)).availableActions).toEqual(expect.arrayContaining(['approve']));
     await act('lanhdao.snnmt', id, { type: 'approve' });
     await act('lanhdao.snnmt', id, { type: 'sign' });
     await act('lanhdao.snnmt', id, { type: 'finish' });
@@ -176,21 +193,7 @@ describe('a two-agency dossier from online submission to rating', () => {
   });
 
   it('the counter returns the result; the citizen rates the service once', async () => {
-    // The signed result, attached by the leader, is recorded on the return.
-    const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
-    const form = new FormData();
-    form.append('slot', 'result');
-    form.append('kind', 'result');
-    form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'Giấy chứng nhận.pdf');
-    const req = new Request('http://x/', { method: 'POST', body: form });
-    const up = await app.inject({
-      method: 'POST',
-      url: `/api/v1/dossiers/${id}/attachments`,
-      headers: { ...s['lanhdao.snnmt']!.headers, 'content-type': req.headers.get('content-type')! },
-      payload: Buffer.from(await req.arrayBuffer()),
-    });
-    expect(up.statusCode, up.body).toBe(201);
-    const fileId = up.json().id as string;
+    // The confirmed result, attached by the leader before approval, is recorded on the return.
     const foreign = await act(
       DEMO.receptionist,
       id,
@@ -221,7 +224,8 @@ describe('a two-agency dossier from online submission to rating', () => {
   });
 
   it('history, outbox and audit hold one entry per command', async () => {
-    const h = (await call(DEMO.citizen, 'GET', `/dossiers/${id}/history`)).json().items as Json[];
+    // The staff history (the applicant's omits internal events and names: citizen-views.test.ts).
+    const h = (await call(DEMO.receptionist, 'GET', `/dossiers/${id}/history`)).json().items as Json[];
     expect(h.map((e) => e.type)).toEqual([
       'submitted',
       'received',
@@ -307,10 +311,12 @@ describe('concurrency and conflicts', () => {
     const { procedureId, commune } = await landProcedure();
     const r = await call(DEMO.citizen, 'POST', '/dossiers', {
       procedureId,
+      formData: await formFor(db, procedureId),
       applicant: { residenceCommuneId: commune.id },
+      draftId: await draftWithMandatoryFiles(app, db, s[DEMO.citizen]!, procedureId),
     });
     const { id } = r.json();
-    await act(DEMO.receptionist, id, { type: 'receive' });
+    await act(DEMO.receptionist, id, { type: 'receive', checklist: await mandatoryChecklist(db, id) });
     await act(DEMO.receptionist, id, { type: 'forward' });
     const { version } = await detail('chuyenvien.snnmt', id);
     const results = await Promise.all(
@@ -382,6 +388,7 @@ describe('the one-stop counter', () => {
       payload: {
         procedureId: p.procedure_id,
         applicant: { name: 'Trần Văn Bình', idNumber: '048090009999', phone: '0905000111' },
+        checklist: await mandatoryChecklistOfProcedure(db, p.procedure_id),
       },
     });
     expect(r.statusCode, r.body).toBe(201);
@@ -408,10 +415,12 @@ describe('inter-agency consultation with a linked child dossier (liên thông)',
     const { procedureId, commune } = await landProcedure();
     const r = await call(DEMO.citizen, 'POST', '/dossiers', {
       procedureId,
+      formData: await formFor(db, procedureId),
       applicant: { residenceCommuneId: commune.id },
+      draftId: await draftWithMandatoryFiles(app, db, s[DEMO.citizen]!, procedureId),
     });
     const { id } = r.json();
-    await act(DEMO.receptionist, id, { type: 'receive' });
+    await act(DEMO.receptionist, id, { type: 'receive', checklist: await mandatoryChecklist(db, id) });
     await act(DEMO.receptionist, id, { type: 'forward' });
     await act('chuyenvien.snnmt', id, { type: 'claim' });
     await act('chuyenvien.snnmt', id, {

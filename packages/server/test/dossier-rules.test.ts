@@ -11,7 +11,9 @@ import {
   executeCommand,
   submitDossier,
 } from '../src/modules/dossiers/dossier.service.ts';
+import { insertDraftWithMandatoryFiles } from './apply-helpers.ts';
 import { actorOf, createTestDatabase, DEMO } from './helpers.ts';
+import { mandatoryChecklist } from './reception-helpers.ts';
 
 /**
  * The clock rules of Decree 118/2025 on the server, with the moment of each command fixed:
@@ -49,7 +51,18 @@ async function submitLand(now: Date) {
     .executeTakeFirstOrThrow();
   const r = await submitDossier(
     db,
-    { procedureId: p.procedure_id, channel: 'online', formData: {}, applicant: { residenceCommuneId: commune.id } },
+    {
+      procedureId: p.procedure_id,
+      channel: 'online',
+      formData: {},
+      applicant: { residenceCommuneId: commune.id },
+      // Online submissions carry every mandatory document (uploaded to the draft first).
+      draftId: await insertDraftWithMandatoryFiles(
+        db,
+        (ctx[DEMO.citizen]!.actor as { userId: string }).userId,
+        p.procedure_id,
+      ),
+    },
     ctx[DEMO.citizen]!,
     null,
     { now },
@@ -76,7 +89,8 @@ describe('clock rules', () => {
   it('receipt at 16:00 and transfer at 16:10: the first step counts from the next working morning (art. 18(2))', async () => {
     // Tuesday 03/03/2026, 16:00.
     const id = await submitLand(vn('2026-03-03T15:50:00'));
-    await run(DEMO.receptionist, id, { type: 'receive' }, vn('2026-03-03T16:00:00'));
+    const checklist = await mandatoryChecklist(db, id);
+    await run(DEMO.receptionist, id, { type: 'receive', checklist }, vn('2026-03-03T16:00:00'));
     let d = await row(id);
     expect(d.due!.toISOString()).toBe(calendar.dueAt(vn('2026-03-03T16:00:00'), { days: 10 }).toISOString());
     await run(DEMO.receptionist, id, { type: 'forward' }, vn('2026-03-03T16:10:00'));
@@ -88,7 +102,8 @@ describe('clock rules', () => {
 
   it('a supplement during processing restarts the limit from zero when the complete dossier arrives (art. 19(5))', async () => {
     const id = await submitLand(vn('2026-03-04T08:00:00'));
-    await run(DEMO.receptionist, id, { type: 'receive' }, vn('2026-03-04T08:10:00'));
+    const checklist = await mandatoryChecklist(db, id);
+    await run(DEMO.receptionist, id, { type: 'receive', checklist }, vn('2026-03-04T08:10:00'));
     await run(DEMO.receptionist, id, { type: 'forward' }, vn('2026-03-04T08:20:00'));
     await run('chuyenvien.snnmt', id, { type: 'claim' }, vn('2026-03-04T09:00:00'));
     await run(
@@ -131,7 +146,8 @@ describe('clock rules', () => {
 
   it('a fee request pauses the clock; payment moves the appointment by the paused working time', async () => {
     const id = await submitLand(vn('2026-05-04T08:00:00'));
-    await run(DEMO.receptionist, id, { type: 'receive' }, vn('2026-05-04T08:00:00'));
+    const checklist = await mandatoryChecklist(db, id);
+    await run(DEMO.receptionist, id, { type: 'receive', checklist }, vn('2026-05-04T08:00:00'));
     const due0 = (await row(id)).due!;
     await run(DEMO.receptionist, id, { type: 'request_fee', stage: 'full', amount: 50_000 }, vn('2026-05-04T09:00:00'));
     let d = await row(id);
@@ -149,7 +165,8 @@ describe('clock rules', () => {
 describe('lateness', () => {
   it('the apology and extension once, at least one working day before; then overdue in the queues', async () => {
     const id = await submitLand(vn('2026-06-01T08:00:00'));
-    await run(DEMO.receptionist, id, { type: 'receive' }, vn('2026-06-01T08:00:00'));
+    const checklist = await mandatoryChecklist(db, id);
+    await run(DEMO.receptionist, id, { type: 'receive', checklist }, vn('2026-06-01T08:00:00'));
     await run(DEMO.receptionist, id, { type: 'forward' }, vn('2026-06-01T08:30:00'));
     const due = (await row(id)).due!;
     const newDue = calendar.addWorkingMs(due, 3 * calendar.workingDayMs);

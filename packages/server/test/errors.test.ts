@@ -148,15 +148,22 @@ describe('Vietnamese text is stored NFC', () => {
       method: 'POST',
       url: '/api/v1/auth/register',
       headers: json,
-      payload: { applicantType: 'citizen', personalId: '048195001111', fullName: nfd, password: 'matkhau123' },
+      payload: {
+        applicantType: 'citizen',
+        personalId: '048195001111',
+        fullName: nfd,
+        password: 'matkhau123',
+        phone: '0912000999',
+      },
     });
-    expect(r.statusCode).toBe(201);
+    // Registration keeps the details until the SMS code is verified (registration.test.ts).
+    expect(r.statusCode).toBe(202);
     const row = await db
-      .selectFrom('users')
-      .select('full_name')
-      .where('username', '=', '048195001111')
+      .selectFrom('verification_codes')
+      .select('payload')
+      .where('subject', '=', '048195001111')
       .executeTakeFirstOrThrow();
-    expect(row.full_name).toBe('Nguyễn Thị Hằng'.normalize('NFC'));
+    expect((row.payload as { fullName: string }).fullName).toBe('Nguyễn Thị Hằng'.normalize('NFC'));
   });
 
   it('searches officers without accents', async () => {

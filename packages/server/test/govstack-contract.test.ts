@@ -11,7 +11,7 @@ import { createDb, type Db } from '../src/db/database.ts';
 import { buildApp } from '../src/http/app.ts';
 import { UUID } from '../src/modules/govstack/govstack.ids.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
-import { startTestApp, type TestApp } from './helpers.ts';
+import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
 /**
  * Contract tests generated from the GovStack Registration BB spec files: every path × method ×
@@ -259,8 +259,39 @@ beforeAll(async () => {
   const started = await startTestApp({ dataDir });
   app = started.app;
   ctx = { db: started.db, url: started.url };
+  // Services from an outside system arrive as drafts: nothing public, no dossier, until an administrator publishes.
+  const first = await cliLoad(started.url);
+  expect(first.stdout).toMatch(/^govstack: 13 services, 8 application files, 3 tasks; 13 created$/m);
+  expect(first.stdout).toContain('govstack: 13 services are drafts');
+  const listed = (await app.inject({ url: '/govstack/services' })).json() as { id: string }[];
+  for (const s of DATA.services!) expect(listed.map((x) => x.id)).not.toContain(s.id);
+  expect(
+    Number(
+      (await ctx.db.selectFrom('dossiers').select(ctx.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n,
+    ),
+  ).toBe(0);
+  // The province administrator publishes the loaded services; the next load brings their applications.
+  const admin = await sessionFor(ctx.db, DEMO.admin);
+  const drafts = await ctx.db
+    .selectFrom('procedures as p')
+    .innerJoin('procedure_versions as v', 'v.procedure_id', 'p.id')
+    .select(['p.id', 'p.version'])
+    .where('v.status', '=', 'draft')
+    .where('v.field_code', '=', 'govstack')
+    .execute();
+  expect(drafts.length).toBe(13);
+  for (const d of drafts) {
+    const r = await app.inject({
+      method: 'POST',
+      url: `/api/v1/procedures/${d.id}/publish`,
+      headers: admin.headers,
+      payload: { version: d.version },
+    });
+    expect(r.statusCode, r.body).toBe(200);
+  }
   const loaded = await cliLoad(started.url);
-  expect(loaded.stdout).toMatch(/^govstack: 13 services, 8 application files, 3 tasks; \d+ created/);
+  expect(loaded.stdout).toMatch(/^govstack: 13 services, 8 application files, 3 tasks; 8 created$/m);
+  expect(loaded.stdout).not.toContain('drafts');
   // The same app over a database that does not exist: every query fails, the facade answers 500.
   const u = new URL(started.url);
   u.pathname = '/motcua_no_such_database';

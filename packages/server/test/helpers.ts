@@ -79,7 +79,7 @@ export const DEMO = {
 
 export async function count(
   db: Db,
-  table: 'users' | 'sessions' | 'audit_log' | 'agencies' | 'outbox',
+  table: 'users' | 'sessions' | 'audit_log' | 'agencies' | 'outbox' | 'dossiers',
 ): Promise<number> {
   const r = await db.selectFrom(table).select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);

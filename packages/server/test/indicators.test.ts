@@ -33,7 +33,10 @@ import {
   type Scope,
   splitPeriod,
 } from '../src/modules/indicators/indicators.service.ts';
+import { insertDraftWithMandatoryFiles } from './apply-helpers.ts';
 import { actorOf, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { mandatoryChecklist, mandatoryChecklistOfProcedure } from './reception-helpers.ts';
+import { insertResultFile } from './result-file.ts';
 
 /**
  * The indicator aggregates (migration 0007) against the naive count over the dossiers table, on
@@ -66,6 +69,10 @@ function prng(seed: number) {
   };
 }
 
+/** The citizen's draft with every mandatory document attached (online submissions require them). */
+const citizenDraft = () =>
+  insertDraftWithMandatoryFiles(db, (ctx[DEMO.citizen]!.actor as { userId: string }).userId, procedureId);
+
 async function run(who: string | CommandContext, id: string, command: Record<string, unknown>, now: Date) {
   const c = typeof who === 'string' ? ctx[who]! : who;
   const v = await db.selectFrom('dossiers').select('version').where('id', '=', id).executeTakeFirstOrThrow();
@@ -89,8 +96,14 @@ async function randomDossier(rnd: () => number, start: Date): Promise<void> {
   const r = await submitDossier(
     db,
     online
-      ? { procedureId, agencyId: commune.id, channel: 'online', formData: {} }
-      : { procedureId, channel: 'counter', formData: {}, applicant: { name: 'Trần Thị Mai', idNumber: null } },
+      ? { procedureId, agencyId: commune.id, channel: 'online', formData: {}, draftId: await citizenDraft() }
+      : {
+          procedureId,
+          channel: 'counter',
+          formData: {},
+          applicant: { name: 'Trần Thị Mai', idNumber: null },
+          checklist: await mandatoryChecklistOfProcedure(db, procedureId),
+        },
     online ? ctx[DEMO.citizen]! : ctx[DEMO.communeReceptionist]!,
     null,
     { now: start },
@@ -119,7 +132,7 @@ async function randomDossier(rnd: () => number, start: Date): Promise<void> {
       if (rnd() < 0.7) await run(SYSTEM, id, { type: 'close_incomplete' }, new Date(t.getTime() + 16 * 24 * HOUR));
       return;
     }
-    await run(DEMO.communeReceptionist, id, { type: 'receive' }, t);
+    await run(DEMO.communeReceptionist, id, { type: 'receive', checklist: await mandatoryChecklist(db, id) }, t);
   } else if (outcome === 'refused' || outcome === 'incomplete') {
     return; // received at the counter; stays open at reception
   }
@@ -146,6 +159,9 @@ async function randomDossier(rnd: () => number, start: Date): Promise<void> {
         : outcome === 'late'
           ? new Date(appointment.getTime() + (1 + Math.floor(rnd() * 48)) * HOUR)
           : new Date(t.getTime() + 20 * 60_000);
+  // The leader approves and confirms the attached result document (issue 13), then finishes.
+  const leader = ctx[DEMO.communeLeader]!.actor;
+  await insertResultFile(db, id, leader.kind === 'officer' ? leader.userId : null);
   for (const type of ['approve', 'sign', 'finish']) await run(DEMO.communeLeader, id, { type }, finishAt);
   if (rnd() < 0.25) return; // result waiting at the counter
   const returnedAt = new Date(finishAt.getTime() + (1 + Math.floor(rnd() * 72)) * HOUR);
@@ -364,13 +380,14 @@ describe('in progress now', () => {
     const receivedAt = vn(`${after.toISOString().slice(0, 10)}T08:00:00`);
     const r = await submitDossier(
       db,
-      { procedureId, agencyId: commune.id, channel: 'online', formData: {} },
+      { procedureId, agencyId: commune.id, channel: 'online', formData: {}, draftId: await citizenDraft() },
       ctx[DEMO.citizen]!,
       null,
       { now: receivedAt },
     );
     const id = (r.body as { id: string }).id;
-    await run(DEMO.communeReceptionist, id, { type: 'receive' }, new Date(receivedAt.getTime() + 60_000));
+    const checklist = await mandatoryChecklist(db, id);
+    await run(DEMO.communeReceptionist, id, { type: 'receive', checklist }, new Date(receivedAt.getTime() + 60_000));
     const appointment = await due(id);
     const moments = [
       new Date(receivedAt.getTime() + 2 * HOUR),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Db } from '../src/db/database.ts';
+import { draftWithMandatoryFiles } from './apply-helpers.ts';
+import { formFor } from './eform-helpers.ts';
 import { type Client, DEMO, sessionFor, type TestApp } from './helpers.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in these tests
@@ -107,8 +109,9 @@ export async function submitLandDossier(app: TestApp, db: Db, citizen: Client): 
   const { procedureId, commune } = await landProcedure(db);
   const r = await call(app, citizen, 'POST', '/dossiers', {
     procedureId,
-    formData: {},
+    formData: await formFor(db, procedureId),
     applicant: { phone: '0905123456', residenceCommuneId: commune.id, address: '12 Lê Duẩn, Hải Châu' },
+    draftId: await draftWithMandatoryFiles(app, db, citizen, procedureId),
   });
   expect(r.statusCode, r.body).toBe(201);
   return { id: r.json().id, code: r.json().code };

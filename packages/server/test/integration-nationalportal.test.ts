@@ -24,6 +24,7 @@ import {
   tokenFor,
   waitFor,
 } from './integration-helpers.ts';
+import { mandatoryChecklist } from './reception-helpers.ts';
 
 /**
  * National portal synchronization against the local simulator: status pushes (DongBoHoSoMC-like)
@@ -89,7 +90,7 @@ describe('status pushes', () => {
   it('every status change reaches the portal, in the end with the current status, although it failed at first', async () => {
     portal.failNext = 3;
     const d = await submitLandDossier(app, db, s[DEMO.citizen]!);
-    await act(app, s[DEMO.receptionist]!, d.id, { type: 'receive' });
+    await act(app, s[DEMO.receptionist]!, d.id, { type: 'receive', checklist: await mandatoryChecklist(db, d.id) });
     await act(app, s[DEMO.receptionist]!, d.id, { type: 'forward' });
     // claim changes no status: no push for it
     await act(app, s['chuyenvien.snnmt']!, d.id, { type: 'claim' });
@@ -157,7 +158,7 @@ describe('status pushes', () => {
     expect(failed.attempts).toBe(6);
     expect(failed.last_error).toContain('503');
     // The dossier was received meanwhile: commands never wait for the portal.
-    await act(app, s[DEMO.receptionist]!, d.id, { type: 'receive' });
+    await act(app, s[DEMO.receptionist]!, d.id, { type: 'receive', checklist: await mandatoryChecklist(db, d.id) });
     portal.failNext = 0;
   });
 });
@@ -220,7 +221,8 @@ describe('dossiers submitted on the national portal', () => {
       .execute();
     expect(history[0]!.note).toContain(body.MaHoSo);
     // The receptionist handles it like any online dossier; its status goes back to the portal.
-    await act(app, s[DEMO.receptionist]!, first.json().id, { type: 'receive' });
+    const checklist = await mandatoryChecklist(db, first.json().id);
+    await act(app, s[DEMO.receptionist]!, first.json().id, { type: 'receive', checklist });
     await waitFor(
       'the portal to know it is received',
       () => portal.records.get(first.json().code)?.TrangThaiHoSo === 2,

@@ -20,6 +20,8 @@ import {
   tokenFor,
   waitFor,
 } from './integration-helpers.ts';
+import { mandatoryChecklist } from './reception-helpers.ts';
+import { uploadResultFile } from './result-file.ts';
 
 /**
  * The done-when test of the events part: a registered client gets a token, subscribes a real HTTP
@@ -188,7 +190,8 @@ describe('signed events from a dossier’s journey', () => {
   it('arrive once each, in CloudEvents 1.0, although the receiver fails the first attempts', async () => {
     receiver.failNext = 3;
     dossier = await submitLandDossier(app, db, s[DEMO.citizen]!);
-    await act(app, s[DEMO.receptionist]!, dossier.id, { type: 'receive' });
+    const checklist = await mandatoryChecklist(db, dossier.id);
+    await act(app, s[DEMO.receptionist]!, dossier.id, { type: 'receive', checklist });
     await act(app, s[DEMO.receptionist]!, dossier.id, { type: 'forward' });
     await act(app, s['chuyenvien.snnmt']!, dossier.id, { type: 'claim' });
     const expected = ['submitted', 'received', 'forwarded', 'claimed'];
@@ -293,6 +296,7 @@ describe('signed events from a dossier’s journey', () => {
     const hc = await sessionFor(db, DEMO.communeOfficer);
     await act(app, hc, dossier.id, { type: 'consultation_result', consultationId: 'xac_minh_xa', outcome: 'agreed' });
     await act(app, s['chuyenvien.snnmt']!, dossier.id, { type: 'forward' });
+    expect((await uploadResultFile(app, s['lanhdao.snnmt']!.headers, dossier.id)).statusCode).toBe(201);
     await act(app, s['lanhdao.snnmt']!, dossier.id, { type: 'approve' });
     const failed = await waitFor('the approval delivery to fail for good', async () =>
       db

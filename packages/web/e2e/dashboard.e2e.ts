@@ -23,7 +23,21 @@ describe.skipIf(e2e.skip !== null)('leader dashboard', () => {
           'x-csrf-token': me.csrfToken,
           'idempotency-key': crypto.randomUUID(),
         },
-        body: JSON.stringify({ procedureId: procs.items[0].id, applicant: { name: 'Lê Thị Hoa' } }),
+        body: JSON.stringify({
+          procedureId: procs.items[0].id,
+          applicant: { name: 'Lê Thị Hoa' },
+          // Every mandatory component ticked at the counter (receiving requires it).
+          checklist: (
+            (await (await fetch(`/api/v1/procedures/${procs.items[0].id}`)).json()).documents as {
+              name: string;
+              requirement: string;
+              original: number | null;
+              copy: number | null;
+            }[]
+          )
+            .filter((d) => d.requirement === 'mandatory')
+            .map((d) => ({ name: d.name, original: d.original ?? (d.copy ? 0 : 1), copy: d.copy ?? 0 })),
+        }),
       });
       return (await r.json()).code as string;
     });

@@ -18,6 +18,9 @@ export type E2EContext = {
   baseUrl: string;
   chromium: string;
   screenshotDir: string;
+  /** The served app's database and data directory (the local SMS store is `<dataDir>/sms`). */
+  databaseUrl?: string;
+  dataDir?: string;
 };
 
 declare module 'vitest' {
@@ -117,6 +120,8 @@ export default async function setup(project: TestProject) {
     baseUrl: `http://127.0.0.1:${port}`,
     chromium: CHROMIUM,
     screenshotDir,
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
   });
 
   return async () => {

@@ -42,6 +42,13 @@ export async function newPage(
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   (page as Page & { jsErrors?: string[] }).jsErrors = errors;
+  // Every Content-Security-Policy violation Chromium reports (docs/security.md): the journeys must
+  // run under the production CSP without one; expectAccessible checks the list on every page.
+  const csp: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) csp.push(`${page.url()}: ${m.text()}`);
+  });
+  (page as Page & { cspViolations?: string[] }).cspViolations = csp;
   return { context, page };
 }
 
@@ -63,7 +70,9 @@ export async function expectAccessible(page: Page, label: string) {
     })
     .catch(() => {});
   await page.mouse.move(0, 0);
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE_SOURCE });
+  // Evaluated through the DevTools protocol, not as an inline <script>: the app's CSP
+  // (script-src 'self') rightly blocks inline scripts.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
     // biome-ignore lint/suspicious/noExplicitAny: axe is injected as a global script
     const r = await (window as any).axe.run(document, { resultTypes: ['violations'] });
@@ -76,6 +85,7 @@ export async function expectAccessible(page: Page, label: string) {
   });
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad, `${label}: ${JSON.stringify(bad, null, 1)}`).toEqual([]);
+  expect((page as Page & { cspViolations?: string[] }).cspViolations ?? [], `${label}: CSP violations`).toEqual([]);
 }
 
 export async function screenshot(page: Page, name: string) {
@@ -97,7 +107,8 @@ export const tinyPdf = () => ({
   buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'),
 });
 
-const ONE_CLICK = new Set(['claim', 'approve', 'sign', 'finish']);
+/** Only claiming is one click; approving, confirming the result and finishing open a confirmation. */
+const ONE_CLICK = new Set(['claim']);
 const isDetailGet = (url: string, method: string) =>
   method === 'GET' && /^\/api\/v1\/dossiers\/[0-9a-f-]{36}$/.test(new URL(url).pathname);
 

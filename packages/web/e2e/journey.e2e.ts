@@ -47,9 +47,17 @@ describe.skipIf(e2e.skip !== null)('two-agency dossier, online application to ra
     await citizen.getByLabel('Mật khẩu').fill('motcua2026');
     await citizen.getByRole('button', { name: 'Đăng nhập' }).click();
     await citizen.waitForURL(/\/apply/);
+    // The procedure's e-form (Mẫu số 18, cấp lại Giấy chứng nhận do bị mất): its required fields.
+    await citizen.getByLabel('Tên người sử dụng đất, chủ sở hữu tài sản gắn liền với đất').fill('NGUYỄN VĂN AN');
+    await citizen.getByLabel('Số định danh cá nhân của người sử dụng đất').fill('048090001234');
+    await citizen.getByLabel('Địa chỉ của người sử dụng đất').fill('12 Lê Duẩn, Hải Châu');
+    await citizen.getByLabel('Thửa đất số', { exact: true }).fill('125');
+    await citizen.getByLabel('Tờ bản đồ số', { exact: true }).fill('12');
+    await citizen.getByLabel('Địa chỉ thửa đất', { exact: true }).fill('12 Lê Duẩn, Hải Châu');
+    await citizen.getByLabel('Lý do đề nghị cấp lại Giấy chứng nhận').fill('Bị mất khi chuyển nhà tháng 10/2026');
     await citizen.getByLabel('Xã, phường nơi cư trú').fill('Hải Châu');
     await citizen.locator('.ant-select-item-option', { hasText: 'Phường Hải Châu' }).first().click();
-    await citizen.getByLabel('Địa chỉ').fill('12 Lê Duẩn, Hải Châu');
+    await citizen.getByLabel('Địa chỉ', { exact: true }).fill('12 Lê Duẩn, Hải Châu');
     await expectNoHorizontalScroll(citizen, 'apply');
     await expectAccessible(citizen, 'apply: e-form');
     await screenshot(citizen, 'portal-apply-360');
@@ -128,7 +136,7 @@ describe.skipIf(e2e.skip !== null)('two-agency dossier, online application to ra
     await act(page, 'consultation_result');
   });
 
-  it('the division forwards; the leader approves, signs, attaches the result and finishes', async () => {
+  it('the division forwards; the leader attaches the result, approves, confirms it and finishes', async () => {
     const officer = (await newPage(b.browser!)).page;
     await login(officer, 'chuyenvien.snnmt');
     await officer.goto(dossierUrl);
@@ -136,10 +144,11 @@ describe.skipIf(e2e.skip !== null)('two-agency dossier, online application to ra
     const leader = (await newPage(b.browser!)).page;
     await login(leader, 'lanhdao.snnmt');
     await leader.goto(dossierUrl);
-    await act(leader, 'approve');
-    await act(leader, 'sign');
+    // Approval is about the result document: it is attached first (issue 13).
     await leader.getByTestId('result-upload').setInputFiles({ ...tinyPdf(), name: 'giay-chung-nhan.pdf' });
     await leader.getByRole('link', { name: 'giay-chung-nhan.pdf' }).waitFor();
+    await act(leader, 'approve');
+    await act(leader, 'sign');
     await act(leader, 'finish');
     await expectTestIdText(leader, 'dossier-status', 'Chờ trả kết quả');
     await expectAccessible(leader, 'dossier (leader)');
@@ -158,8 +167,9 @@ describe.skipIf(e2e.skip !== null)('two-agency dossier, online application to ra
   it('the citizen downloads the result and rates the service; the public lookup shows it', async () => {
     await citizen.reload();
     await citizen.getByRole('link', { name: /giay-chung-nhan\.pdf/ }).waitFor();
+    // Each criterion has its own scale (issue 13); its first answer is the best one.
     for (const group of await citizen.getByRole('radiogroup').all()) {
-      await group.getByRole('radio', { name: 'Rất hài lòng' }).check();
+      await group.getByRole('radio').first().check();
     }
     await expectAccessible(citizen, 'my dossier');
     await citizen.getByRole('button', { name: 'Gửi đánh giá' }).click();

@@ -14,7 +14,7 @@
  */
 
 import type { Moment } from './dates.ts';
-import { dayStartMs, localDayNo, MINUTE_MS, minutesOf, toMs } from './dates.ts';
+import { DAY_MS, dayStartMs, localDayNo, MINUTE_MS, minutesOf, toMs } from './dates.ts';
 import type { DayCalendarOptions, DayOff } from './day-calendar.ts';
 import { DayCalendar } from './day-calendar.ts';
 import type { ScheduleEntry } from './schedule.ts';
@@ -231,6 +231,23 @@ export class WorkCalendar {
   /** Due moment (hạn trả kết quả) of a dossier received at `receivedAt`: clockStart + limit of working time. */
   dueAt(receivedAt: Moment, limit: TimeLimit): Date {
     return this.addWorkingMs(this.clockStart(receivedAt), this.limitMs(limit));
+  }
+
+  /**
+   * Due moment of a limit in calendar days ("n ngày", not "n ngày làm việc"): n × 24 h after the
+   * clock start. When that moment falls on a day off (weekend, holiday, nghỉ bù), the period ends
+   * at the end of the next working day — the close of its last session — as Civil Code 2015
+   * art. 148(5) says: "ngày cuối cùng của thời hạn là ngày nghỉ … thì thời hạn kết thúc tại thời
+   * điểm kết thúc ngày làm việc tiếp theo ngày nghỉ đó". So the appointment is never on a day off.
+   * Received Wed 02/12/2026 13:27 with 30 days: the naive end Fri 01/01/2027 is New Year's Day,
+   * the due moment is Mon 04/01/2027 17:00.
+   */
+  dueAtCalendarDays(receivedAt: Moment, days: number): Date {
+    if (!Number.isFinite(days) || days < 0) throw new RangeError('A time limit must be a non-negative number');
+    const naive = this.clockStart(receivedAt).getTime() + Math.round(days * DAY_MS);
+    const dayNo = localDayNo(naive);
+    if (this.days.isWorkingDayNo(dayNo)) return new Date(naive);
+    return new Date(dayStartMs(this.days.workingDayOnOrAfter(dayNo + 1)) + (this.#ends.at(-1) as number));
   }
 
   /**

@@ -1,6 +1,7 @@
 /** Commands a dossier accepts (lệnh). Each carries the actor and the moment `now` (no clock inside). */
 
 import type { Moment } from '../calendar/index.ts';
+import type { ReceivedDocument } from './events.ts';
 
 export const COMMAND_TYPES = [
   'submit',
@@ -67,7 +68,18 @@ export type ResultMethod = (typeof RESULT_METHODS)[number];
 export const CONSULTATION_OUTCOMES = ['agreed', 'disagreed', 'answered'] as const;
 export type ConsultationOutcome = (typeof CONSULTATION_OUTCOMES)[number];
 
-type C<T extends CommandType, P = object> = { type: T; actor: DossierActor; now: Moment; note?: string } & P;
+/**
+ * `note` is the officer's internal note (staff only); `message` is what the applicant is told
+ * (Decree 118/2025 art. 17(2), 19(5)–(6), 21, 22: supplement reasons, refusal reasons, a new
+ * appointment, the result). The applicant's views never carry another person's `note`.
+ */
+type C<T extends CommandType, P = object> = {
+  type: T;
+  actor: DossierActor;
+  now: Moment;
+  note?: string;
+  message?: string;
+} & P;
 
 export type Command =
   | C<
@@ -83,7 +95,7 @@ export type Command =
       }
     >
   /** Giấy tiếp nhận hồ sơ và hẹn trả kết quả (form 01). `due` overrides the computed appointment. */
-  | C<'receive', { due?: Moment }>
+  | C<'receive', { due?: Moment; checklist?: ReceivedDocument[] }>
   /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (form 02): everything missing, once. */
   | C<'request_supplement', { items: string[] }>
   /** `due` overrides the restarted appointment (art. 19(5)). */
@@ -97,7 +109,12 @@ export type Command =
   | C<'send_back', { toStep: string; assignee?: string; stepDue?: Moment }>
   | C<'consult', { targets: { consultationId: string; agencyCode?: string; due?: Moment; childDossierId?: string }[] }>
   | C<'consultation_result', { consultationId: string; outcome: ConsultationOutcome }>
-  | C<'approve'>
+  /** `opinion`: the leader's optional opinion (ý kiến phê duyệt), kept on the event for staff. */
+  | C<'approve', { opinion?: string }>
+  /**
+   * Confirms the approved result file. Not a digital signature yet (issue 18): the name stays for
+   * API stability. `documentId`, when given, must be the current result file's attachment id.
+   */
   | C<'sign', { documentId?: string }>
   | C<'rollback'>
   | C<'request_fee', { stage: FeeStage; amount: number }>
@@ -109,7 +126,15 @@ export type Command =
   | C<'stop', { reason: string }>
   | C<'finish'>
   | C<'return_result', { method: ResultMethod }>
-  | C<'rate', { scores: Partial<Record<RatingCriterion, RatingScore>>; comment?: string }>
+  /** `answers` on each criterion's own scale (rating.ts); `scores` (points 0/1/2) for devices that only give points. */
+  | C<
+      'rate',
+      {
+        answers?: Partial<Record<RatingCriterion, string>>;
+        scores?: Partial<Record<RatingCriterion, RatingScore>>;
+        comment?: string;
+      }
+    >
   | C<'close_incomplete'>;
 
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

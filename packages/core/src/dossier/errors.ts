@@ -35,6 +35,14 @@ export const DOSSIER_ERRORS = {
   already_signed: { vi: 'Hồ sơ đã được ký ở bước này', en: 'Already signed at this step' },
   not_approved: { vi: 'Hồ sơ chưa được phê duyệt', en: 'Not approved yet' },
   not_signed: { vi: 'Kết quả chưa được ký', en: 'The result is not signed yet' },
+  result_file_missing: {
+    vi: 'Chưa có tệp kết quả: hãy đính kèm văn bản kết quả (giấy chứng nhận, quyết định…) vào hồ sơ',
+    en: 'No result file: attach the result document (certificate, decision…) to the dossier first',
+  },
+  result_not_approved: {
+    vi: 'Tệp kết quả hiện tại chưa được phê duyệt (tệp đã thay đổi sau khi phê duyệt cần phê duyệt lại)',
+    en: 'The current result file is not approved (a file changed after approval needs a new approval)',
+  },
   nothing_to_roll_back: { vi: 'Không có thao tác nào để thu hồi', en: 'Nothing to roll back' },
   not_last_actor: {
     vi: 'Chỉ người thực hiện thao tác cuối được thu hồi, khi bước sau chưa xử lý',

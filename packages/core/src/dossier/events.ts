@@ -27,12 +27,42 @@ export interface Assignees {
   observers: string[];
 }
 
+/**
+ * One document as the receptionist checked it at reception (Decree 118/2025 art. 17(3): the receipt
+ * lists what was received): the procedure's document by name, how many originals and copies.
+ */
+export interface ReceivedDocument {
+  name: string;
+  original: number;
+  copy: number;
+}
+
+/** A result file as approved or confirmed: which attachment, and its content's SHA-256. */
+export interface ResultFileRef {
+  attachmentId: string;
+  sha256: string;
+}
+
 export interface StepMarks {
   approved: boolean;
   signed: boolean;
+  /** The result file the approval covered (null: the step approved without a result file). Absent in old states. */
+  approvedResult?: ResultFileRef | null;
+  /** The leader's opinion given with the approval (ý kiến phê duyệt), for staff. */
+  approvalOpinion?: string | null;
+  /** The result file the `sign` command confirmed. */
+  signedResult?: ResultFileRef | null;
 }
 
-type E<T extends string, P = object> = { type: T; version: number; at: number; actorId: string; note?: string } & P;
+/** `note`: internal (staff only); `message`: what the applicant is told (see commands.ts). */
+type E<T extends string, P = object> = {
+  type: T;
+  version: number;
+  at: number;
+  actorId: string;
+  note?: string;
+  message?: string;
+} & P;
 
 export type DossierEvent =
   | E<
@@ -46,7 +76,7 @@ export type DossierEvent =
         receivingAuthorityCode?: string | null;
       }
     >
-  | E<'received', { due: number | null }>
+  | E<'received', { due: number | null; checklist?: ReceivedDocument[] }>
   | E<'supplement_requested', { items: string[]; phase: 'reception' | 'processing' }>
   | E<'supplement_provided', { phase: 'reception' | 'processing'; due: number | null }>
   | E<'refused', { reasons: string[]; phase: 'reception' | 'processing' }>
@@ -85,8 +115,9 @@ export type DossierEvent =
       }
     >
   | E<'consultation_closed', { consultationId: string; outcome: ConsultationOutcome }>
-  | E<'approved'>
-  | E<'signed', { documentId: string | null }>
+  | E<'approved', { resultFile?: ResultFileRef | null; opinion?: string | null }>
+  /** `documentId`: the confirmed result file's attachment id (null in events before results were required). */
+  | E<'signed', { documentId: string | null; sha256?: string | null }>
   | E<'rolled_back', { restore: StepSnapshot; rolledBack: DossierEvent['type'] }>
   | E<'fee_requested', { stage: FeeStage; amount: number }>
   | E<'fee_paid', { paymentRef: string | null; due: number | null; stepDue: number | null }>
@@ -95,7 +126,15 @@ export type DossierEvent =
   | E<'stopped', { reason: string }>
   | E<'finished', { undo: StepSnapshot }>
   | E<'result_returned', { method: ResultMethod }>
-  | E<'rated', { scores: Partial<Record<RatingCriterion, RatingScore>>; comment: string | null }>
+  | E<
+      'rated',
+      {
+        scores: Partial<Record<RatingCriterion, RatingScore>>;
+        /** The answers on each criterion's scale (absent in ratings given as points only). */
+        answers?: Partial<Record<RatingCriterion, string>>;
+        comment: string | null;
+      }
+    >
   | E<'closed_incomplete'>;
 
 export type EventType = DossierEvent['type'];

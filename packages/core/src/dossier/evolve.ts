@@ -73,9 +73,26 @@ function apply(s: DossierState, e: DossierEvent): DossierState {
     case 'consultation_closed':
       return { ...s, consultations: s.consultations.filter((c) => c.consultationId !== e.consultationId) };
     case 'approved':
-      return { ...s, marks: { ...s.marks, approved: true } };
+      // A new approval (the result file changed) voids an earlier confirmation of the old file.
+      return {
+        ...s,
+        marks: {
+          approved: true,
+          signed: false,
+          approvedResult: e.resultFile ?? null,
+          approvalOpinion: e.opinion ?? null,
+          signedResult: null,
+        },
+      };
     case 'signed':
-      return { ...s, marks: { ...s.marks, signed: true } };
+      return {
+        ...s,
+        marks: {
+          ...s.marks,
+          signed: true,
+          signedResult: e.documentId === null ? null : { attachmentId: e.documentId, sha256: e.sha256 ?? '' },
+        },
+      };
     case 'rolled_back':
       return restore(s, e.restore);
     case 'fee_requested': {
@@ -117,7 +134,15 @@ function apply(s: DossierState, e: DossierEvent): DossierState {
     case 'result_returned':
       return { ...s, status: 'returned', returnedAt: e.at, returnMethod: e.method };
     case 'rated':
-      return { ...s, rating: { scores: { ...e.scores }, comment: e.comment, at: e.at } };
+      return {
+        ...s,
+        rating: {
+          scores: { ...e.scores },
+          ...(e.answers ? { answers: { ...e.answers } } : {}),
+          comment: e.comment,
+          at: e.at,
+        },
+      };
     case 'closed_incomplete':
       return { ...s, status: 'closed', closedReason: 'supplement_timeout' };
   }

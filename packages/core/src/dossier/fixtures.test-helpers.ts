@@ -48,10 +48,14 @@ export const permissiveWorkflow: WorkflowDefinition = {
   ],
 };
 
+/** A result file attached to the dossier (approve and sign need one at a step that signs). */
+export const resultFile = { attachmentId: 'att-result-1', sha256: 'a'.repeat(64) };
+
 export const permissiveContext: DecideContext = {
   workflow: permissiveWorkflow,
   legalLimit: { days: 10 },
   calendar,
+  resultFile,
 };
 
 /** A minimal valid command of each type, acting as `actor` at `now`. */
@@ -88,7 +92,7 @@ export function minimalCommand(
     case 'rate':
       return { ...base, type, scores: { staff_attitude: 2, time_vs_limit: 2 } };
     case 'sign':
-      return { ...base, type, documentId: 'doc-1' };
+      return { ...base, type, documentId: resultFile.attachmentId };
     default:
       return { ...base, type } as Command;
   }

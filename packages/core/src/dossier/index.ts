@@ -23,10 +23,20 @@ export {
 } from './commands.ts';
 export type { DossierError, DossierErrorCode } from './errors.ts';
 export { DOSSIER_ERRORS, dossierError } from './errors.ts';
-export type { Assignees, DossierEvent, EventType, StepMarks, StepSnapshot } from './events.ts';
+export type {
+  Assignees,
+  DossierEvent,
+  EventType,
+  ReceivedDocument,
+  ResultFileRef,
+  StepMarks,
+  StepSnapshot,
+} from './events.ts';
 export { subStatusOf, timeFlags } from './flags.ts';
 export type { DecideContext, Decision } from './machine.ts';
 export { decide, evolve, replay } from './machine.ts';
+export type { RatingAnswers, RatingOption } from './rating.ts';
+export { RATING_SCALES, scoreRatingAnswers } from './rating.ts';
 export type { DossierState, FeeRecord, LastAction, OpenConsultation } from './state.ts';
 export type { DossierFlag, DossierStatus, NationalStatusCode, StatusInfo, StoredFlag, SubStatus } from './status.ts';
 export {
@@ -39,6 +49,8 @@ export {
   SUB_STATUSES,
   statusOfNationalCode,
 } from './status.ts';
+export type { Settlement, SettlementKind } from './timeliness.ts';
+export { settlementOf } from './timeliness.ts';
 export type {
   AgencyRef,
   Allotment,

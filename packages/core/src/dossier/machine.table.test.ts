@@ -22,6 +22,8 @@ function setup(status: DossierStatus, command: CommandType): CommandType[] {
       if (command === 'finish') return atFinal;
       if (command === 'send_back') return [...toProcessing, 'forward'];
       if (command === 'consultation_result') return [...toProcessing, 'consult'];
+      // The result file is confirmed after its approval.
+      if (command === 'sign') return [...toProcessing, 'approve'];
       return toProcessing;
     case 'supplement_requested':
       return [...toProcessing, 'request_supplement'];

@@ -96,12 +96,15 @@ const twoAgency: WorkflowDefinition = {
   ],
 };
 
-const ctx1: DecideContext = { workflow: oneAgency, legalLimit: { days: 7 }, calendar };
+/** The result document attached to the dossier (giấy phép): approve and sign need it. */
+const permit = { attachmentId: 'gp-1', sha256: 'b'.repeat(64) };
+const ctx1: DecideContext = { workflow: oneAgency, legalLimit: { days: 7 }, calendar, resultFile: permit };
 const ctx2: DecideContext = {
   workflow: twoAgency,
   legalLimit: { days: 15 },
   calendar,
   formData: { project: { area: 800 } },
+  resultFile: permit,
 };
 
 const submit = (now: number, commune: string | null = 'XA1'): Command => ({
@@ -561,7 +564,13 @@ describe('rollback (thu hồi)', () => {
     const c = run([{ type: 'rollback', actor: ld, now: T0 + 6 * MINUTE }], ctx1, b);
     expect(c.state.status).toBe('processing');
     expect(c.state.resultAt).toBeNull();
-    expect(c.state.marks).toEqual({ approved: true, signed: true });
+    expect(c.state.marks).toEqual({
+      approved: true,
+      signed: true,
+      approvedResult: { attachmentId: 'gp-1', sha256: 'b'.repeat(64) },
+      approvalOpinion: null,
+      signedResult: { attachmentId: 'gp-1', sha256: 'b'.repeat(64) },
+    });
   });
 
   it('the transfer from reception rolls back to "received"', () => {

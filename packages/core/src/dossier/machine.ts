@@ -17,7 +17,8 @@ import {
 } from './commands.ts';
 import type { DossierError, DossierErrorCode } from './errors.ts';
 import { dossierError } from './errors.ts';
-import type { DossierEvent } from './events.ts';
+import type { DossierEvent, ResultFileRef } from './events.ts';
+import { scoreRatingAnswers } from './rating.ts';
 import type { DossierState } from './state.ts';
 import { snapshotOf } from './state.ts';
 import type { StepAction, WorkflowDefinition, WorkflowStep } from './workflow.ts';
@@ -36,6 +37,11 @@ export interface DecideContext {
   formData?: unknown;
   /** Days (calendar days) without a complete supplement before close_incomplete; default 15 (art. 19(5)). */
   supplementWindowDays?: number;
+  /**
+   * The dossier's current result file (the newest attachment of kind `result`), or null/absent
+   * when none is attached. `approve` records it, `sign` confirms it, `finish` checks neither changed.
+   */
+  resultFile?: ResultFileRef | null;
 }
 
 export type Decision = { ok: true; events: DossierEvent[] } | { ok: false; error: DossierError };
@@ -65,6 +71,18 @@ const isStepLeader = (s: DossierState, a: DossierActor) =>
   s.stepAgencyCode !== null &&
   (a.agencyCode === s.stepAgencyCode || (a.ledAgencyCodes ?? []).includes(s.stepAgencyCode));
 const isSystem = (a: DossierActor) => hasRole(a, 'system');
+/** Staff of the consulted agency (or a leader above it): the only people who answer a consultation. */
+const isConsulted = (agencyCode: string, a: DossierActor) =>
+  (hasRole(a, 'officer') || hasRole(a, 'leader')) &&
+  (a.agencyCode === agencyCode || (hasRole(a, 'leader') && (a.ledAgencyCodes ?? []).includes(agencyCode)));
+
+const sameFile = (x: ResultFileRef | null | undefined, y: ResultFileRef | null | undefined) =>
+  (x ?? null) === null ? (y ?? null) === null : !!y && x!.attachmentId === y.attachmentId && x!.sha256 === y.sha256;
+/** The step's approval still covers the dossier's current result file (a changed file needs a new approval). */
+const approvalCurrent = (s: DossierState, ctx: DecideContext) =>
+  s.marks.approved && sameFile(s.marks.approvedResult, ctx.resultFile);
+const signedCurrent = (s: DossierState, ctx: DecideContext) =>
+  s.marks.signed && sameFile(s.marks.signedResult, ctx.resultFile);
 
 function currentStep(s: DossierState, ctx: DecideContext): WorkflowStep | undefined {
   return s.currentStep === null ? undefined : findStep(ctx.workflow, s.currentStep);
@@ -152,7 +170,9 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
     case 'receive': {
       if (!isReceptionist(s, a) && !isSystem(a)) return fail('forbidden');
       const d = deadline(c.due, ctx, ctx.legalLimit, (cal, l) => cal.dueAt(now, l));
-      return d.ok ? done({ type: 'received', due: d.due }) : d;
+      if (!d.ok) return d;
+      // The checked documents go with the event: form 01 prints them (server: dossier.reception.ts).
+      return done({ type: 'received', due: d.due, ...(c.checklist ? { checklist: c.checklist } : {}) });
     }
 
     case 'request_supplement': {
@@ -293,24 +313,35 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
       const open = s.consultations.find((x) => x.consultationId === c.consultationId);
       if (!open) return fail('unknown_consultation', String(c.consultationId));
       if (!CONSULTATION_OUTCOMES.includes(c.outcome)) return fail('invalid_payload', 'outcome');
-      const consulted = a.agencyCode === open.agencyCode && !hasRole(a, 'applicant');
-      // `system`: the answer of a linked child dossier, relayed by the engine.
-      if (!consulted && !isMain(s, a) && !isSystem(a)) return fail('forbidden');
+      // Only the consulted agency answers: the officer who asked (or her leader) may not answer
+      // her own request. `system`: the answer of a linked child dossier, relayed by the engine.
+      if (!isConsulted(open.agencyCode, a) && !isSystem(a)) return fail('forbidden');
       return done({ type: 'consultation_closed', consultationId: open.consultationId, outcome: c.outcome });
     }
 
     case 'approve': {
       const st = stepFor(s, a, ctx, 'approve');
       if (!st.ok) return st;
-      if (s.marks.approved) return fail('already_approved');
-      return done({ type: 'approved' });
+      if (c.opinion !== undefined && typeof c.opinion !== 'string') return fail('invalid_payload', 'opinion');
+      const file = ctx.resultFile ?? null;
+      // An approval that precedes the confirmation of the result covers a result document: one must exist.
+      if (st.step.actions.includes('sign') && file === null) return fail('result_file_missing');
+      if (approvalCurrent(s, ctx)) return fail('already_approved');
+      return done({ type: 'approved', resultFile: file, opinion: c.opinion?.trim() || null });
     }
 
     case 'sign': {
+      // Confirms the approved result file (not a digital signature until issue 18).
       const st = stepFor(s, a, ctx, 'sign');
       if (!st.ok) return st;
-      if (s.marks.signed) return fail('already_signed');
-      return done({ type: 'signed', documentId: c.documentId ?? null });
+      const file = ctx.resultFile ?? null;
+      if (file === null) return fail('result_file_missing');
+      if (c.documentId !== undefined && c.documentId !== file.attachmentId) {
+        return fail('result_not_approved', 'documentId');
+      }
+      if (st.step.actions.includes('approve') && !approvalCurrent(s, ctx)) return fail('result_not_approved');
+      if (signedCurrent(s, ctx)) return fail('already_signed');
+      return done({ type: 'signed', documentId: file.attachmentId, sha256: file.sha256 });
     }
 
     case 'rollback': {
@@ -379,8 +410,8 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
       if (!st.ok) return st;
       if (!st.step.final) return fail('not_final_step');
       if (s.consultations.length > 0) return fail('consultations_open');
-      if (st.step.actions.includes('approve') && !s.marks.approved) return fail('not_approved');
-      if (st.step.actions.includes('sign') && !s.marks.signed) return fail('not_signed');
+      if (st.step.actions.includes('approve') && !approvalCurrent(s, ctx)) return fail('not_approved');
+      if (st.step.actions.includes('sign') && !signedCurrent(s, ctx)) return fail('not_signed');
       return done({ type: 'finished', undo: snapshotOf(s) });
     }
 
@@ -393,6 +424,14 @@ function decideOn(s: DossierState, c: Command, ctx: DecideContext, now: number):
     case 'rate': {
       if (!isOwner(s, a)) return fail('forbidden');
       if (s.rating !== null) return fail('already_rated');
+      // Answers, each on its criterion's own scale (rating.ts), give the points; points alone are
+      // accepted from devices that only produce them. Never both, never nothing.
+      if (c.answers !== undefined) {
+        if (c.scores !== undefined) return fail('invalid_payload', 'answers/scores');
+        const scores = scoreRatingAnswers(c.answers);
+        if (scores === null) return fail('invalid_payload', 'answers');
+        return done({ type: 'rated', scores, answers: { ...c.answers }, comment: c.comment ?? null });
+      }
       const entries = Object.entries(c.scores ?? {});
       const valid =
         entries.length > 0 &&
@@ -439,6 +478,7 @@ export function decide(state: DossierState | null, command: Command, context: De
     at: now,
     actorId: command.actor.userId,
     ...(command.note !== undefined ? { note: command.note } : {}),
+    ...(command.message !== undefined ? { message: command.message } : {}),
   } as DossierEvent;
   return { ok: true, events: [event] };
 }

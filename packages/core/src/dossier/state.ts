@@ -75,7 +75,12 @@ export interface DossierState {
   resultAt: number | null;
   returnedAt: number | null;
   returnMethod: ResultMethod | null;
-  rating: { scores: Partial<Record<RatingCriterion, RatingScore>>; comment: string | null; at: number } | null;
+  rating: {
+    scores: Partial<Record<RatingCriterion, RatingScore>>;
+    answers?: Partial<Record<RatingCriterion, string>>;
+    comment: string | null;
+    at: number;
+  } | null;
   closedReason: 'withdrawn' | 'supplement_timeout' | null;
   lastAction: LastAction | null;
 }

@@ -184,8 +184,14 @@ export interface DossierDraftTable {
   id: Generated<string>;
   applicant_user_id: string;
   procedure_version_id: string;
+  /** Derived from the version by a trigger (0011); unique with the applicant: one draft per procedure. */
+  procedure_id: Generated<string>;
+  /** The handling unit the citizen chose (Decree 118/2025 art. 14(2)). */
   agency_id: string | null;
   form_data: ColumnType<unknown, string | undefined, string>;
+  /** Contact details: phone, email, address, residenceCommuneId. */
+  contact: ColumnType<unknown, string | undefined, string>;
+  note: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
   updated_at: Timestamp;
@@ -424,7 +430,15 @@ export interface NationalPortalDossierTable {
   received_at: CreatedAt;
 }
 
+/** Shared rate-limit counters (http/rate-limit-store.ts). */
+export interface RateLimitTable {
+  key: string;
+  window_start: Date;
+  hits: number;
+}
+
 export interface Database {
+  rate_limits: RateLimitTable;
   agencies: AgencyTable;
   users: UserTable;
   user_roles: UserRoleTable;
@@ -456,6 +470,42 @@ export interface Database {
   webhook_deliveries: WebhookDeliveryTable;
   national_portal_pushes: NationalPortalPushTable;
   national_portal_dossiers: NationalPortalDossierTable;
+  verification_codes: VerificationCodeTable;
+  sms_messages: SmsMessageTable;
+}
+
+/** One-time codes of a registration or a password reset (migration 0012, accounts/verification.ts). */
+export interface VerificationCodeTable {
+  id: Generated<string>;
+  purpose: 'registration' | 'password_reset';
+  /** The username being registered or reset, as typed (normalized). */
+  subject: string;
+  user_id: string | null;
+  channel: 'email' | 'sms' | null;
+  destination: string | null;
+  /** argon2id of the 6 digits. */
+  code_hash: string;
+  /** Registration: the account to create (its password already hashed); null when nothing may be created. */
+  payload: ColumnType<unknown, string | null, string | null>;
+  attempts: Generated<number>;
+  max_attempts: Generated<number>;
+  expires_at: Date;
+  consumed_at: Date | null;
+  created_at: CreatedAt;
+}
+
+/** The local SMS store: every SMS sent, with its status (migration 0012, notifications/sms.service.ts). */
+export interface SmsMessageTable {
+  id: Generated<string>;
+  kind: string;
+  recipient: string;
+  body: string;
+  status: Generated<'queued' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  provider_ref: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  sent_at: Date | null;
 }
 
 /** GovStack Registration BB facade: external GovStack id ↔ our id (module govstack). */

@@ -23,6 +23,7 @@ import { attachmentRoutes } from '../modules/attachments/attachments.routes.ts';
 import { auditRoutes } from '../modules/audit/audit.routes.ts';
 import { auditFields, recordAudit } from '../modules/audit/audit.service.ts';
 import { calendarRoutes } from '../modules/calendar/calendar.routes.ts';
+import { catalogAdminRoutes } from '../modules/catalog/catalog.admin.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { dossierRoutes } from '../modules/dossiers/dossier.routes.ts';
 import { GOVSTACK_PREFIX, govstackRoutes } from '../modules/govstack/govstack.routes.ts';
@@ -35,8 +36,9 @@ import { systemRoutes } from '../modules/system/system.routes.ts';
 import { webapiRoutes } from '../modules/webapi/webapi.routes.ts';
 import type { RouteEntry } from './access.ts';
 import { type Lang, pickLang } from './messages.ts';
-import { hasUnstorableText, normalizeNfc } from './normalize.ts';
+import { hasUnstorableText, MAX_JSON_DEPTH, nestsDeeperThan, normalizeNfc } from './normalize.ts';
 import { fieldError, Problem, renderProblem } from './problem.ts';
+import { pgRateLimitStore } from './rate-limit-store.ts';
 
 export type AppState = { ready: boolean; migrating: boolean };
 export type AppDeps = { db: Db; config: Config; state: AppState; logger?: boolean };
@@ -59,6 +61,30 @@ declare module 'fastify' {
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ANONYMOUS: Actor = { kind: 'anonymous' };
 const ALWAYS_AVAILABLE = new Set(['/healthz', '/readyz']);
+/**
+ * The web app's Content-Security-Policy: scripts only from our origin (the Vite build has no inline
+ * script); styles may be inline because Ant Design writes its CSS-in-JS into <style> elements;
+ * nobody may frame our pages (clickjacking of the officer workspace).
+ */
+const APP_CSP = [
+  "default-src 'self'",
+  // 'unsafe-eval': Ajv (rjsf's validator) compiles each e-form's JSON Schema to a function in the
+  // browser. No inline script is allowed; a precompiled validator would let us drop it (noted).
+  "script-src 'self' 'unsafe-eval'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+/** Swagger UI (/docs) runs an inline initializer script of its own. */
+const DOCS_CSP = APP_CSP.replace("script-src 'self' 'unsafe-eval'", "script-src 'self' 'unsafe-eval' 'unsafe-inline'");
+/** Path prefixes (without the leading slash) that belong to APIs, not to the web app's client-side routes. */
+const API_PREFIX = /^(api|govstack|oauth|docs|data)(\/|$)/;
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -79,6 +105,8 @@ export async function buildApp(deps: AppDeps) {
       return typeof h === 'string' && /^[\w.-]{8,64}$/.test(h) ? h : randomUUID();
     },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    // Explicit: X-Forwarded-For is believed only from the proxies the operator names.
+    trustProxy: config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -109,7 +137,9 @@ export async function buildApp(deps: AppDeps) {
   });
 
   await app.register(fastifyCookie);
-  await app.register(fastifyRateLimit, { global: false });
+  // Counters in PostgreSQL, keyed by the client's address (behind a trusted proxy: the address it
+  // forwards, see MOTCUA_TRUST_PROXY), so every API process enforces one budget.
+  await app.register(fastifyRateLimit, { global: false, store: pgRateLimitStore(db) });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -174,6 +204,14 @@ export async function buildApp(deps: AppDeps) {
   });
 
   app.addHook('preValidation', async (req) => {
+    // Bounded before anything recursive walks the body (normalization, validation, jsonb).
+    if (nestsDeeperThan(req.body) || nestsDeeperThan(req.query))
+      throw new Problem('validation_failed', {
+        detail: {
+          vi: `Dữ liệu lồng nhau quá ${MAX_JSON_DEPTH} cấp`,
+          en: `The request nests deeper than ${MAX_JSON_DEPTH} levels`,
+        },
+      });
     if (hasUnstorableText(req.body) || hasUnstorableText(req.query) || hasUnstorableText(req.params))
       throw new Problem('validation_failed', {
         detail: {
@@ -200,6 +238,23 @@ export async function buildApp(deps: AppDeps) {
     } catch (err) {
       req.log.error({ err }, 'audit write failed');
     }
+    return payload;
+  });
+
+  // Security headers on every response (docs/security.md). A route that sets its own CSP (an
+  // attachment shown inline) keeps it.
+  app.addHook('onSend', async (req, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    // Lookup links carry the receipt's secret in the query: never hand a URL to another site.
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy')) {
+      const docs = req.url.startsWith('/docs');
+      reply.header('content-security-policy', docs ? DOCS_CSP : APP_CSP);
+      reply.header('x-frame-options', 'DENY');
+    }
+    // Personal data must not stay in a shared counter PC's cache: API answers are never stored.
+    if (API_PREFIX.test(req.url.slice(1)) && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -260,6 +315,7 @@ export async function buildApp(deps: AppDeps) {
   await app.register(accountRoutes, { prefix: '/api/v1', db, config });
   await app.register(agencyRoutes, { prefix: '/api/v1', db });
   await app.register(catalogRoutes, { prefix: '/api/v1', db });
+  await app.register(catalogAdminRoutes, { prefix: '/api/v1', db });
   await app.register(auditRoutes, { prefix: '/api/v1', db });
   await app.register(calendarRoutes, { prefix: '/api/v1', db });
   await app.register(jobRoutes, { prefix: '/api/v1', db });
@@ -272,15 +328,32 @@ export async function buildApp(deps: AppDeps) {
 
   // The web app (packages/web): static files, and index.html for client-side routes.
   const haveWeb = fs.existsSync(config.webDistDir);
-  if (haveWeb) await app.register(fastifyStatic, { root: config.webDistDir, serve: false });
+  if (haveWeb)
+    await app.register(fastifyStatic, {
+      root: config.webDistDir,
+      serve: false,
+      // The build writes .br and .gz beside each asset (scripts/build-web-if-needed.mjs).
+      preCompressed: true,
+      // Hashed assets never change under their name; index.html must be revalidated every time so
+      // a new release is picked up at once.
+      cacheControl: false,
+      // @fastify/static 10 passes the Fastify reply here (not the raw response).
+      setHeaders: (reply: { header(name: string, value: string): unknown }, filePath: string) => {
+        const hashed = filePath.startsWith(`${config.webDistDir}/assets/`);
+        reply.header('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   app.get(
     '/*',
     { config: { access: 'public' }, schema: { hide: true } },
     async (req: FastifyRequest<{ Params: { '*': string } }>, reply) => {
       const rest = req.params['*'] ?? '';
-      if (rest.startsWith('api/') || !haveWeb) throw new Problem('route_not_found');
-      const file = rest && fs.existsSync(`${config.webDistDir}/${rest}`) && !rest.includes('..') ? rest : 'index.html';
-      return reply.sendFile(file);
+      // API prefixes answer unknown paths with a JSON 404, never the web app's HTML with 200 (an
+      // outside client must see its mistake); so does a hashed asset that is not there.
+      if (API_PREFIX.test(rest) || !haveWeb) throw new Problem('route_not_found');
+      const exists = rest !== '' && !rest.includes('..') && fs.existsSync(`${config.webDistDir}/${rest}`);
+      if (!exists && rest.startsWith('assets/')) throw new Problem('route_not_found');
+      return reply.sendFile(exists ? rest : 'index.html');
     },
   );
 

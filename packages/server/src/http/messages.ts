@@ -34,6 +34,11 @@ export const PROBLEMS = {
     en: 'The data was changed by another action',
   },
   duplicate: { status: 409, vi: 'Dữ liệu đã tồn tại', en: 'Already exists' },
+  verification_failed: {
+    status: 400,
+    vi: 'Mã xác nhận không đúng, đã hết hạn hoặc đã được dùng; hãy kiểm tra lại hoặc gửi lại mã khác',
+    en: 'The verification code is wrong, expired or already used; check it or ask for a new one',
+  },
   dossier_not_found: { status: 404, vi: 'Không tìm thấy hồ sơ', en: 'Dossier not found' },
   applicant_not_found: {
     status: 404,
@@ -64,6 +69,26 @@ export const PROBLEMS = {
     status: 422,
     vi: 'Thủ tục chưa được công bố hoặc chưa có quy trình xử lý',
     en: 'The procedure is not published or has no workflow',
+  },
+  procedure_not_publishable: {
+    status: 422,
+    vi: 'Thủ tục chưa đủ điều kiện công bố',
+    en: 'The procedure cannot be published yet',
+  },
+  workflow_agency_unavailable: {
+    status: 422,
+    vi: 'Không tiếp nhận được: quy trình có bước không có cơ quan thực hiện đang hoạt động',
+    en: 'Cannot receive: a step of the workflow has no active agency to do it',
+  },
+  mandatory_documents_unchecked: {
+    status: 422,
+    vi: 'Chưa kiểm tra đủ các thành phần hồ sơ bắt buộc',
+    en: 'Not every mandatory document has been checked',
+  },
+  documents_missing: {
+    status: 422,
+    vi: 'Còn thiếu giấy tờ bắt buộc của thủ tục',
+    en: 'Mandatory documents of the procedure are missing',
   },
   attachment_not_found: { status: 404, vi: 'Không tìm thấy tệp đính kèm', en: 'Attachment not found' },
   file_type_not_allowed: {

@@ -5,6 +5,7 @@ import { ROOT_DIR } from '../config.ts';
 import type { Tx } from '../db/database.ts';
 import { applyImport, type ResolvedItem } from '../modules/catalog/catalog.import.ts';
 import { CatalogItem } from '../modules/catalog/catalog.schemas.ts';
+import { seededEForm } from './eforms/index.ts';
 import { defaultWorkflow, LAND_CERTIFICATE_REISSUE, landCertificateWorkflow } from './workflows.ts';
 
 /** One record of data/procedures.json (facts from public sources; see its README in shared/). */
@@ -128,8 +129,95 @@ export function lifeEventsOf(p: Pick<SourceProcedure, 'name' | 'field'>): LifeEv
   return [...found];
 }
 
+/**
+ * Editorial remarks of whoever compiled the source ("mức thu không ghi trong nguồn đã đọc", "nguồn
+ * trước 01/7/2025 ghi…", "mức cụ thể chưa thu thập") are for administrators, not for the public
+ * page or the receipt: they are cut out of public text fields and kept in `source.notes`.
+ */
+const EDITORIAL =
+  /nguồn (đã )?đọc|trong nguồn|nguồn (trước|ghi|không|chỉ)|chưa thu thập|chưa có số liệu|chưa có mức|mức thu chưa xác định|Cổng DVCQG ghi|đọc (qua|từ) /i;
+/** What the public reads when the source states no fee amount. */
+export const FEE_NOT_PUBLISHED = 'Mức thu chưa được công bố trên Cổng; cán bộ tiếp nhận thông báo khi nộp hồ sơ';
+
+/** Clauses separated by "; " or " – " outside parentheses. */
+function topLevelClauses(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '(') depth++;
+    else if (ch === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) {
+      const sep = text.slice(i).match(/^(;\s+|\s+–\s+)/);
+      if (sep) {
+        out.push(text.slice(start, i));
+        i += sep[0].length - 1;
+        start = i + 1;
+      }
+    }
+  }
+  out.push(text.slice(start));
+  return out;
+}
+
+/** Splits a text into its public part (null when nothing is left) and the editorial remarks cut out. */
+export function splitEditorial(text: string | null): { text: string | null; removed: string[] } {
+  if (text === null) return { text: null, removed: [] };
+  const removed: string[] = [];
+  // Inside parentheses first: "(Mẫu số 18 …; nguồn trước 01/7/2025 ghi …)" keeps "(Mẫu số 18 …)".
+  let t = text.replace(/\s*\(([^()]*)\)/g, (whole, inner: string) => {
+    const parts = inner.split(/;\s+/);
+    const kept = parts.filter((x) => !EDITORIAL.test(x));
+    removed.push(...parts.filter((x) => EDITORIAL.test(x)).map((x) => x.trim()));
+    return kept.length ? ` (${kept.join('; ')})` : '';
+  });
+  const clauses = topLevelClauses(t);
+  const kept = clauses.filter((c) => !EDITORIAL.test(c));
+  removed.push(...clauses.filter((c) => EDITORIAL.test(c)).map((c) => c.trim()));
+  if (kept.length !== clauses.length) t = kept.join('; ');
+  t = t.trim();
+  return { text: t === '' ? null : t.charAt(0).toUpperCase() + t.slice(1), removed };
+}
+
+/** The item with editorial remarks moved from public fields to `source.notes`. */
+function withoutEditorial(item: Omit<CatalogItem, 'agencyCodes'>): Omit<CatalogItem, 'agencyCodes'> {
+  const removed: string[] = [];
+  const clean = (v: string | null) => {
+    const r = splitEditorial(v);
+    removed.push(...r.removed);
+    return r.text;
+  };
+  const cleaned = {
+    ...item,
+    documents: item.documents.map((d) => ({ ...d, name: clean(d.name) ?? d.name })),
+    timeLimit: item.timeLimit && { ...item.timeLimit, text: clean(item.timeLimit.text) },
+    fees: item.fees.map((f) => {
+      const text = clean(f.text);
+      return { ...f, name: clean(f.name) ?? f.name, text: text ?? (f.amountVnd === null ? FEE_NOT_PUBLISHED : null) };
+    }),
+    legalBasis: item.legalBasis.map((l) => clean(l) ?? l),
+    result: { ...item.result, name: clean(item.result.name) ?? item.result.name },
+  };
+  if (cleaned.timeLimit && cleaned.timeLimit.unit === 'text' && cleaned.timeLimit.text === null) {
+    cleaned.timeLimit = item.timeLimit;
+  }
+  if (removed.length === 0) return item;
+  const note = `Ghi chú biên tập (không công bố): ${removed.join('; ')}`;
+  return { ...cleaned, source: { ...item.source, notes: item.source.notes ? `${item.source.notes}\n${note}` : note } };
+}
+
 /** Source record → catalog item. Channels and applicant kinds are inferred (the source has neither). */
 export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
+  const item = withoutEditorial(sourceItem(p));
+  // "Nguồn không nêu phí": no fee list is not the same as free of charge — the page must not say "Không mất phí".
+  if (item.fees.length === 0 && /không nêu phí|không thấy quy định phí/i.test(p.notes ?? '')) {
+    return { ...item, fees: [{ name: 'Phí, lệ phí', amountVnd: null, text: FEE_NOT_PUBLISHED }] };
+  }
+  return item;
+}
+
+function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
   const all = `${p.notes ?? ''} ${p.timeLimit?.text ?? ''}`;
   const channels: CatalogItem['channels'] = ['counter'];
   if (p.onlineLevel === 'full' || p.onlineLevel === 'partial' || /trực tuyến|VNeID/i.test(all)) channels.push('online');
@@ -168,7 +256,7 @@ export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCode
     legalBasis: p.legalBasis.map((l) => l.trim()),
     result: { name: p.resultName.trim(), kind: resultKind(p.resultName) },
     onlineLevel: p.onlineLevel,
-    eForm: null,
+    eForm: seededEForm(p),
     workflow: null,
     source: { verified: p.verified, text: p.source, notes: p.notes },
   };
@@ -183,7 +271,12 @@ function workflowOf(p: SourceProcedure, key: string | null, codeOfKey: (key: str
   return defaultWorkflow(p, { specialist: division, head });
 }
 
-export type CatalogSeedResult = { published: number; skipped: { name: string; reason: string }[] };
+export type CatalogSeedResult = {
+  published: number;
+  /** Left as drafts: the demo province cannot handle them (see docs/catalog.md, Seed). */
+  drafts: { name: string; reasons: string[] }[];
+  skipped: { name: string; reason: string }[];
+};
 
 /**
  * Publish every procedure of data/procedures.json into the demo province, in the seed's
@@ -222,6 +315,12 @@ export async function seedCatalog(tx: Tx, agencyIds: Map<string, string>): Promi
     const byCode = new Map(ids.map((id) => [codeOf.get(id)!, id]));
     items.push({ ...parsed.data, agencyIds: parsed.data.agencyCodes.map((c) => byCode.get(c)!) });
   }
+  // A procedure the demo province has no agency for (the police's: Phiếu lý lịch tư pháp, Đổi giấy
+  // phép lái xe) is not publishable: the import keeps it as a draft, its reasons shown to administrators.
   const counts = await applyImport(tx, items, null, 'vi');
-  return { published: counts.created + counts.updated, skipped };
+  return {
+    published: counts.created + counts.updated - counts.keptAsDraft,
+    drafts: counts.drafts.map((d) => ({ name: d.name, reasons: d.issues.map((i) => i.message_vi) })),
+    skipped,
+  };
 }

@@ -10,7 +10,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ROOT_DIR } from '../../src/config.ts';
 import { createDb, type Db } from '../../src/db/database.ts';
 import { verifyAuditChain } from '../../src/modules/audit/audit.service.ts';
+import { draftWithMandatoryFiles } from '../apply-helpers.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from '../helpers.ts';
+import { mandatoryChecklist } from '../reception-helpers.ts';
 import { checkInvariants, tempDir } from './harness.ts';
 import { landProcedure } from './scenarios.ts';
 
@@ -64,8 +66,9 @@ async function fingerprint(x: Db): Promise<Record<string, string>> {
 
 async function upload(dossierId: string, who: Awaited<ReturnType<typeof sessionFor>>, bytes: Buffer, name: string) {
   const form = new FormData();
-  form.append('slot', 'result');
-  form.append('kind', 'result');
+  // A scan the counter adds to the dossier (results now come only from the step's handler).
+  form.append('slot', 'scan');
+  form.append('kind', 'document');
   form.append('file', new Blob([bytes], { type: 'application/pdf' }), name);
   const req = new Request('http://x/', { method: 'POST', body: form });
   const r = await app.inject({
@@ -80,7 +83,7 @@ async function upload(dossierId: string, who: Awaited<ReturnType<typeof sessionF
 
 beforeAll(async () => {
   ({ app, db, url } = await startTestApp({ dataDir: srcDir }));
-  const { procedureId, communeId } = await landProcedure(db);
+  const { procedureId, communeId, formData } = await landProcedure(db);
   const citizen = await sessionFor(db, DEMO.citizen);
   const receptionist = await sessionFor(db, DEMO.receptionist);
   for (let i = 0; i < 3; i++) {
@@ -88,7 +91,12 @@ beforeAll(async () => {
       method: 'POST',
       url: '/api/v1/dossiers',
       headers: { ...citizen.headers, 'idempotency-key': randomUUID() },
-      payload: { procedureId, applicant: { residenceCommuneId: communeId, address: `${i} Lê Duẩn` } },
+      payload: {
+        procedureId,
+        formData,
+        applicant: { residenceCommuneId: communeId, address: `${i} Lê Duẩn` },
+        draftId: await draftWithMandatoryFiles(app, db, citizen, procedureId),
+      },
     });
     expect(s.statusCode, s.body).toBe(201);
     const { id, version } = s.json();
@@ -96,7 +104,7 @@ beforeAll(async () => {
       method: 'POST',
       url: `/api/v1/dossiers/${id}/actions`,
       headers: { ...receptionist.headers, 'idempotency-key': randomUUID() },
-      payload: { type: 'receive', version },
+      payload: { type: 'receive', version, checklist: await mandatoryChecklist(db, id) },
     });
     expect(r.statusCode, r.body).toBe(200);
     const pdf = Buffer.from(`%PDF-1.4\n% dossier ${i} ${randomUUID()}\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n`);
@@ -114,14 +122,16 @@ describe('backup and restore', () => {
     const file = path.join(tempDir('backup-file'), 'motcua.backup.gz');
     const env = { ...process.env, DATABASE_URL: url, MOTCUA_DATA_DIR: srcDir };
     const b = await run(process.execPath, [CLI, 'backup', file], { env });
-    expect(b.stdout).toMatch(/backup written to .*: \d+ tables, \d+ rows, 1 queued jobs, 3 files/);
+    // 4 files: the 3 results and the application form the citizen attached to each dossier (the
+    // same bytes three times, stored once).
+    expect(b.stdout).toMatch(/backup written to .*: \d+ tables, \d+ rows, 1 queued jobs, 4 files/);
 
     const target = await emptyDatabase();
     const dstDir = tempDir('backup-dst');
     const r = await run(process.execPath, [CLI, 'restore', file], {
       env: { ...process.env, DATABASE_URL: target.url, MOTCUA_DATA_DIR: dstDir },
     });
-    expect(r.stdout).toMatch(/restored \d+ tables, \d+ rows, 1 queued jobs, 3 files/);
+    expect(r.stdout).toMatch(/restored \d+ tables, \d+ rows, 1 queued jobs, 4 files/);
 
     expect(await fingerprint(target.db)).toEqual(await fingerprint(db));
     expect((await verifyAuditChain(target.db)).ok).toBe(true);

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ALLOWED_COMMANDS, type DossierStatus } from '@motcua/core';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { draftWithMandatoryFiles } from '../apply-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from '../helpers.ts';
+import { mandatoryChecklistOfProcedure } from '../reception-helpers.ts';
 import { checkInvariants } from './harness.ts';
 import { landProcedure } from './scenarios.ts';
 
@@ -20,8 +22,10 @@ beforeAll(async () => {
   ({ app, db } = await startTestApp());
   for (const u of [DEMO.citizen, DEMO.receptionist, 'chuyenvien.snnmt', 'lanhdao.snnmt', DEMO.communeOfficer])
     s[u] = await sessionFor(db, u);
-  const { procedureId, communeId } = await landProcedure(db);
-  body = { procedureId, applicant: { residenceCommuneId: communeId } };
+  const { procedureId, communeId, formData } = await landProcedure(db);
+  body = { procedureId, formData, applicant: { residenceCommuneId: communeId } };
+  // Receiving needs the mandatory components checked (Decree 118/2025 art. 17(3)).
+  POOL[0]!.cmd.checklist = await mandatoryChecklistOfProcedure(db, procedureId);
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely
@@ -37,7 +41,8 @@ async function post(who: string, url: string, payload: Json) {
 }
 
 async function submit(): Promise<{ id: string; version: number }> {
-  const r = await post(DEMO.citizen, '/dossiers', body);
+  const draftId = await draftWithMandatoryFiles(app, db, s[DEMO.citizen]!, body.procedureId as string);
+  const r = await post(DEMO.citizen, '/dossiers', { ...body, draftId });
   expect(r.statusCode, r.body).toBe(201);
   return r.json();
 }
@@ -72,7 +77,7 @@ const POOL: { who: string; cmd: Json }[] = [
 describe('one dossier, many clients', () => {
   it('different commands at the same version: exactly one 200, the rest 409 version_conflict', async () => {
     const { id, version } = await submit();
-    const rv = (await post(DEMO.receptionist, `/dossiers/${id}/actions`, { type: 'receive', version })).json().version;
+    const rv = (await post(DEMO.receptionist, `/dossiers/${id}/actions`, { ...POOL[0]!.cmd, version })).json().version;
     const racers = [
       post(DEMO.receptionist, `/dossiers/${id}/actions`, { type: 'forward', version: rv }),
       post(DEMO.receptionist, `/dossiers/${id}/actions`, { type: 'forward', version: rv }),

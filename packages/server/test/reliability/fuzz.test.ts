@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers.ts';
 import { runFuzz } from './fuzz.ts';
@@ -42,5 +43,23 @@ describe('hostile-input fuzzer', () => {
     });
     expect(r.statusCode, r.body).toBe(400);
     expect(r.json().code).toBe('validation_failed');
+  });
+
+  it('every API prefix answers an unknown path with a JSON 404, whatever the method', async () => {
+    const segment = fc.stringMatching(/^[a-z0-9._~-]{1,12}$/);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/api/v1/', '/api/', '/govstack/', '/govstack/data/', '/oauth/'),
+        fc.array(segment, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE'),
+        async (prefix, parts, method) => {
+          const url = `${prefix}zz-${parts.join('/')}`;
+          const r = await app.inject({ method: method as 'GET', url });
+          expect(r.statusCode, `${method} ${url}`).toBe(404);
+          expect(r.headers['content-type'], `${method} ${url}`).toMatch(/json/);
+        },
+      ),
+      { numRuns: 150, seed: 20261202 },
+    );
   });
 });

@@ -3,8 +3,31 @@ import { Alert, Modal, Result } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, ok } from '../api/client.ts';
+import './adminMessages.ts';
+import { messageOf, placeOf } from './procedureModel.ts';
 
-type Counts = { created: number; updated: number; unchanged: number };
+type KeptDraft = {
+  index: number;
+  name: string;
+  issues: { path: string; code: string; message_vi: string; message_en: string }[];
+};
+type Counts = { created: number; updated: number; unchanged: number; keptAsDraft?: number; drafts?: KeptDraft[] };
+type TFn = ReturnType<typeof useTranslation>['t'];
+
+/**
+ * One refusal of the import in words. The API words its messages with the row and column
+ * ("Dòng 3, cột Thời hạn: …"); when a message carries no place, the place is said from its path
+ * (the procedure's position and the field's name) — a JSON path is never shown.
+ */
+export function importErrorText(t: TFn, e: { path: string; code?: string; message?: string }): string {
+  const msg = e.message ?? '';
+  const m = /(?:^|\.)procedures\.(\d+)(?:\.(.+))?$/.exec(e.path);
+  if (!m || /^(Dòng|Row|Thủ tục|Procedure|Trang|Sheet|Bảng)\b/i.test(msg)) return msg;
+  const where = t('pe.importProcedure', { n: Number(m[1]) + 1 });
+  if (!m[2]) return `${where}: ${msg}`;
+  const issue = { path: m[2], code: e.code ?? 'custom', message: msg };
+  return `${where}, ${placeOf(t, m[2]).label}: ${messageOf(t, issue)}`;
+}
 
 /** base64 of a file's bytes (the import takes Excel as base64 inside JSON). */
 async function base64Of(file: File): Promise<string> {
@@ -20,7 +43,8 @@ async function base64Of(file: File): Promise<string> {
  * fix the file and try again.
  */
 export default function CatalogImport({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const en = i18n.language === 'en';
   const qc = useQueryClient();
   const file = useRef<HTMLInputElement>(null);
   const [busy, setBusy] = useState(false);
@@ -49,11 +73,12 @@ export default function CatalogImport({ onClose }: { onClose: () => void }) {
       const counts = ok(await api.POST('/api/v1/catalog/import', { body })) as Counts;
       setDone(counts);
       void qc.invalidateQueries({ queryKey: ['procedures'] });
+      void qc.invalidateQueries({ queryKey: ['admin-procedures'] });
     } catch (e) {
       if (e instanceof ApiError) {
         setError({
           message: String(e.problem.detail ?? e.problem.title ?? e.message),
-          fields: (e.problem.errors ?? []).slice(0, 50).map((x) => `${x.path}: ${x.message ?? ''}`),
+          fields: (e.problem.errors ?? []).slice(0, 50).map((x) => importErrorText(t, x)),
         });
       } else setError({ message: e instanceof Error ? e.message : String(e), fields: [] });
     } finally {
@@ -73,7 +98,30 @@ export default function CatalogImport({ onClose }: { onClose: () => void }) {
       destroyOnHidden
     >
       {done ? (
-        <Result status="success" title={t('admin.imported', done)} data-testid="import-result" />
+        <>
+          <Result status="success" title={t('admin.imported', done)} data-testid="import-result" />
+          {(done.drafts ?? []).length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('pe.importKept', { count: done.drafts!.length })}
+              description={
+                <ul style={{ margin: 0, paddingLeft: 18 }}>
+                  {done.drafts!.map((d) => (
+                    <li key={d.index}>
+                      <strong>{d.name}</strong>:{' '}
+                      {d.issues
+                        .map((x) =>
+                          messageOf(t, { path: x.path, code: x.code, message: en ? x.message_en : x.message_vi }),
+                        )
+                        .join('; ')}
+                    </li>
+                  ))}
+                </ul>
+              }
+            />
+          )}
+        </>
       ) : (
         <>
           <p style={{ fontSize: 13 }}>{t('admin.importHint')}</p>

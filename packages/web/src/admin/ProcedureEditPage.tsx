@@ -1,556 +1,390 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag } from 'antd';
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, Tabs, Tag } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router';
-import { api, ok } from '../api/client.ts';
-import type { paths } from '../api/schema';
-import { useAllAgencies } from '../shared/catalogQueries.ts';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError, api, ok } from '../api/client.ts';
 import { Loading } from '../shared/Loading.tsx';
-import ProcedureInfoForm, { cleanInfo, infoOf, type ProcedureInfo } from './ProcedureInfoForm.tsx';
+import './adminMessages.ts';
+import { EFormDesigner } from './EFormDesigner.tsx';
+import ProcedureInfoForm, { cleanInfo, type ProcedureInfo } from './ProcedureInfoForm.tsx';
+import { ProcedurePreview } from './ProcedurePreview.tsx';
+import {
+  type AdminView,
+  blankContent,
+  type Content,
+  contentOf,
+  type EField,
+  eFormOf,
+  fieldsOf,
+  type Issue,
+  messageOf,
+  placeOf,
+  type Step,
+  type TimeLimit,
+} from './procedureModel.ts';
+import { WorkflowDesigner } from './WorkflowDesigner.tsx';
 
-const EForm = lazy(() => import('../shared/EForm.tsx'));
+type Tab = 'info' | 'eform' | 'workflow' | 'preview';
+type Banner = { type: 'error' | 'success'; title: string; detail?: string };
+const UNITS = ['working_days', 'working_hours', 'calendar_days', 'text'] as const;
 
-type AdminView = paths['/api/v1/admin/procedures/{id}']['get']['responses'][200]['content']['application/json'];
-type Version = NonNullable<AdminView['published']>;
-type DraftBody = paths['/api/v1/procedures/{id}/draft']['put']['requestBody']['content']['application/json'];
-
-/** One field of the e-form designer; stored as a JSON Schema property. */
-type Field = {
-  key: string;
-  title: string;
-  type: 'string' | 'number' | 'date' | 'boolean' | 'select';
-  required: boolean;
-  options: string;
-};
-type Step = {
-  id: string;
-  name_vi: string;
-  name_en?: string;
-  role: string;
-  agency?: { kind: string; agencyCode?: string };
-  allotment?: { days?: number; hours?: number };
-  actions?: string[];
-  final?: boolean;
-  [k: string]: unknown;
-};
-
-const ROLES = ['receptionist', 'officer', 'leader'];
-const STEP_ACTIONS = [
-  'forward',
-  'send_back',
-  'consult',
-  'request_supplement',
-  'refuse',
-  'approve',
-  'sign',
-  'request_fee',
-];
-
-function fieldsOf(schema: Record<string, unknown> | undefined): Field[] {
-  const props = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = (schema?.required ?? []) as string[];
-  return Object.entries(props).map(([key, p]) => ({
-    key,
-    title: String(p.title ?? key),
-    type: Array.isArray(p.enum) ? 'select' : p.format === 'date' ? 'date' : ((p.type as Field['type']) ?? 'string'),
-    required: required.includes(key),
-    options: Array.isArray(p.enum) ? (p.enum as string[]).join(', ') : '',
-  }));
+/** The field problems of an API refusal, paths without the `body.` prefix. */
+function issuesOfProblem(e: unknown): { detail: string; issues: Issue[] } {
+  if (!(e instanceof ApiError)) return { detail: e instanceof Error ? e.message : String(e), issues: [] };
+  const p = e.problem as {
+    detail?: string;
+    title?: string;
+    errors?: { path: string; code?: string; message?: string }[];
+  };
+  return {
+    detail: String(p.detail ?? p.title ?? `HTTP ${e.status}`),
+    issues: (p.errors ?? []).map((x) => ({
+      path: x.path.replace(/^(body|procedure)\.?/, ''),
+      code: x.code ?? 'custom',
+      message: x.message ?? '',
+    })),
+  };
 }
-
-function schemaOf(fields: Field[]): Record<string, unknown> {
-  const properties: Record<string, unknown> = {};
-  for (const f of fields) {
-    if (!f.key) continue;
-    if (f.type === 'select') {
-      properties[f.key] = {
-        type: 'string',
-        title: f.title,
-        enum: f.options
-          .split(',')
-          .map((o) => o.trim())
-          .filter(Boolean),
-      };
-    } else if (f.type === 'date') properties[f.key] = { type: 'string', format: 'date', title: f.title };
-    else properties[f.key] = { type: f.type, title: f.title };
-  }
-  const required = fields.filter((f) => f.required && f.key).map((f) => f.key);
-  return { type: 'object', properties, ...(required.length ? { required } : {}) };
-}
-
-const AGENCY_KINDS = ['receiving', 'receiving_authority', 'applicant_commune', 'fixed'] as const;
-
-/** A fresh step id not used by any step. */
-function newStepId(steps: Step[]): string {
-  let n = steps.length + 1;
-  while (steps.some((s) => s.id === `step${n}`)) n++;
-  return `step${n}`;
-}
-
-const stepDays = (s: Step) => (s.allotment?.days ?? 0) + (s.allotment?.hours ?? 0) / 8;
 
 /**
- * Edit a procedure: main fields, the e-form designer (fields → JSON Schema, with preview), the
- * workflow designer (steps, roles, agencies, allotted time against the legal limit, diagram), save
- * the draft and publish a new version.
+ * Create or edit a procedure, for an administrator who is not a programmer: the general part
+ * (name, time limit in words), every field of the public record, the e-form designer, the
+ * workflow designer, a preview as citizens will see it; check, save the draft, publish. Every
+ * problem the server finds is written in words next to its field and listed on top.
+ * `/admin/procedures/new` starts a blank procedure; the first save creates it as a draft.
  */
 export default function ProcedureEditPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const { id = '' } = useParams();
+  const isNew = id === 'new';
+  const navigate = useNavigate();
   const qc = useQueryClient();
   const view = useQuery({
     queryKey: ['admin-procedure', id],
+    enabled: !isNew,
+    retry: false,
     queryFn: async () => ok(await api.GET('/api/v1/admin/procedures/{id}', { params: { path: { id } } })),
   });
-  const base: Version | null = view.data?.draft ?? view.data?.published ?? null;
-  const [name, setName] = useState('');
-  const [limit, setLimit] = useState<number | null>(null);
-  const [fields, setFields] = useState<Field[]>([]);
+  const base = isNew ? null : (view.data?.draft ?? view.data?.published ?? null);
+  const [content, setContent] = useState<Content | null>(null);
+  const [code, setCode] = useState('');
+  const [fields, setFields] = useState<EField[]>([]);
   const [steps, setSteps] = useState<Step[]>([]);
-  const [info, setInfo] = useState<ProcedureInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const [issues, setIssues] = useState<Issue[]>([]);
+  const [banner, setBanner] = useState<Banner | null>(null);
+  const [tab, setTab] = useState<Tab>('info');
+  const [busy, setBusy] = useState<null | 'save' | 'check' | 'publish'>(null);
 
   useEffect(() => {
+    if (isNew) {
+      setContent(blankContent());
+      setFields([]);
+      setSteps([]);
+      return;
+    }
     if (!base) return;
-    setName(base.name);
-    setInfo(infoOf(base));
-    setLimit(base.timeLimit?.value ?? null);
-    setFields(fieldsOf(base.eForm?.schema as Record<string, unknown> | undefined));
-    setSteps(((base.workflow as { steps?: Step[] } | null)?.steps ?? []).map((s) => ({ ...s })));
-  }, [base]);
+    const c = contentOf(base);
+    setContent(c);
+    const ef = c.eForm as { schema?: Record<string, unknown>; uiSchema?: Record<string, unknown> | null } | null;
+    setFields(fieldsOf(ef?.schema, ef?.uiSchema));
+    setSteps(((c.workflow as { steps?: Step[] } | null)?.steps ?? []).map((s) => ({ ...s })));
+  }, [base, isNew]);
 
-  const schema = useMemo(() => schemaOf(fields), [fields]);
-  const agencies = useAllAgencies();
-  const agencyCodes = (agencies.data ?? []).map((a) => a.code);
-  if (view.isLoading || !view.data) return <Loading />;
-  if (!base) return <Alert type="error" title="—" />;
-  const total = steps.reduce((n, s) => n + stepDays(s), 0);
-  const legal = base.timeLimit?.unit === 'working_days' ? limit : null;
-
-  function content(): DraftBody {
-    const b = base!;
-    const workflow = b.workflow ? { ...(b.workflow as Record<string, unknown>), steps } : null;
+  const assembled = useMemo<Content | null>(() => {
+    if (!content) return null;
+    const ef = content.eForm as { uiSchema?: Record<string, unknown> | null } | null;
     return {
-      version: view.data!.version,
-      name: name.trim(),
-      ...cleanInfo(info ?? infoOf(b)),
-      timeLimit:
-        b.timeLimit && limit !== null && b.timeLimit.unit !== 'text' ? { ...b.timeLimit, value: limit } : b.timeLimit,
-      eForm: fields.length ? { schema: schema as never, uiSchema: null } : null,
-      workflow,
-    } as DraftBody;
+      ...content,
+      ...cleanInfo(content as unknown as ProcedureInfo),
+      name: content.name.trim(),
+      eForm: fields.length ? (eFormOf(fields, ef?.uiSchema ?? null) as Content['eForm']) : null,
+      workflow: steps.length
+        ? { ...((content.workflow as Record<string, unknown> | null) ?? {}), schemaVersion: 1, steps }
+        : null,
+    } as Content;
+  }, [content, fields, steps]);
+
+  if (!isNew && view.isError) {
+    return (
+      <Alert
+        type="error"
+        showIcon
+        title={t('pe.notFound')}
+        description={<Link to="/admin/procedures">{t('pe.backToList')}</Link>}
+      />
+    );
+  }
+  if (!content || !assembled || (!isNew && !view.data)) return <Loading />;
+  const set = (patch: Partial<Content>) => setContent({ ...content, ...patch });
+  const tl = content.timeLimit;
+  const setLimit = (patch: Partial<NonNullable<TimeLimit>>) => {
+    const cur = tl ?? { value: null, unit: 'working_days' as const, text: null };
+    const next = { ...cur, ...patch };
+    if (next.unit === 'text') next.value = null;
+    set({ timeLimit: next });
+  };
+  const errs = (path: string) =>
+    issues.filter((e) => e.path === path || e.path.startsWith(`${path}.`)).map((e) => messageOf(t, e));
+  const countIn = (tabKey: Tab) => issues.filter((e) => placeOf(t, e.path).tab === tabKey).length;
+  const tabLabel = (key: Tab) => {
+    const n = key === 'preview' ? 0 : countIn(key);
+    return n ? `${t(`pe.tabs.${key}`)} (${n})` : t(`pe.tabs.${key}`);
+  };
+
+  async function runCheck(): Promise<Issue[]> {
+    const r = ok(await api.POST('/api/v1/admin/procedures/check', { body: { content: assembled as never } }));
+    return r.errors;
   }
 
-  async function save(): Promise<number | null> {
-    setError(null);
-    const r = await api.PUT('/api/v1/procedures/{id}/draft', { params: { path: { id } }, body: content() });
-    if (!r.response.ok) {
-      const p = r.error as unknown as {
-        detail?: string;
-        title?: string;
-        errors?: { path: string; message?: string }[];
-      };
-      setError(
-        [p?.detail ?? p?.title, ...(p?.errors ?? []).map((e) => `${e.path}: ${e.message ?? ''}`)]
-          .filter(Boolean)
-          .join(' — '),
-      );
+  /** Check, then create or save the draft; the new admin view, or null when refused. */
+  async function save(): Promise<AdminView | null> {
+    const found = await runCheck();
+    setIssues(found);
+    if (found.some((e) => !e.publishOnly)) {
+      setBanner({ type: 'error', title: t('pe.saveRefused') });
       return null;
     }
-    qc.setQueryData(['admin-procedure', id], r.data);
-    message.success(t('app.saved'));
-    return r.data!.version;
-  }
-
-  async function publish() {
-    setBusy(true);
     try {
-      const version = await save();
-      if (version === null) return;
-      const r = ok(await api.POST('/api/v1/procedures/{id}/publish', { params: { path: { id } }, body: { version } }));
-      qc.setQueryData(['admin-procedure', id], r);
-      void qc.invalidateQueries({ queryKey: ['procedure', id] });
-      message.success(t('admin.published', { n: r.published?.versionNo ?? '' }));
+      let r: AdminView;
+      if (isNew) {
+        r = ok(
+          await api.POST('/api/v1/procedures', {
+            body: { ...(assembled as Content), code: code.trim() || null } as never,
+          }),
+        );
+        qc.setQueryData(['admin-procedure', r.id], r);
+        void qc.invalidateQueries({ queryKey: ['admin-procedures'] });
+        message.success(t('pe.created'));
+        navigate(`/admin/procedures/${r.id}`, { replace: true });
+      } else {
+        r = ok(
+          await api.PUT('/api/v1/procedures/{id}/draft', {
+            params: { path: { id } },
+            body: { ...(assembled as Content), version: view.data!.version } as never,
+          }),
+        );
+        qc.setQueryData(['admin-procedure', id], r);
+        void qc.invalidateQueries({ queryKey: ['admin-procedures'] });
+        message.success(t('app.saved'));
+      }
+      return r;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
+      const p = issuesOfProblem(e);
+      setIssues([...found, ...p.issues]);
+      setBanner({ type: 'error', title: t('pe.saveRefused'), detail: p.detail });
+      return null;
     }
   }
 
-  const setField = (i: number, patch: Partial<Field>) =>
-    setFields(fields.map((f, j) => (j === i ? { ...f, ...patch } : f)));
-  const setStep = (i: number, patch: Partial<Step>) =>
-    setSteps(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  /** A new step goes before the final step (the one that ends processing), else at the end. */
-  const addStep = () => {
-    const step: Step = {
-      id: newStepId(steps),
-      name_vi: '',
-      role: 'officer',
-      agency: { kind: 'receiving' },
-      allotment: { days: 1 },
-      actions: ['forward'],
-    };
-    const at = steps.length > 0 && steps.at(-1)?.final ? steps.length - 1 : steps.length;
-    setSteps([...steps.slice(0, at), step, ...steps.slice(at)]);
-  };
-  /** Remove a step; jumps that pointed at it fall through to the following step. */
-  const removeStep = (i: number) => {
-    const gone = steps[i]!.id;
-    setSteps(
-      steps
-        .filter((_s, j) => j !== i)
-        .map((s) => {
-          const { next, branches, ...rest } = s;
-          const kept = (branches as { next: string }[] | undefined)?.filter((b) => b.next !== gone);
-          return {
-            ...rest,
-            ...(next && next !== gone ? { next } : {}),
-            ...(kept?.length ? { branches: kept } : {}),
-          } as Step;
-        }),
-    );
-  };
-  const moveStep = (i: number, by: -1 | 1) => {
-    const j = i + by;
-    if (j < 0 || j >= steps.length) return;
-    const copy = [...steps];
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    setSteps(copy);
-  };
+  async function onSave() {
+    setBusy('save');
+    setBanner(null);
+    try {
+      await save();
+    } finally {
+      setBusy(null);
+    }
+  }
 
+  async function onCheck() {
+    setBusy('check');
+    setBanner(null);
+    try {
+      const found = await runCheck();
+      setIssues(found);
+      setBanner(
+        found.length ? { type: 'error', title: t('pe.publishRefused') } : { type: 'success', title: t('pe.checkedOk') },
+      );
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  /** Save, then publish: the server decides (a valid workflow whose steps all resolve to agencies). */
+  async function onPublish() {
+    setBusy('publish');
+    setBanner(null);
+    try {
+      const saved = await save();
+      if (!saved) return;
+      try {
+        const r = ok(
+          await api.POST('/api/v1/procedures/{id}/publish', {
+            params: { path: { id: saved.id } },
+            body: { version: saved.version },
+          }),
+        );
+        qc.setQueryData(['admin-procedure', saved.id], r);
+        void qc.invalidateQueries({ queryKey: ['procedure', saved.id] });
+        void qc.invalidateQueries({ queryKey: ['admin-procedures'] });
+        setIssues([]);
+        const n = r.published?.versionNo ?? '';
+        setBanner({ type: 'success', title: t('admin.published', { n }) });
+        message.success(t('admin.published', { n }));
+      } catch (e) {
+        const p = issuesOfProblem(e);
+        setIssues((cur) => [...cur.filter((x) => !p.issues.some((y) => y.path === x.path)), ...p.issues]);
+        setBanner({ type: 'error', title: t('pe.publishRefused'), detail: p.detail });
+      }
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const published = view.data?.published;
   return (
     <>
       <h1 style={{ fontSize: 22, marginTop: 0 }}>
-        {base.name} {view.data.draft && <Tag>{t('admin.draft')}</Tag>}
-        {view.data.published && <Tag>v{view.data.published.versionNo}</Tag>}
+        {isNew ? t('pe.newTitle') : base?.name} {view.data?.draft && <Tag>{t('pe.statusDraft')}</Tag>}
+        {published && <Tag>{t('pe.statusPublished', { n: published.versionNo })}</Tag>}
       </h1>
-      {error && <Alert type="error" title={error} showIcon style={{ marginBottom: 16 }} />}
-      <Card style={{ marginBottom: 16 }}>
+      {banner && (
+        <Alert
+          type={banner.type}
+          showIcon
+          style={{ marginBottom: 16 }}
+          title={
+            banner.type === 'error' && issues.length
+              ? `${banner.title}: ${t('pe.errorsTitle', { count: issues.length })}`
+              : banner.title
+          }
+          description={
+            (banner.detail || (banner.type === 'error' && issues.length > 0)) && (
+              <>
+                {/* The refusal's detail repeats the listed problems: said once, in the list. */}
+                {banner.detail && !(banner.type === 'error' && issues.length > 0) && (
+                  <p style={{ margin: '0 0 4px' }}>{banner.detail}</p>
+                )}
+                {banner.type === 'error' && issues.length > 0 && (
+                  <ul style={{ margin: 0, paddingLeft: 18 }} data-testid="procedure-issues">
+                    {issues.map((e) => {
+                      const place = placeOf(t, e.path);
+                      return (
+                        <li key={`${e.path}-${e.code}-${e.message}`}>
+                          <strong>{place.label}</strong>: {messageOf(t, e)}{' '}
+                          {place.tab !== 'general' && (
+                            <Button type="link" size="small" onClick={() => setTab(place.tab as Tab)}>
+                              {t('pe.goTo')} ({t(`pe.tabs.${place.tab}`)})
+                            </Button>
+                          )}
+                        </li>
+                      );
+                    })}
+                  </ul>
+                )}
+              </>
+            )
+          }
+        />
+      )}
+      <Card style={{ marginBottom: 16 }} title={t('pe.general')}>
         <Form layout="vertical" component="div">
           <div className="form-grid">
-            <Form.Item label={t('admin.name')} htmlFor="proc-name">
-              <Input id="proc-name" value={name} onChange={(e) => setName(e.target.value)} />
+            <Form.Item
+              label={t('pe.name')}
+              htmlFor="proc-name"
+              validateStatus={errs('name').length ? 'error' : undefined}
+              help={errs('name').join('; ') || undefined}
+            >
+              <Input id="proc-name" value={content.name} onChange={(e) => set({ name: e.target.value })} />
             </Form.Item>
-            <Form.Item label={t('procedure.timeLimit')} htmlFor="proc-limit">
-              <InputNumber id="proc-limit" min={0} value={limit} onChange={(v) => setLimit(v)} /> {base.timeLimit?.unit}
-            </Form.Item>
+            {isNew && (
+              <Form.Item
+                label={t('pe.nationalCode')}
+                htmlFor="proc-code"
+                extra={t('pe.nationalCodeHint')}
+                validateStatus={errs('code').length ? 'error' : undefined}
+                help={errs('code').join('; ') || undefined}
+              >
+                <Input id="proc-code" value={code} onChange={(e) => setCode(e.target.value)} />
+              </Form.Item>
+            )}
           </div>
+          <Form.Item
+            label={t('pe.timeLimit')}
+            validateStatus={errs('timeLimit').length ? 'error' : undefined}
+            help={errs('timeLimit').join('; ') || undefined}
+            style={{ marginBottom: 8 }}
+          >
+            <Space wrap>
+              {tl?.unit !== 'text' && (
+                <InputNumber
+                  id="proc-limit"
+                  aria-label={`${t('pe.timeLimit')} — ${t('pe.timeValue')}`}
+                  min={0}
+                  step={1}
+                  value={tl?.value ?? null}
+                  onChange={(v) => setLimit({ value: v })}
+                />
+              )}
+              <Select
+                aria-label={`${t('pe.timeLimit')} — ${t('pe.timeUnit')}`}
+                style={{ width: 240 }}
+                value={tl?.unit ?? 'working_days'}
+                onChange={(unit) => setLimit({ unit })}
+                options={UNITS.map((u) => ({ value: u, label: t(`pe.units.${u}`) }))}
+              />
+            </Space>
+          </Form.Item>
+          <Form.Item label={t('pe.timeText')} htmlFor="proc-limit-text">
+            <Input.TextArea
+              id="proc-limit-text"
+              autoSize={{ minRows: 1, maxRows: 4 }}
+              value={tl?.text ?? ''}
+              onChange={(e) => setLimit({ text: e.target.value.trim() === '' ? null : e.target.value })}
+            />
+          </Form.Item>
         </Form>
-        <Space>
-          <Button onClick={() => void save()}>{t('admin.saveDraft')}</Button>
-          <Button type="primary" loading={busy} onClick={() => void publish()}>
-            {t('admin.publish')}
+        <Space wrap>
+          <Button loading={busy === 'save'} disabled={busy !== null} onClick={() => void onSave()}>
+            {t('pe.save')}
+          </Button>
+          <Button loading={busy === 'check'} disabled={busy !== null} onClick={() => void onCheck()}>
+            {t('pe.check')}
+          </Button>
+          <Button type="primary" loading={busy === 'publish'} disabled={busy !== null} onClick={() => void onPublish()}>
+            {t('pe.publish')}
           </Button>
         </Space>
       </Card>
       <Tabs
+        activeKey={tab}
+        onChange={(k) => setTab(k as Tab)}
+        destroyOnHidden
         items={[
           {
             key: 'info',
-            label: t('admin.info'),
-            children: info && <ProcedureInfoForm value={info} onChange={setInfo} />,
+            label: tabLabel('info'),
+            children: (
+              <ProcedureInfoForm
+                value={content as unknown as ProcedureInfo}
+                onChange={(v) => set(v as unknown as Partial<Content>)}
+                issues={issues}
+              />
+            ),
           },
           {
             key: 'eform',
-            label: t('admin.eform'),
+            label: tabLabel('eform'),
             children: (
-              <Card>
-                <Table
-                  rowKey={(_f, i) => String(i)}
-                  size="small"
-                  pagination={false}
-                  scroll={{ x: true }}
-                  dataSource={fields}
-                  columns={[
-                    {
-                      title: t('admin.fieldKey'),
-                      render: (_v, f, i) => (
-                        <Input
-                          aria-label={`${t('admin.fieldKey')} ${i + 1}`}
-                          value={f.key}
-                          onChange={(e) => setField(i, { key: e.target.value.replace(/[^A-Za-z0-9_]/g, '') })}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.fieldTitle'),
-                      render: (_v, f, i) => (
-                        <Input
-                          aria-label={`${t('admin.fieldTitle')} ${i + 1}`}
-                          value={f.title}
-                          onChange={(e) => setField(i, { title: e.target.value })}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.fieldType'),
-                      render: (_v, f, i) => (
-                        <Select
-                          aria-label={`${t('admin.fieldType')} ${i + 1}`}
-                          value={f.type}
-                          style={{ width: 130 }}
-                          onChange={(v) => setField(i, { type: v })}
-                          options={[
-                            { value: 'string', label: t('admin.string') },
-                            { value: 'number', label: t('admin.number') },
-                            { value: 'date', label: t('admin.typeDate') },
-                            { value: 'boolean', label: t('admin.boolean') },
-                            { value: 'select', label: t('admin.select') },
-                          ]}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.fieldRequired'),
-                      render: (_v, f, i) => (
-                        <Checkbox
-                          aria-label={`${t('admin.fieldRequired')} ${i + 1}`}
-                          checked={f.required}
-                          onChange={(e) => setField(i, { required: e.target.checked })}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.fieldOptions'),
-                      render: (_v, f, i) =>
-                        f.type === 'select' ? (
-                          <Input
-                            aria-label={`${t('admin.fieldOptions')} ${i + 1}`}
-                            value={f.options}
-                            onChange={(e) => setField(i, { options: e.target.value })}
-                          />
-                        ) : null,
-                    },
-                    {
-                      title: '',
-                      render: (_v, _f, i) => (
-                        <Button danger size="small" onClick={() => setFields(fields.filter((_x, j) => j !== i))}>
-                          {t('admin.remove')}
-                        </Button>
-                      ),
-                    },
-                  ]}
-                />
-                <Button
-                  style={{ marginTop: 8 }}
-                  onClick={() =>
-                    setFields([
-                      ...fields,
-                      { key: `field${fields.length + 1}`, title: '', type: 'string', required: false, options: '' },
-                    ])
-                  }
-                >
-                  {t('admin.addField')}
-                </Button>
-                <h2 style={{ fontSize: 16, marginTop: 24 }}>{t('admin.preview')}</h2>
-                <Suspense fallback={<Loading />}>
-                  {fields.length > 0 && <EForm schema={schema} formData={{}} />}
-                </Suspense>
-              </Card>
+              <EFormDesigner
+                fields={fields}
+                onChange={setFields}
+                uiSchema={(content.eForm as { uiSchema?: Record<string, unknown> | null } | null)?.uiSchema ?? null}
+                issues={issues}
+              />
             ),
           },
           {
             key: 'workflow',
-            label: t('admin.workflow'),
-            children: (
-              <Card>
-                <Alert
-                  type={legal !== null && total > legal ? 'error' : 'info'}
-                  title={`${t('admin.total', { total, limit: legal ?? '—' })}${legal !== null && total > legal ? ` — ${t('admin.overLimit')}` : ''}`}
-                  style={{ marginBottom: 12 }}
-                />
-                <WorkflowDiagram steps={steps} />
-                <Table
-                  rowKey="id"
-                  size="small"
-                  pagination={false}
-                  scroll={{ x: true }}
-                  dataSource={steps}
-                  columns={[
-                    { title: t('admin.step'), dataIndex: 'id' },
-                    {
-                      title: t('admin.name'),
-                      render: (_v, s, i) => (
-                        <Input
-                          aria-label={`${t('admin.name')} ${s.id}`}
-                          style={{ minWidth: 240 }}
-                          value={s.name_vi}
-                          onChange={(e) => setStep(i, { name_vi: e.target.value })}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.role'),
-                      render: (_v, s, i) => (
-                        <Select
-                          aria-label={`${t('admin.role')} ${s.id}`}
-                          value={s.role}
-                          style={{ width: 130 }}
-                          onChange={(v) => setStep(i, { role: v })}
-                          options={ROLES.map((r) => ({ value: r, label: r }))}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.stepAgency'),
-                      render: (_v, s, i) => (
-                        <Space orientation="vertical" size={4}>
-                          <Select
-                            aria-label={`${t('admin.stepAgency')} ${s.id}`}
-                            value={s.agency?.kind ?? 'receiving'}
-                            style={{ width: 220 }}
-                            onChange={(kind) =>
-                              setStep(i, {
-                                agency:
-                                  kind === 'fixed'
-                                    ? { kind, agencyCode: s.agency?.agencyCode ?? agencyCodes[0] ?? '' }
-                                    : { kind },
-                              })
-                            }
-                            options={AGENCY_KINDS.map((k) => ({ value: k, label: t(`admin.agencyKinds.${k}`) }))}
-                          />
-                          {s.agency?.kind === 'fixed' && (
-                            <Select
-                              aria-label={`${t('admin.agency')} ${s.id}`}
-                              value={s.agency.agencyCode}
-                              style={{ width: 220 }}
-                              showSearch={{ optionFilterProp: 'label' }}
-                              onChange={(agencyCode) => setStep(i, { agency: { kind: 'fixed', agencyCode } })}
-                              options={(agencies.data ?? []).map((a) => ({
-                                value: a.code,
-                                label: `${a.name} (${a.code})`,
-                              }))}
-                            />
-                          )}
-                        </Space>
-                      ),
-                    },
-                    {
-                      title: t('admin.allotment'),
-                      render: (_v, s, i) => (
-                        <InputNumber
-                          aria-label={`${t('admin.allotment')} ${s.id}`}
-                          min={0}
-                          step={0.5}
-                          value={stepDays(s)}
-                          onChange={(v) => setStep(i, { allotment: { days: v ?? 0 } })}
-                        />
-                      ),
-                    },
-                    {
-                      title: t('admin.allowed'),
-                      render: (_v, s, i) => (
-                        <Select
-                          aria-label={`${t('admin.allowed')} ${s.id}`}
-                          mode="multiple"
-                          style={{ minWidth: 240 }}
-                          value={s.actions ?? []}
-                          onChange={(v) => setStep(i, { actions: v })}
-                          options={STEP_ACTIONS.map((a) => ({ value: a, label: t(`actions.${a}`) }))}
-                        />
-                      ),
-                    },
-                    {
-                      title: '',
-                      render: (_v, s, i) => (
-                        <Space size={4}>
-                          <Button
-                            size="small"
-                            aria-label={`${t('admin.moveUp')} ${s.id}`}
-                            disabled={i === 0}
-                            onClick={() => moveStep(i, -1)}
-                          >
-                            ↑
-                          </Button>
-                          <Button
-                            size="small"
-                            aria-label={`${t('admin.moveDown')} ${s.id}`}
-                            disabled={i === steps.length - 1}
-                            onClick={() => moveStep(i, 1)}
-                          >
-                            ↓
-                          </Button>
-                          <Button
-                            danger
-                            size="small"
-                            aria-label={`${t('admin.remove')} ${s.id}`}
-                            disabled={steps.length <= 1}
-                            onClick={() => removeStep(i)}
-                          >
-                            {t('admin.remove')}
-                          </Button>
-                        </Space>
-                      ),
-                    },
-                  ]}
-                />
-                <Button style={{ marginTop: 8 }} onClick={addStep}>
-                  {t('admin.addStep')}
-                </Button>
-              </Card>
-            ),
+            label: tabLabel('workflow'),
+            children: <WorkflowDesigner steps={steps} onChange={setSteps} limit={tl} issues={issues} />,
           },
+          { key: 'preview', label: tabLabel('preview'), children: <ProcedurePreview content={assembled} /> },
         ]}
       />
     </>
-  );
-}
-
-/** The flow drawn as boxes and arrows (reception → steps → return), consultations under their step. */
-function WorkflowDiagram({ steps }: { steps: Step[] }) {
-  const { t } = useTranslation();
-  const agencyOf = (s: Step) =>
-    s.agency?.kind === 'fixed' ? (s.agency.agencyCode ?? '') : t(`admin.agencyKinds.${s.agency?.kind ?? 'receiving'}`);
-  const timeOf = (s: Step) =>
-    s.allotment?.hours !== undefined
-      ? t('admin.hours', { n: s.allotment.hours })
-      : t('admin.days', { n: s.allotment?.days ?? 0 });
-  const box = (label: string, sub?: string, final?: boolean) => (
-    <div
-      style={{
-        border: `2px solid ${final ? '#135200' : '#0b57d0'}`,
-        borderRadius: 6,
-        padding: '6px 10px',
-        background: '#fff',
-        minWidth: 120,
-        maxWidth: 200,
-        fontSize: 13,
-      }}
-    >
-      <div style={{ fontWeight: 500 }}>{label}</div>
-      {sub && <div style={{ color: '#333' }}>{sub}</div>}
-    </div>
-  );
-  return (
-    <figure
-      aria-label={t('admin.workflow')}
-      style={{ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: 8, margin: '0 0 16px' }}
-    >
-      {box(t('actions.receive'))}
-      {steps.map((s) => (
-        <div key={s.id} style={{ display: 'flex', alignItems: 'center', gap: 8 }}>
-          <span aria-hidden="true">→</span>
-          <div>
-            {box(
-              s.name_vi || s.id,
-              `${agencyOf(s)} · ${t(`admin.roleNames.${s.role}`, { defaultValue: s.role })} · ${timeOf(s)}`,
-              s.final,
-            )}
-            {((s.consultations as { id: string; name_vi: string }[] | undefined) ?? []).map((c) => (
-              <div key={c.id} style={{ fontSize: 12, marginTop: 4, paddingLeft: 8, borderLeft: '2px dashed #874d00' }}>
-                ↳ {c.name_vi}
-              </div>
-            ))}
-          </div>
-        </div>
-      ))}
-      <span aria-hidden="true">→</span>
-      {box(t('actions.return_result'))}
-    </figure>
   );
 }

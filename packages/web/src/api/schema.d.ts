@@ -170,6 +170,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/procedures': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Danh sách thủ tục kèm bản nháp (quản trị) / Every procedure with its drafts (administration) */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+          q?: string;
+          status?: 'draft' | 'published';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                code: string | null;
+                field: {
+                  code: string;
+                  name: string;
+                };
+                hasDraft: boolean;
+                /** Format: uuid */
+                id: string;
+                /** @enum {string} */
+                level: 'province' | 'district' | 'commune';
+                name: string;
+                publishedVersionNo: number | null;
+                updatedAt: string;
+              }[];
+              page: number;
+              pageSize: number;
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/admin/procedures/{id}': {
     parameters: {
       query?: never;
@@ -368,6 +428,12 @@ export interface paths {
                   [key: string]: unknown;
                 } | null;
               } | null;
+              publishIssues: {
+                code: string;
+                message_en: string;
+                message_vi: string;
+                path: string;
+              }[];
               version: number;
             };
           };
@@ -376,6 +442,60 @@ export interface paths {
     };
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/procedures/check': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Kiểm tra nội dung thủ tục trước khi lưu, công bố (không ghi gì) / Check a version’s content before saving or publishing (writes nothing) */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            content: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              errors: {
+                code: string;
+                message: string;
+                message_en: string;
+                message_vi: string;
+                path: string;
+                publishOnly: boolean;
+              }[];
+              ok: boolean;
+            };
+          };
+        };
+      };
+    };
     delete?: never;
     options?: never;
     head?: never;
@@ -734,6 +854,51 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/attachments/limits': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Loại tệp và dung lượng tối đa được nhận / Accepted file types and the maximum size
+     * @description What the upload routes accept, so a form can say so before the file is chosen.
+     */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              maxBytes: number;
+              types: {
+                extensions: string[];
+                mediaType: string;
+              }[];
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/audit': {
     parameters: {
       query?: never;
@@ -1021,6 +1186,103 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/password/forgot': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Quên mật khẩu: gửi mã xác nhận — Forgot password: send a code
+     * @description Always 202 with a verification id, whether or not the username (ID number, tax code or username) exists; the code goes to the email or phone registered with the account.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @enum {string} */
+            channel?: 'sms' | 'email';
+            username: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              expiresAt: string;
+              /** Format: uuid */
+              verificationId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Đặt lại mật khẩu bằng mã xác nhận — Reset the password with the code
+     * @description Sets the new password, unlocks the account and ends every session of it. Wrong code: 400 `verification_failed`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            newPassword: string;
+            /** Format: uuid */
+            verificationId: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/register': {
     parameters: {
       query?: never;
@@ -1030,7 +1292,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Đăng ký tài khoản công dân / tổ chức — Register a citizen or organization account */
+    /**
+     * Đăng ký tài khoản công dân / tổ chức, bước 1: gửi mã xác nhận — Register, step 1: send a code
+     * @description Keeps the details and sends a 6-digit code (valid 10 minutes, 5 attempts) to the phone (SMS) or email named by `channel`. An ID number or tax code that already has an account gets the same 202 answer: no code is sent to the caller, the owner is told through their registered channel.
+     */
     post: {
       parameters: {
         query?: never;
@@ -1044,6 +1309,11 @@ export interface paths {
             | {
                 /** @enum {string} */
                 applicantType: 'citizen';
+                /**
+                 * @default sms
+                 * @enum {string}
+                 */
+                channel?: 'sms' | 'email';
                 /** Format: email */
                 email?: string;
                 fullName: string;
@@ -1054,6 +1324,11 @@ export interface paths {
             | {
                 /** @enum {string} */
                 applicantType: 'organization';
+                /**
+                 * @default sms
+                 * @enum {string}
+                 */
+                channel?: 'sms' | 'email';
                 /** Format: email */
                 email?: string;
                 fullName: string;
@@ -1061,6 +1336,60 @@ export interface paths {
                 phone?: string;
                 taxCode: string;
               };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              /** @enum {string} */
+              channel: 'sms' | 'email';
+              expiresAt: string;
+              sentTo: string;
+              /** Format: uuid */
+              verificationId: string;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/register/verify': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Đăng ký, bước 2: nhập mã xác nhận — Register, step 2: verify the code and create the account
+     * @description A wrong, expired, used or exhausted code answers 400 `verification_failed`.
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            code: string;
+            /** Format: uuid */
+            verificationId: string;
+          };
         };
       };
       responses: {
@@ -1103,10 +1432,11 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Hạn giải quyết tính theo ngày/giờ làm việc / Due moment of a time limit in working days or hours */
+    /** Hạn giải quyết theo ngày/giờ làm việc hoặc ngày (lịch) / Due moment of a limit in working days, working hours or calendar days */
     get: {
       parameters: {
         query: {
+          calendarDays?: number;
           days?: number;
           from: string;
           hours?: number;
@@ -1132,6 +1462,9 @@ export interface paths {
                   }
                 | {
                     hours: number;
+                  }
+                | {
+                    calendarDays: number;
                   };
               province: string | null;
             };
@@ -1599,6 +1932,18 @@ export interface paths {
           content: {
             'application/json': {
               created: number;
+              drafts: {
+                code: string | null;
+                index: number;
+                issues: {
+                  code: string;
+                  message_en: string;
+                  message_vi: string;
+                  path: string;
+                }[];
+                name: string;
+              }[];
+              keptAsDraft: number;
               unchanged: number;
               updated: number;
             };
@@ -1695,6 +2040,13 @@ export interface paths {
             };
             /** @enum {string} */
             channel?: 'counter' | 'postal';
+            checklist?: {
+              /** @default 0 */
+              copy?: number;
+              name: string;
+              /** @default 0 */
+              original?: number;
+            }[];
             /** @default {} */
             formData?: {
               [key: string]: unknown;
@@ -1934,8 +2286,16 @@ export interface paths {
           'application/json':
             | {
                 attachmentIds?: string[];
+                checklist?: {
+                  /** @default 0 */
+                  copy?: number;
+                  name: string;
+                  /** @default 0 */
+                  original?: number;
+                }[];
                 /** Format: date-time */
                 due?: string;
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'receive';
@@ -1944,6 +2304,7 @@ export interface paths {
             | {
                 attachmentIds?: string[];
                 items: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'request_supplement';
@@ -1953,6 +2314,7 @@ export interface paths {
                 attachmentIds?: string[];
                 /** Format: date-time */
                 due?: string;
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'supplement_provided';
@@ -1960,6 +2322,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 reasons: string[];
                 /** @enum {string} */
@@ -1968,6 +2331,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'claim';
@@ -1978,6 +2342,7 @@ export interface paths {
                 coordinators?: string[];
                 /** Format: uuid */
                 main: string;
+                message?: string;
                 note?: string;
                 observers?: string[];
                 /** @enum {string} */
@@ -1988,6 +2353,7 @@ export interface paths {
                 /** Format: uuid */
                 assignee?: string;
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** Format: date-time */
                 stepDue?: string;
@@ -2000,6 +2366,7 @@ export interface paths {
                 /** Format: uuid */
                 assignee?: string;
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** Format: date-time */
                 stepDue?: string;
@@ -2010,6 +2377,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 targets: {
                   agencyCode?: string;
@@ -2025,6 +2393,7 @@ export interface paths {
             | {
                 attachmentIds?: string[];
                 consultationId: string;
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 outcome: 'agreed' | 'disagreed' | 'answered';
@@ -2034,7 +2403,9 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
+                opinion?: string;
                 /** @enum {string} */
                 type: 'approve';
                 version: number;
@@ -2042,6 +2413,7 @@ export interface paths {
             | {
                 attachmentIds?: string[];
                 documentId?: string;
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'sign';
@@ -2049,6 +2421,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'rollback';
@@ -2057,6 +2430,7 @@ export interface paths {
             | {
                 amount: number;
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 stage: 'full' | 'advance' | 'settlement';
@@ -2066,6 +2440,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 paymentRef?: string;
                 /** @enum {string} */
@@ -2074,6 +2449,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 /** Format: date-time */
                 newDue: string;
                 note?: string;
@@ -2084,6 +2460,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 reason?: string;
                 /** @enum {string} */
@@ -2092,6 +2469,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 reason: string;
                 /** @enum {string} */
@@ -2100,6 +2478,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'finish';
@@ -2107,6 +2486,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 /** @enum {string} */
                 method: 'counter' | 'post' | 'online';
                 note?: string;
@@ -2115,10 +2495,14 @@ export interface paths {
                 version: number;
               }
             | {
+                answers?: {
+                  [key: string]: string;
+                };
                 attachmentIds?: string[];
                 comment?: string;
+                message?: string;
                 note?: string;
-                scores: {
+                scores?: {
                   [key: string]: 0 | 1 | 2;
                 };
                 /** @enum {string} */
@@ -2127,6 +2511,7 @@ export interface paths {
               }
             | {
                 attachmentIds?: string[];
+                message?: string;
                 note?: string;
                 /** @enum {string} */
                 type: 'close_incomplete';
@@ -2376,10 +2761,15 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Hồ sơ lưu nháp của tôi / My drafts */
+    /**
+     * Hồ sơ lưu nháp của tôi / My drafts
+     * @description `procedureId`: only the draft of that procedure (there is at most one per procedure).
+     */
     get: {
       parameters: {
-        query?: never;
+        query?: {
+          procedureId?: string;
+        };
         header?: never;
         path?: never;
         cookie?: never;
@@ -2394,6 +2784,7 @@ export interface paths {
           content: {
             'application/json': {
               items: {
+                agencyId: string | null;
                 attachments: {
                   fileName: string;
                   /** Format: uuid */
@@ -2405,11 +2796,18 @@ export interface paths {
                   uploadedAt: string;
                   versionNo: number;
                 }[];
+                contact: {
+                  address?: string;
+                  email?: string;
+                  phone?: string;
+                  residenceCommuneId?: string | null;
+                };
                 formData: {
                   [key: string]: unknown;
                 };
                 /** Format: uuid */
                 id: string;
+                note: string | null;
                 /** Format: uuid */
                 procedureId: string;
                 procedureName: string;
@@ -2424,7 +2822,10 @@ export interface paths {
       };
     };
     put?: never;
-    /** Lưu nháp hồ sơ (bản công bố của thủ tục) / Start a draft of a procedure’s published version */
+    /**
+     * Bắt đầu hoặc tiếp tục hồ sơ nháp của thủ tục / Start (or resume) the draft of a procedure
+     * @description One draft per citizen and procedure: 201 with a new draft, or 200 with the existing one unchanged (also when two requests race). Errors: 404 unknown procedure, 422 procedure_not_available (not online), 400 validation_failed (agencyId not a handling unit of the procedure).
+     */
     post: {
       parameters: {
         query?: never;
@@ -2435,10 +2836,18 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
+            agencyId?: string | null;
+            contact?: {
+              address?: string;
+              email?: string;
+              phone?: string;
+              residenceCommuneId?: string | null;
+            };
             /** @default {} */
             formData?: {
               [key: string]: unknown;
             };
+            note?: string | null;
             /** Format: uuid */
             procedureId: string;
           };
@@ -2446,12 +2855,13 @@ export interface paths {
       };
       responses: {
         /** @description Default Response */
-        201: {
+        200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
             'application/json': {
+              agencyId: string | null;
               attachments: {
                 fileName: string;
                 /** Format: uuid */
@@ -2463,11 +2873,59 @@ export interface paths {
                 uploadedAt: string;
                 versionNo: number;
               }[];
+              contact: {
+                address?: string;
+                email?: string;
+                phone?: string;
+                residenceCommuneId?: string | null;
+              };
               formData: {
                 [key: string]: unknown;
               };
               /** Format: uuid */
               id: string;
+              note: string | null;
+              /** Format: uuid */
+              procedureId: string;
+              procedureName: string;
+              /** Format: uuid */
+              procedureVersionId: string;
+              updatedAt: string;
+              version: number;
+            };
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              agencyId: string | null;
+              attachments: {
+                fileName: string;
+                /** Format: uuid */
+                id: string;
+                kind: string;
+                mediaType: string;
+                sizeBytes: number;
+                slot: string;
+                uploadedAt: string;
+                versionNo: number;
+              }[];
+              contact: {
+                address?: string;
+                email?: string;
+                phone?: string;
+                residenceCommuneId?: string | null;
+              };
+              formData: {
+                [key: string]: unknown;
+              };
+              /** Format: uuid */
+              id: string;
+              note: string | null;
               /** Format: uuid */
               procedureId: string;
               procedureName: string;
@@ -2512,6 +2970,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              agencyId: string | null;
               attachments: {
                 fileName: string;
                 /** Format: uuid */
@@ -2523,11 +2982,18 @@ export interface paths {
                 uploadedAt: string;
                 versionNo: number;
               }[];
+              contact: {
+                address?: string;
+                email?: string;
+                phone?: string;
+                residenceCommuneId?: string | null;
+              };
               formData: {
                 [key: string]: unknown;
               };
               /** Format: uuid */
               id: string;
+              note: string | null;
               /** Format: uuid */
               procedureId: string;
               procedureName: string;
@@ -2540,7 +3006,10 @@ export interface paths {
         };
       };
     };
-    /** Lưu tờ khai của hồ sơ nháp (kèm version) / Save a draft’s e-form (with version) */
+    /**
+     * Lưu hồ sơ nháp (kèm version) / Save a draft (with version)
+     * @description Fields left out keep their value. 409 conflict (with currentVersion) when the version is stale.
+     */
     put: {
       parameters: {
         query?: never;
@@ -2553,9 +3022,17 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            formData: {
+            agencyId?: string | null;
+            contact?: {
+              address?: string;
+              email?: string;
+              phone?: string;
+              residenceCommuneId?: string | null;
+            };
+            formData?: {
               [key: string]: unknown;
             };
+            note?: string | null;
             version: number;
           };
         };
@@ -2568,6 +3045,7 @@ export interface paths {
           };
           content: {
             'application/json': {
+              agencyId: string | null;
               attachments: {
                 fileName: string;
                 /** Format: uuid */
@@ -2579,11 +3057,18 @@ export interface paths {
                 uploadedAt: string;
                 versionNo: number;
               }[];
+              contact: {
+                address?: string;
+                email?: string;
+                phone?: string;
+                residenceCommuneId?: string | null;
+              };
               formData: {
                 [key: string]: unknown;
               };
               /** Format: uuid */
               id: string;
+              note: string | null;
               /** Format: uuid */
               procedureId: string;
               procedureName: string;
@@ -4195,6 +4680,12 @@ export interface paths {
                   [key: string]: unknown;
                 } | null;
               } | null;
+              publishIssues: {
+                code: string;
+                message_en: string;
+                message_vi: string;
+                path: string;
+              }[];
               version: number;
             };
           };
@@ -4610,6 +5101,12 @@ export interface paths {
                   [key: string]: unknown;
                 } | null;
               } | null;
+              publishIssues: {
+                code: string;
+                message_en: string;
+                message_vi: string;
+                path: string;
+              }[];
               version: number;
             };
           };
@@ -4829,6 +5326,12 @@ export interface paths {
                   [key: string]: unknown;
                 } | null;
               } | null;
+              publishIssues: {
+                code: string;
+                message_en: string;
+                message_vi: string;
+                path: string;
+              }[];
               version: number;
             };
           };

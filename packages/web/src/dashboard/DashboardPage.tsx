@@ -18,7 +18,7 @@ import {
   Typography,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { type ReactNode, useMemo, useState } from 'react';
+import { type CSSProperties, type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, ok } from '../api/client.ts';
@@ -80,6 +80,10 @@ const TXT = {
   withdrawn: { vi: 'Rút hồ sơ', en: 'Withdrawn' },
   unsatisfied: { vi: 'Đánh giá không hài lòng', en: 'Unsatisfied ratings' },
   vsPrevious: { vi: 'so với kỳ trước', en: 'vs previous period' },
+  noPrevious: { vi: 'kỳ trước không có hồ sơ', en: 'no dossiers in the previous period' },
+  maxOf: { vi: 'tối đa', en: 'max.' },
+  details: { vi: 'Chi tiết', en: 'Details' },
+  previousRate: { vi: 'Kỳ trước', en: 'Previous period' },
   score: { vi: 'Điểm chỉ số (Quyết định 766/QĐ-TTg)', en: 'Indicator points (Decision 766/QĐ-TTg)' },
   scoreNote: {
     vi: 'Tính trên các thành phần hệ thống có dữ liệu; thành phần chưa có dữ liệu được ghi rõ.',
@@ -87,6 +91,7 @@ const TXT = {
   },
   notHeld: { vi: 'Chưa có dữ liệu', en: 'Not held yet' },
   points: { vi: 'điểm', en: 'points' },
+  pointsHeader: { vi: 'Điểm', en: 'Points' },
   trend: { vi: 'Diễn biến tiếp nhận và giải quyết', en: 'Received and settled over time' },
   ranking: { vi: 'Xếp hạng đơn vị theo tỷ lệ đúng hạn', en: 'Agencies ranked by on-time rate' },
   rank: { vi: 'Hạng', en: 'Rank' },
@@ -107,10 +112,77 @@ const TXT = {
   group: { vi: 'Nhóm chỉ số', en: 'Indicator group' },
 } as const;
 
+/**
+ * What each number means, in one sentence a leader reads under it (docs/indicators.md §2–3):
+ * the definitions of Decision 766/QĐ-TTg (2022) and of the periodic report (Circular
+ * 01/2020/TT-VPCP form II.06a) that the figures follow.
+ */
+const HELP = {
+  received: {
+    vi: 'Hồ sơ được tiếp nhận trong kỳ (thời hạn giải quyết bắt đầu tính từ khi tiếp nhận), chia theo kênh nộp.',
+    en: 'Dossiers received in the period (the time limit starts at receipt), by channel.',
+  },
+  finished: {
+    vi: 'Hồ sơ có kết quả trong kỳ. Trễ hạn: có kết quả sau ngày hẹn hoặc đã phải gia hạn; trước hạn: sớm hơn ngày hẹn.',
+    en: 'Dossiers with a result in the period. Late: after the appointment, or extended; early: before the appointment day.',
+  },
+  onTimeRate: {
+    vi: '(Trước hạn + đúng hạn) ÷ số đã giải quyết trong kỳ, như báo cáo định kỳ (mẫu II.06a, Thông tư 01/2020/TT-VPCP); 100 % khi kỳ không có hồ sơ giải quyết.',
+    en: '(Early + on time) ÷ settled in the period, as in the periodic report (form II.06a, Circular 01/2020/TT-VPCP); 100 % when nothing was settled.',
+  },
+  inProgress: {
+    vi: 'Hồ sơ đã tiếp nhận, chưa có kết quả, tính đến hiện tại; quá hạn khi đã qua ngày hẹn trả.',
+    en: 'Dossiers received and not yet settled, as of now; overdue once the appointment has passed.',
+  },
+  returned: {
+    vi: 'Hồ sơ đã trả kết quả cho người nộp trong kỳ (tại quầy, bưu chính hoặc trực tuyến).',
+    en: 'Results handed back in the period (at the counter, by post or online).',
+  },
+  refused: {
+    vi: 'Hồ sơ bị từ chối tiếp nhận hoặc từ chối giải quyết trong kỳ.',
+    en: 'Dossiers refused at reception or during processing in the period.',
+  },
+  unsatisfied: {
+    vi: 'Lượt đánh giá có ít nhất một tiêu chí “không hài lòng”, trên tổng số lượt đánh giá của kỳ.',
+    en: 'Ratings with at least one criterion “not satisfied”, out of all ratings of the period.',
+  },
+  score: {
+    vi: 'Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người dân, doanh nghiệp (Quyết định 766/QĐ-TTg ngày 23/6/2022), thang 100 điểm. Ví dụ: tiến độ giải quyết = 20 × số hồ sơ tiếp nhận trong kỳ đã giải quyết đúng hạn ÷ số hồ sơ tiếp nhận.',
+    en: 'The indicator set for directing and assessing service to citizens and businesses (Decision 766/QĐ-TTg of 23/6/2022), out of 100 points. E.g. processing progress = 20 × dossiers received in the period and settled on time ÷ dossiers received.',
+  },
+} as const;
+
 type DrillState = { metric: Metric; label: string } | null;
 
-function pct(x: number | null | undefined): string {
-  return x == null ? '—' : `${(x * 100).toFixed(1)} %`;
+/** Numbers as the chosen language writes them: 1.234,5 in Vietnamese, 1,234.5 in English. */
+const locale = (lang: Lang) => (lang === 'en' ? 'en-US' : 'vi-VN');
+function num(n: number | null | undefined, lang: Lang, digits = 0): string {
+  return n == null ? '—' : new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(n);
+}
+/** 0.962 → "96,2 %" (vi) / "96.2 %" (en). */
+function pct(x: number | null | undefined, lang: Lang): string {
+  return x == null ? '—' : `${num(x * 100, lang, 1)} %`;
+}
+
+/** Read by screen readers, not shown. */
+const SR_ONLY: CSSProperties = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+};
+
+/** One sentence under a figure saying what it counts. */
+function Help({ children }: { children: ReactNode }) {
+  return (
+    <Typography.Paragraph type="secondary" style={{ fontSize: 12, margin: '4px 0 0' }}>
+      {children}
+    </Typography.Paragraph>
+  );
 }
 
 /** A coloured label followed by its number (dark tones: readable on white, WCAG AA). */
@@ -123,13 +195,20 @@ function Mark({ tone, children }: { tone: 'green' | 'blue' | 'red'; children: Re
   );
 }
 
-function Trend({ now, before, lang }: { now: number; before: number; lang: Lang }) {
+/** The change against the previous period: a sentence, never "+∞", when the previous period had none. */
+function trendText(now: number, before: number, lang: Lang): string | null {
   if (before === 0 && now === 0) return null;
-  const diff = before === 0 ? null : (now - before) / before;
-  const text = diff === null ? '+∞' : `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)} %`;
+  if (before === 0) return TXT.noPrevious[lang];
+  const diff = (now - before) / before;
+  return `${diff > 0 ? '+' : ''}${pct(diff, lang)} ${TXT.vsPrevious[lang]} (${num(before, lang)})`;
+}
+
+function Trend({ now, before, lang }: { now: number; before: number; lang: Lang }) {
+  const text = trendText(now, before, lang);
+  if (text === null) return null;
   return (
-    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-      {text} {TXT.vsPrevious[lang]} ({before.toLocaleString('vi-VN')})
+    <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="trend">
+      {text}
     </Typography.Text>
   );
 }
@@ -191,12 +270,12 @@ export default function DashboardPage() {
   const open = (metric: Metric, label: string) => () => setDrill({ metric, label });
   const numberLink = (n: number, metric: Metric, label: string) => (
     <Button type="link" style={{ padding: 0, height: 'auto', fontSize: 'inherit' }} onClick={open(metric, label)}>
-      {n.toLocaleString('vi-VN')}
+      {num(n, lang)}
     </Button>
   );
 
   const chartOption = {
-    tooltip: { trigger: 'axis' },
+    tooltip: { trigger: 'axis', valueFormatter: (v: number) => num(v, lang) },
     legend: { top: 0 },
     grid: { left: 48, right: 16, top: 36, bottom: 32 },
     xAxis: {
@@ -207,7 +286,7 @@ export default function DashboardPage() {
           : fmtDate(`${p.bucket}T00:00:00+07:00`),
       ),
     },
-    yAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'value', minInterval: 1, axisLabel: { formatter: (v: number) => num(v, lang) } },
     series: [
       {
         name: TXT.received[lang],
@@ -253,7 +332,7 @@ export default function DashboardPage() {
   return (
     <div>
       <Space style={{ width: '100%', justifyContent: 'space-between', flexWrap: 'wrap' }}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
           {TXT.title[lang]}
         </Typography.Title>
         <Space wrap>
@@ -330,6 +409,7 @@ export default function DashboardPage() {
             </Typography.Text>
             <br />
             <Trend now={c.received} before={pc.received} lang={lang} />
+            <Help>{HELP.received[lang]}</Help>
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
@@ -351,11 +431,12 @@ export default function DashboardPage() {
             </Space>
             <br />
             <Trend now={r.finished} before={r.previousFinished} lang={lang} />
+            <Help>{HELP.finished[lang]}</Help>
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
           <Card>
-            <Statistic title={TXT.onTimeRate[lang]} value={pct(r.onTimeRate)} />
+            <Statistic title={TXT.onTimeRate[lang]} value={pct(r.onTimeRate, lang)} />
             <Progress
               percent={Math.round(r.onTimeRate * 1000) / 10}
               showInfo={false}
@@ -363,8 +444,9 @@ export default function DashboardPage() {
               aria-label={TXT.onTimeRate[lang]}
             />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {pct(r.previousOnTimeRate)} {TXT.vsPrevious[lang]}
+              {TXT.previousRate[lang]}: {pct(r.previousOnTimeRate, lang)}
             </Typography.Text>
+            <Help>{HELP.onTimeRate[lang]}</Help>
           </Card>
         </Col>
         <Col xs={24} sm={12} lg={6}>
@@ -383,9 +465,10 @@ export default function DashboardPage() {
             </Space>
             <br />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              {TXT.pendingEnd[lang]}: {r.pendingAtEnd.pending.toLocaleString('vi-VN')} ({TXT.overdue[lang]}{' '}
-              {r.pendingAtEnd.overdue.toLocaleString('vi-VN')})
+              {TXT.pendingEnd[lang]}: {num(r.pendingAtEnd.pending, lang)} ({TXT.overdue[lang]}{' '}
+              {num(r.pendingAtEnd.overdue, lang)})
             </Typography.Text>
+            <Help>{HELP.inProgress[lang]}</Help>
           </Card>
         </Col>
         <Col xs={24} sm={8}>
@@ -395,6 +478,7 @@ export default function DashboardPage() {
               valueRender={() => numberLink(c.returned, 'returned', TXT.returned[lang])}
             />
             <Trend now={c.returned} before={pc.returned} lang={lang} />
+            <Help>{HELP.returned[lang]}</Help>
           </Card>
         </Col>
         <Col xs={12} sm={8}>
@@ -404,6 +488,7 @@ export default function DashboardPage() {
               valueRender={() => numberLink(c.refused, 'refused', TXT.refused[lang])}
             />
             <Trend now={c.refused} before={pc.refused} lang={lang} />
+            <Help>{HELP.refused[lang]}</Help>
           </Card>
         </Col>
         <Col xs={12} sm={8}>
@@ -413,8 +498,9 @@ export default function DashboardPage() {
               valueRender={() => numberLink(c.rated - c.rated_satisfied, 'rated_unsatisfied', TXT.unsatisfied[lang])}
             />
             <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-              / {c.rated.toLocaleString('vi-VN')}
+              / {num(c.rated, lang)}
             </Typography.Text>
+            <Help>{HELP.unsatisfied[lang]}</Help>
           </Card>
         </Col>
       </Row>
@@ -426,15 +512,14 @@ export default function DashboardPage() {
           </Card>
         </Col>
         <Col xs={24} lg={10}>
-          <Card
-            title={
-              <span>
-                {TXT.score[lang]}: <strong>{r.score.points}</strong> / {r.score.availableMaxPoints} {TXT.points[lang]}
-              </span>
-            }
-          >
+          <Card title={TXT.score[lang]}>
+            {/* The total in the body: a card title is cut off with an ellipsis on narrow columns. */}
+            <p style={{ margin: '0 0 8px', fontSize: 16 }} data-testid="score-total">
+              <strong style={{ fontSize: 24 }}>{num(r.score.points, lang, 2)}</strong> /{' '}
+              {num(r.score.availableMaxPoints, lang, 2)} {TXT.points[lang]}
+            </p>
             <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>
-              {TXT.scoreNote[lang]}
+              {HELP.score[lang]} {TXT.scoreNote[lang]}
             </Typography.Paragraph>
             <Table
               size="small"
@@ -444,16 +529,18 @@ export default function DashboardPage() {
               columns={[
                 { title: TXT.group[lang], dataIndex: ['label', lang] },
                 {
-                  title: TXT.points[lang],
+                  title: TXT.pointsHeader[lang],
                   render: (_, g) =>
                     g.availableMaxPoints === 0 ? (
                       <Tag>{TXT.notHeld[lang]}</Tag>
                     ) : (
-                      `${g.points} / ${g.availableMaxPoints} (${g.maxPoints})`
+                      `${num(g.points, lang, 2)} / ${num(g.availableMaxPoints, lang, 2)} (${TXT.maxOf[lang]} ${num(g.maxPoints, lang, 2)})`
                     ),
                 },
               ]}
               expandable={{
+                // The expand column is labelled too (no empty table header).
+                columnTitle: <span style={SR_ONLY}>{TXT.details[lang]}</span>,
                 expandedRowRender: (g) => (
                   <ul style={{ margin: 0, paddingLeft: 16 }}>
                     {g.components.map((comp) => (
@@ -461,7 +548,8 @@ export default function DashboardPage() {
                         {comp.label[lang]}:{' '}
                         {comp.available ? (
                           <>
-                            <strong>{comp.points}</strong> / {comp.maxPoints} ({pct(comp.ratio)})
+                            <strong>{num(comp.points, lang, 2)}</strong> / {num(comp.maxPoints, lang, 2)} (
+                            {pct(comp.ratio, lang)})
                           </>
                         ) : (
                           <Tag title={comp.note?.[lang]}>{TXT.notHeld[lang]}</Tag>
@@ -514,20 +602,20 @@ export default function DashboardPage() {
                   </Button>
                 ),
             },
-            { title: TXT.received[lang], dataIndex: 'received', align: 'right' },
-            { title: TXT.finished[lang], dataIndex: 'finished', align: 'right' },
-            { title: TXT.late[lang], dataIndex: 'finishedLate', align: 'right' },
+            { title: TXT.received[lang], dataIndex: 'received', align: 'right', render: (v: number) => num(v, lang) },
+            { title: TXT.finished[lang], dataIndex: 'finished', align: 'right', render: (v: number) => num(v, lang) },
+            { title: TXT.late[lang], dataIndex: 'finishedLate', align: 'right', render: (v: number) => num(v, lang) },
             {
               title: TXT.onTimeRate[lang],
               dataIndex: 'onTimeRate',
               align: 'right',
-              render: (v: number | null) => pct(v),
+              render: (v: number | null) => pct(v, lang),
             },
             {
               title: TXT.onlineRate[lang],
               dataIndex: 'onlineRate',
               align: 'right',
-              render: (v: number | null) => pct(v),
+              render: (v: number | null) => pct(v, lang),
             },
           ]}
         />
@@ -572,7 +660,7 @@ function DrillDrawer({
         onClose();
       }}
       width={Math.min(1100, typeof window === 'undefined' ? 1100 : window.innerWidth)}
-      title={`${TXT.dossiers[lang]}: ${drill?.label ?? ''} (${list.data?.total ?? '…'})`}
+      title={`${TXT.dossiers[lang]}: ${drill?.label ?? ''} (${list.data ? num(list.data.total, lang) : '…'})`}
       extra={
         <a href={`/api/v1/indicators/dossiers?${qs}`} download>
           {TXT.csv[lang]}

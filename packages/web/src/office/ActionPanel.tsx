@@ -1,20 +1,39 @@
 import { useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Checkbox, DatePicker, Form, Input, InputNumber, Modal, Select, Space } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ok } from '../api/client.ts';
-import type { Attachment, DossierDetail } from '../api/types.ts';
+import type { Attachment } from '../api/types.ts';
 import { sendCommand } from './command.ts';
+import { ReceiveDialog } from './ReceiveDialog.tsx';
+import { resultAttachment, type StaffDossier } from './result.ts';
 
-/** Commands confirmed in one click (no dialog). */
-const ONE_CLICK = new Set(['claim', 'approve', 'sign', 'finish']);
+/**
+ * Commands confirmed in one click (no dialog). Approving, confirming the result and finishing
+ * always ask first: they say which result file they are about, and approval takes an opinion.
+ */
+const ONE_CLICK = new Set(['claim']);
+/** Commands about the result document: the dialog shows the file (ResultPanel's state). */
+const RESULT_ACTIONS = new Set(['approve', 'sign', 'finish']);
 const PRIMARY = new Set(['receive', 'claim', 'forward', 'approve', 'sign', 'finish', 'return_result']);
 const lines = (s: string | undefined) =>
   (s ?? '')
     .split('\n')
     .map((x) => x.trim())
     .filter(Boolean);
+
+/** Actions after which the applicant is told something (Decree 118/2025 arts. 17, 19, 21, 22). */
+const TOLD_APPLICANT = new Set([
+  'receive',
+  'request_supplement',
+  'refuse',
+  'request_fee',
+  'extend',
+  'stop',
+  'finish',
+  'return_result',
+]);
 
 type Values = Record<string, unknown> & {
   note?: string;
@@ -32,6 +51,7 @@ type Values = Record<string, unknown> & {
   reason?: string;
   main?: string;
   checklist?: string[];
+  opinion?: string;
 };
 
 /**
@@ -39,15 +59,18 @@ type Values = Record<string, unknown> & {
  * the fields it needs: reasons, supplement items, consultation targets, outcome, result files…
  */
 export function ActionPanel(props: {
-  dossier: DossierDetail;
+  dossier: StaffDossier;
   files: Attachment[];
   documents: { name: string }[];
   onDone: () => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const { message } = App.useApp();
   const d = props.dossier;
   const [open, setOpen] = useState<string | null>(null);
+  // The dialog keeps its title while it animates out: a dialog without a name fails WCAG (axe aria-dialog-name).
+  const lastOpen = useRef<string | null>(null);
+  if (open) lastOpen.current = open;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [form] = Form.useForm<Values>();
@@ -59,13 +82,17 @@ export function ActionPanel(props: {
   const actions = d.availableActions.filter((a) => a !== 'rate' && a !== 'withdraw');
 
   function body(type: string, v: Values): Record<string, unknown> {
-    const note = v.note?.trim() ? { note: v.note.trim() } : {};
+    // The internal note stays with the staff; the message is what the applicant is told (Decree 118/2025).
+    const note = {
+      ...(v.note?.trim() ? { note: v.note.trim() } : {}),
+      ...(typeof v.message === 'string' && v.message.trim() ? { message: v.message.trim() } : {}),
+    };
     switch (type) {
       case 'receive': {
         const ticked = v.checklist ?? [];
         const checklist = ticked.length ? `${t('office.checklist')}: ${ticked.join('; ')}` : '';
         const text = [checklist, v.note?.trim()].filter(Boolean).join('\n');
-        return text ? { note: text.slice(0, 2000) } : {};
+        return { ...note, ...(text ? { note: text.slice(0, 2000) } : {}) };
       }
       case 'request_supplement':
         return { items: lines(v.items), ...note };
@@ -95,6 +122,8 @@ export function ActionPanel(props: {
         return { reason: v.reason, ...note };
       case 'assign':
         return { main: v.main, ...note };
+      case 'approve':
+        return { ...(v.opinion?.trim() ? { opinion: v.opinion.trim() } : {}), ...note };
       default:
         return note;
     }
@@ -116,11 +145,20 @@ export function ActionPanel(props: {
     }
   }
 
-  const consultOptions = (d.currentStep?.consultations ?? []).map((c) => ({ value: c.id, label: c.name_vi }));
+  const en = i18n.language === 'en';
+  const stepName = (s: { id: string; name_vi: string; name_en?: string | null }) =>
+    (en ? s.name_en : null) ?? s.name_vi;
+  const consultationName = (id: string) => {
+    const def = d.currentStep?.consultations.find((c) => c.id === id);
+    return def ? stepName(def) : t('office.consultations');
+  };
+  const consultOptions = (d.currentStep?.consultations ?? []).map((c) => ({ value: c.id, label: stepName(c) }));
+  // "Xác minh của UBND xã — Phường Hải Châu", never the consultation's id ("xac_minh_xa").
   const openConsultations = d.consultations.map((c) => ({
     value: c.consultationId,
-    label: `${c.consultationId} — ${c.agency?.name ?? c.agencyCode}`,
+    label: `${consultationName(c.consultationId)} — ${c.agency?.name ?? c.agencyCode}`,
   }));
+  const resultFile = resultAttachment(d, props.files);
 
   return (
     <div>
@@ -144,8 +182,8 @@ export function ActionPanel(props: {
         ))}
       </Space>
       <Modal
-        open={open !== null}
-        title={open ? t(`actions.${open}`) : ''}
+        open={open !== null && open !== 'receive'}
+        title={lastOpen.current ? t(`actions.${lastOpen.current}`) : ''}
         onCancel={() => setOpen(null)}
         okText={t('app.confirm')}
         cancelText={t('app.cancel')}
@@ -185,12 +223,26 @@ export function ActionPanel(props: {
           )}
           {open === 'send_back' && (
             <Form.Item name="toStep" label={t('office.workflow')} rules={[{ required: true }]}>
-              <Select options={d.workflow.map((s) => ({ value: s.id, label: s.name_vi }))} />
+              <Select
+                options={d.workflow
+                  .filter((s) => d.path?.includes(s.id) && s.id !== d.currentStep?.id)
+                  .map((s) => ({ value: s.id, label: stepName(s) }))}
+              />
             </Form.Item>
           )}
           {open === 'consult' && (
             <>
-              <Form.Item name="consultations" label={t('office.consultWith')} rules={[{ required: true }]}>
+              {/* A validator, not `required`: antd would put aria-required on the checkbox group, which ARIA does not allow there. */}
+              <Form.Item
+                name="consultations"
+                label={t('office.consultWith')}
+                rules={[
+                  {
+                    validator: (_r, v?: string[]) =>
+                      v?.length ? Promise.resolve() : Promise.reject(new Error(t('staff.chooseConsultation'))),
+                  },
+                ]}
+              >
                 <Checkbox.Group options={consultOptions} />
               </Form.Item>
               <Form.Item name="openChildDossier" valuePropName="checked">
@@ -222,9 +274,9 @@ export function ActionPanel(props: {
             <Form.Item name="method" label={t('office.returnMethod')} initialValue="counter">
               <Select
                 options={[
-                  { value: 'counter', label: 'Tại Bộ phận Một cửa / at the counter' },
-                  { value: 'post', label: 'Bưu chính / by post' },
-                  { value: 'online', label: 'Trực tuyến / online' },
+                  { value: 'counter', label: t('counter.returnMethods.counter') },
+                  { value: 'post', label: t('counter.returnMethods.post') },
+                  { value: 'online', label: t('counter.returnMethods.online') },
                 ]}
               />
             </Form.Item>
@@ -243,13 +295,45 @@ export function ActionPanel(props: {
               />
             </Form.Item>
           )}
+          {open !== null && RESULT_ACTIONS.has(open) && (
+            <div data-testid="result-confirmation" style={{ marginBottom: 12 }}>
+              <p style={{ marginTop: 0 }}>{t(`staff.confirm.${open}`)}</p>
+              {open !== 'finish' && (
+                <p>
+                  {t('staff.result.current')}:{' '}
+                  {resultFile ? <strong>{resultFile.fileName}</strong> : <em>{t('staff.result.noneShort')}</em>}
+                </p>
+              )}
+            </div>
+          )}
+          {open === 'approve' && (
+            <Form.Item name="opinion" label={t('staff.opinion')} extra={t('staff.opinionHint')}>
+              <Input.TextArea rows={3} maxLength={2000} data-testid="approve-opinion" />
+            </Form.Item>
+          )}
+          {open !== null && TOLD_APPLICANT.has(open) && (
+            <Form.Item name="message" label={t('citizen.messageToApplicant')} extra={t('citizen.messageHint')}>
+              <Input.TextArea rows={2} maxLength={2000} data-testid="message-to-applicant" />
+            </Form.Item>
+          )}
           {open !== null && (
-            <Form.Item name="note" label={t('office.note')}>
+            <Form.Item name="note" label={t('citizen.internalNote')}>
               <Input.TextArea rows={2} />
             </Form.Item>
           )}
         </Form>
       </Modal>
+      {/* Receiving: the checklist with originals/copies and the supplement offer (ReceiveDialog.tsx). */}
+      <ReceiveDialog
+        open={open === 'receive'}
+        dossier={d}
+        documents={props.documents}
+        onClose={() => setOpen(null)}
+        onDone={() => {
+          setOpen(null);
+          props.onDone();
+        }}
+      />
     </div>
   );
 }

@@ -5,12 +5,14 @@ import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
-import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
-import { RemainingTag } from '../shared/Remaining.tsx';
+import { DueStatus, RemainingTag } from '../shared/Remaining.tsx';
 import { useDossier } from '../shared/useDossier.ts';
 import { ActionPanel } from './ActionPanel.tsx';
 import { FileList } from './FileList.tsx';
+import { FormDataView } from './FormDataView.tsx';
+import { ResultPanel } from './ResultPanel.tsx';
+import type { StaffDossier } from './result.ts';
 
 /**
  * A dossier for the officer: form data, files with preview, history, remaining time of the step and
@@ -29,17 +31,36 @@ export default function DossierPage() {
   });
   if (detail.isLoading) return <Loading />;
   if (detail.error || !detail.data) return <ErrorText error={detail.error} />;
-  const d = detail.data;
+  const d = detail.data as StaffDossier;
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['dossier', id] });
     void qc.invalidateQueries({ queryKey: ['queue'] });
     void qc.invalidateQueries({ queryKey: ['queue-counts'] });
   };
   const lang = i18n.language;
+  const named = (s: { name_vi: string; name_en?: string | null }) => (lang === 'en' ? s.name_en : null) ?? s.name_vi;
+  const consultationName = (id: string) => {
+    const def = d.currentStep?.consultations.find((c) => c.id === id);
+    return def ? named(def) : t('office.consultations');
+  };
+  // "10 ngày làm việc", never `{ days: 10 }` or `working_days`.
+  const limit = d.legalLimit;
+  const limitText =
+    limit === null
+      ? t('staff.noLimit')
+      : limit.days !== undefined
+        ? t('staff.limit.working_days', { value: limit.days })
+        : limit.hours !== undefined
+          ? t('staff.limit.working_hours', { value: limit.hours })
+          : t('staff.limit.calendar_days', { value: limit.calendarDays });
   const stepIndex = d.currentStep ? d.workflow.findIndex((s) => s.id === d.currentStep!.id) : -1;
-  const schemaProps = (procedure.data?.eForm?.schema?.properties ?? {}) as Record<string, { title?: string }>;
-  const canUploadResult =
-    d.status === 'processing' || d.status === 'result_ready' || d.availableActions.includes('return_result');
+  // The result document is drafted by the step's handler (then forwarded) or attached where it is
+  // approved and confirmed, or returned; not by a consulted agency.
+  const STEP_HANDLING = ['forward', 'send_back', 'refuse', 'approve', 'sign', 'finish'];
+  const resultStep = !!d.currentStep && d.availableActions.some((a) => STEP_HANDLING.includes(a));
+  // After finishing, only the counter adds files (e.g. the scan of what it hands back): a new
+  // result file then would bypass the approval of the one confirmed.
+  const canUploadResult = (d.status === 'processing' && resultStep) || d.availableActions.includes('return_result');
 
   return (
     <>
@@ -48,7 +69,8 @@ export default function DossierPage() {
         <Tag color="blue" data-testid="dossier-status">
           {pick(d, lang)}
         </Tag>
-        {d.subStatus && <Tag>{pick(d.subStatus, lang)}</Tag>}
+        {/* A sub-status named like its status ("Đang xử lý") is not shown twice. */}
+        {d.subStatus && pick(d.subStatus, lang) !== pick(d, lang) && <Tag>{pick(d.subStatus, lang)}</Tag>}
       </h1>
       <Card style={{ marginBottom: 16 }}>
         <h2 style={{ fontSize: 16, marginTop: 0 }}>{t('office.actions')}</h2>
@@ -82,16 +104,21 @@ export default function DossierPage() {
                 {d.applicant.phone && ` · ${d.applicant.phone}`}
               </Descriptions.Item>
               <Descriptions.Item label={t('my.submittedAt')}>{fmtDateTime(d.submittedAt)}</Descriptions.Item>
+              <Descriptions.Item label={t('staff.legalLimit')}>{limitText}</Descriptions.Item>
               <Descriptions.Item label={t('office.due')}>
-                {fmtDate(d.due)} <RemainingTag remaining={d.remaining} />
+                {fmtDate(d.due)} <DueStatus dossier={d as unknown as Parameters<typeof DueStatus>[0]['dossier']} />
               </Descriptions.Item>
               {d.currentStep && (
                 <Descriptions.Item label={t('office.currentStep')}>
-                  {lang === 'en' ? (d.currentStep.name_en ?? d.currentStep.name_vi) : d.currentStep.name_vi}
+                  {named(d.currentStep)}
                   {d.currentStep.agency && ` — ${d.currentStep.agency.name}`}
-                  <div>
-                    {t('office.stepRemaining')}: <RemainingTag remaining={d.currentStep.remaining} />
-                  </div>
+                  {' · '}
+                  {t(`staff.roles.${d.currentStep.role}`, { defaultValue: t('staff.roles.officer') })}
+                  {d.currentStep.remaining && (
+                    <div>
+                      {t('office.stepRemaining')}: <RemainingTag remaining={d.currentStep.remaining} />
+                    </div>
+                  )}
                 </Descriptions.Item>
               )}
               <Descriptions.Item label={t('office.assignee')}>{d.assignees.main?.name ?? '—'}</Descriptions.Item>
@@ -99,7 +126,8 @@ export default function DossierPage() {
                 <Descriptions.Item label={t('office.consultations')}>
                   {d.consultations.map((c) => (
                     <div key={c.consultationId}>
-                      {c.agency?.name ?? c.agencyCode} — {fmtDate(c.due)}
+                      {consultationName(c.consultationId)}: {c.agency?.name ?? c.agencyCode} — {t('office.due')}{' '}
+                      {fmtDate(c.due)}
                       {c.childDossierId && (
                         <>
                           {' '}
@@ -119,28 +147,25 @@ export default function DossierPage() {
             {Object.keys(d.formData).length === 0 ? (
               <p>{t('app.none')}</p>
             ) : (
-              <Descriptions column={1} size="small" bordered>
-                {Object.entries(d.formData).map(([k, v]) => (
-                  <Descriptions.Item key={k} label={schemaProps[k]?.title ?? k}>
-                    {typeof v === 'object' ? JSON.stringify(v) : String(v)}
-                  </Descriptions.Item>
-                ))}
-              </Descriptions>
+              <FormDataView data={d.formData} schema={procedure.data?.eForm?.schema as never} />
             )}
           </Card>
           <Card title={t('office.files')} style={{ marginTop: 16 }}>
-            <FileList files={files.data ?? []} />
-            {canUploadResult && (
-              <FileUpload
-                label={t('office.resultFile')}
-                url={`/api/v1/dossiers/${d.id}/attachments`}
-                slot="result"
-                kind="result"
-                testId="result-upload"
-                onUploaded={() => void qc.invalidateQueries({ queryKey: ['dossier', id, 'files'] })}
-              />
-            )}
+            <FileList files={files.data ?? []} documents={d.documents} />
           </Card>
+          {(canUploadResult || d.resultFile) && (
+            <Card title={t('staff.result.title')} style={{ marginTop: 16 }}>
+              <ResultPanel
+                dossier={d}
+                files={files.data ?? []}
+                canUpload={canUploadResult}
+                onUploaded={() => {
+                  // The approval offered depends on the file: reload the dossier and its files.
+                  void qc.invalidateQueries({ queryKey: ['dossier', id] });
+                }}
+              />
+            </Card>
+          )}
         </Col>
         <Col xs={24} lg={10}>
           <Card title={t('office.workflow')}>
@@ -148,7 +173,7 @@ export default function DossierPage() {
               direction="vertical"
               size="small"
               current={d.status === 'result_ready' || d.status === 'returned' ? d.workflow.length : stepIndex}
-              items={d.workflow.map((s) => ({ title: lang === 'en' ? (s.name_en ?? s.name_vi) : s.name_vi }))}
+              items={d.workflow.map((s) => ({ title: named(s) }))}
             />
           </Card>
           <Card title={t('office.history')} style={{ marginTop: 16 }}>

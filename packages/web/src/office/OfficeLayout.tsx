@@ -16,6 +16,13 @@ import { Link, Navigate, Outlet, useLocation, useNavigate } from 'react-router';
 import { hasRole, useAuth } from '../api/auth.tsx';
 import { LanguageSwitch } from '../shared/LanguageSwitch.tsx';
 import { Loading } from '../shared/Loading.tsx';
+import { StaffOnly } from './StaffOnly.tsx';
+
+/** Roles that may open an area of the back office (the server's access rules say the same). */
+const AREA_ROLES: { prefix: string; need: 'leader' | 'admin'; roles: string[] }[] = [
+  { prefix: '/dashboard', need: 'leader', roles: ['leader', 'provincial_leader', 'admin'] },
+  { prefix: '/admin', need: 'admin', roles: ['admin'] },
+];
 
 /** The back office frame (one-stop counter, officers, leaders, administrators): its own chunk. */
 export default function OfficeLayout() {
@@ -24,9 +31,13 @@ export default function OfficeLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   if (loading) return <Loading />;
-  if (me?.kind !== 'officer') {
+  if (me === null) {
     return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   }
+  // A citizen or organization signed in: not a login form under "Đăng xuất", but where they are.
+  if (me.kind !== 'officer') return <StaffOnly need="staff" />;
+  const area = AREA_ROLES.find((a) => location.pathname === a.prefix || location.pathname.startsWith(`${a.prefix}/`));
+  const allowed = !area || hasRole(me, ...area.roles);
   const item = (to: string, label: string, icon: React.ReactNode) => ({
     key: to,
     icon,
@@ -62,8 +73,19 @@ export default function OfficeLayout() {
       <a className="skip-link" href="#main">
         {t('app.skip')}
       </a>
+      {/* Wraps on a phone (360 px) instead of widening the page. */}
       <Layout.Header
-        style={{ display: 'flex', alignItems: 'center', gap: 16, padding: '0 16px', background: '#0b3d91' }}
+        style={{
+          display: 'flex',
+          flexWrap: 'wrap',
+          alignItems: 'center',
+          gap: '4px 16px',
+          padding: '8px 16px',
+          height: 'auto',
+          minHeight: 64,
+          lineHeight: '32px',
+          background: '#0b3d91',
+        }}
       >
         <Link to="/office" style={{ color: '#fff', fontWeight: 600, fontSize: 18, marginRight: 'auto' }}>
           {t('app.office')}
@@ -92,10 +114,9 @@ export default function OfficeLayout() {
             <Menu mode="inline" selectedKeys={selected ? [selected] : []} items={items} />
           </nav>
         </Layout.Sider>
-        <Layout.Content style={{ padding: 16 }}>
-          <main id="main">
-            <Outlet />
-          </main>
+        {/* Layout.Content IS the page's one <main> landmark (antd renders it as <main>): no nested main. */}
+        <Layout.Content id="main" tabIndex={-1} style={{ padding: 16 }}>
+          {allowed ? <Outlet /> : <StaffOnly need={area!.need} />}
         </Layout.Content>
       </Layout>
     </Layout>

@@ -117,7 +117,9 @@ export default function QueuesPage({ fixed, title }: { fixed?: Queue; title?: st
             render: (_v, d) => (
               <>
                 {pick(d, i18n.language)}
-                {d.subStatus && <div style={{ fontSize: 12 }}>{pick(d.subStatus, i18n.language)}</div>}
+                {d.subStatus && pick(d.subStatus, i18n.language) !== pick(d, i18n.language) && (
+                  <div style={{ fontSize: 12 }}>{pick(d.subStatus, i18n.language)}</div>
+                )}
               </>
             ),
           },

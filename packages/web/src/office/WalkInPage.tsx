@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Checkbox, Form, Input, Radio, Result, Select } from 'antd';
+import { Alert, Button, Card, Form, Input, Radio, Result, Select } from 'antd';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, newKey, ok, uploadFile } from '../api/client.ts';
 import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
+import { type CheckRow, checklistOf, initialRows, missingOf, ReceptionChecklist } from './ReceptionChecklist.tsx';
 
 type Values = {
   procedureId: string;
@@ -14,7 +15,6 @@ type Values = {
   name: string;
   phone?: string;
   address?: string;
-  docs?: string[];
   note?: string;
 };
 type Created = { id: string; code: string; version: number; status: string };
@@ -80,6 +80,12 @@ export default function WalkInPage() {
     enabled: !!procedureId,
     queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id: procedureId } } })),
   });
+  // The components checked in front of the applicant, with originals and copies (form 01 lists them).
+  const [rows, setRows] = useState<CheckRow[]>([]);
+  useEffect(() => {
+    setRows(initialRows(procedure.data?.documents ?? []));
+  }, [procedure.data]);
+  const missing = missingOf(rows);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -96,11 +102,9 @@ export default function WalkInPage() {
     setBusy(true);
     setError(null);
     try {
-      const docs = v.docs ?? [];
-      const note = [docs.length ? `${t('office.walkIn.docs')}: ${docs.join('; ')}` : '', v.note?.trim() ?? '']
-        .filter(Boolean)
-        .join('\n')
-        .slice(0, 2000);
+      // Decree 118/2025 art. 17(3): received only when every mandatory component is there.
+      if (missingOf(rows).length > 0) return;
+      const note = (v.note?.trim() ?? '').slice(0, 2000);
       const r = ok(
         await api.POST('/api/v1/counter/dossiers', {
           params: { header: { 'idempotency-key': key.current } },
@@ -114,6 +118,7 @@ export default function WalkInPage() {
               ...(v.address?.trim() ? { address: v.address.trim() } : {}),
             },
             ...(note ? { note } : {}),
+            checklist: checklistOf(rows),
           },
         }),
       ) as unknown as Created;
@@ -217,13 +222,10 @@ export default function WalkInPage() {
               <Input autoComplete="off" />
             </Form.Item>
           </div>
-          {(procedure.data?.documents.length ?? 0) > 0 && (
-            <Form.Item name="docs" label={t('office.walkIn.docs')}>
-              <Checkbox.Group
-                style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
-                options={procedure.data!.documents.map((d) => ({ value: d.name, label: d.name }))}
-              />
-            </Form.Item>
+          {rows.length > 0 && (
+            <div style={{ marginBottom: 16 }}>
+              <ReceptionChecklist rows={rows} onChange={setRows} />
+            </div>
           )}
           <div style={{ marginBottom: 16 }}>
             <label htmlFor="walkin-scans" style={{ display: 'block', marginBottom: 4 }}>
@@ -234,7 +236,35 @@ export default function WalkInPage() {
           <Form.Item name="note" label={t('office.note')}>
             <Input.TextArea rows={2} />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy}>
+          <div aria-live="polite">
+            {missing.length > 0 && (
+              <Alert
+                id="walkin-missing"
+                type="warning"
+                showIcon
+                style={{ marginBottom: 12 }}
+                data-testid="walkin-missing"
+                title={t('counter.missing', { count: missing.length })}
+                description={
+                  <>
+                    <ul style={{ margin: '4px 0', paddingLeft: 18 }}>
+                      {missing.map((m) => (
+                        <li key={m}>{m}</li>
+                      ))}
+                    </ul>
+                    {t('counter.walkInMissingHint')}
+                  </>
+                }
+              />
+            )}
+          </div>
+          <Button
+            type="primary"
+            htmlType="submit"
+            loading={busy}
+            disabled={missing.length > 0}
+            aria-describedby={missing.length > 0 ? 'walkin-missing' : undefined}
+          >
             {t('office.walkIn.accept')}
           </Button>
         </Form>

@@ -1,140 +1,176 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Result, Select, Steps } from 'antd';
-import { lazy, Suspense, useMemo, useRef, useState } from 'react';
+import { Alert, Button, Card, Descriptions, Form, Input, Result, Select, Steps } from 'antd';
+import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useParams, useSearchParams } from 'react-router';
-import { useAuth } from '../api/auth.tsx';
-import { api, newKey, ok } from '../api/client.ts';
+import { type Me, useAuth } from '../api/auth.tsx';
+import { ApiError, api, newKey, ok } from '../api/client.ts';
+import type { paths } from '../api/schema';
+import { fmtDate } from '../format.ts';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
+import { Review } from './apply/Review.tsx';
+import { foldedFilter } from './apply/text.ts';
+import { type Contact, useApplyDraft } from './apply/useApplyDraft.ts';
 
 const EForm = lazy(() => import('../shared/EForm.tsx'));
 
-type Contact = { phone?: string; email?: string; address?: string; residenceCommuneId?: string };
+type Procedure = paths['/api/v1/procedures/{id}']['get']['responses'][200]['content']['application/json'];
 type Receipt = { id: string; code: string; lookupSecret: string };
 
+/** The wizard's steps, as they appear in the URL (`?step=`): Back and Forward move between them. */
+const STEPS = ['form', 'docs', 'review'] as const;
+
 /**
- * Apply online: the e-form (the procedure's JSON Schema), contact details, the document checklist
- * with uploads (into a draft), save as draft, review, submit, receipt.
+ * Apply online. The route guards (signed in as an applicant; the procedure takes online dossiers
+ * and has a unit to take them) come first; the wizard itself is below.
  */
 export default function ApplyPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const { id = '' } = useParams();
-  const [params, setParams] = useSearchParams();
   const { me, loading } = useAuth();
+  const proc = useQuery({
+    queryKey: ['procedure', id],
+    queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id } } })),
+  });
+  if (loading || proc.isLoading) return <Loading />;
+  if (me?.kind !== 'applicant') {
+    const here = `${window.location.pathname}${window.location.search}`;
+    return <Navigate to={`/login?next=${encodeURIComponent(here)}`} replace />;
+  }
+  if (proc.error || !proc.data) return <ErrorText error={proc.error} />;
+  const p = proc.data;
+  const refusal = !p.channels.includes('online')
+    ? t('procedure.notOnline')
+    : p.agencies.length === 0
+      ? t('apply.noAgency')
+      : null;
+  if (refusal) {
+    return (
+      <Result
+        status="info"
+        title={<h1 style={{ fontSize: 22, margin: 0 }}>{p.name}</h1>}
+        subTitle={<span data-testid="apply-refused">{refusal}</span>}
+        extra={<Link to={`/procedures/${p.id}`}>{t('apply.toProcedure')}</Link>}
+      />
+    );
+  }
+  return <Wizard procedure={p} me={me} />;
+}
+
+function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
+  const { t, i18n } = useTranslation();
   const qc = useQueryClient();
-  const [step, setStep] = useState(0);
-  const [formData, setFormData] = useState<Record<string, unknown>>({});
-  const [contact, setContact] = useState<Contact>({});
-  const [note, setNote] = useState('');
-  const [draftId, setDraftId] = useState<string | null>(params.get('draft'));
-  const [draftVersion, setDraftVersion] = useState<number | null>(null);
-  const [files, setFiles] = useState<Record<string, string[]>>({});
+  const [params, setParams] = useSearchParams();
+  const draft = useApplyDraft(p.id, true);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const submitKey = useRef(newKey());
   const eformRef = useRef<{ validateForm: () => boolean } | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  /** Has the citizen touched the form yet (typed or clicked)? Changes before that are the form's own. */
+  const touched = useRef(false);
+  const step = Math.max(0, STEPS.indexOf((params.get('step') ?? 'form') as (typeof STEPS)[number]));
 
-  const proc = useQuery({
-    queryKey: ['procedure', id],
-    queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id } } })),
-  });
   const communes = useQuery({
     queryKey: ['agencies', 'commune'],
     queryFn: async () => ok(await api.GET('/api/v1/agencies', { params: { query: { level: 'commune' } } })).items,
     staleTime: 600_000,
   });
-  // Resume a saved draft.
-  useQuery({
-    queryKey: ['draft', draftId],
-    enabled: draftId !== null && draftVersion === null,
-    queryFn: async () => {
-      const d = ok(await api.GET('/api/v1/drafts/{id}', { params: { path: { id: draftId! } } }));
-      const fd = { ...d.formData } as Record<string, unknown> & { __contact?: Contact };
-      setContact(fd.__contact ?? {});
-      delete fd.__contact;
-      setFormData(fd);
-      setDraftVersion(d.version);
-      const byslot: Record<string, string[]> = {};
-      for (const a of d.attachments) byslot[a.slot] = [...(byslot[a.slot] ?? []), a.fileName];
-      setFiles(byslot);
-      return d;
-    },
-  });
 
-  const eForm = proc.data?.eForm ?? null;
-  const documents = proc.data?.documents ?? [];
+  // A new step: its heading takes the focus (screen readers hear where they are), top of the page.
+  const firstRender = useRef(true);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on each step change, by design
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    heading.current?.focus();
+    window.scrollTo({ top: 0 });
+  }, [step]);
+
+  const state = draft.state;
+  const documents = p.documents;
+  const files = draft.files;
   const missing = useMemo(
     () => documents.filter((d, i) => d.requirement === 'mandatory' && !(files[`doc-${i}`]?.length ?? 0)),
     [documents, files],
   );
 
-  if (loading || proc.isLoading) return <Loading />;
-  if (me?.kind !== 'applicant') {
-    return <Navigate to={`/login?next=${encodeURIComponent(`/procedures/${id}/apply`)}`} replace />;
-  }
-  if (proc.error || !proc.data) return <ErrorText error={proc.error} />;
-  const p = proc.data;
+  if (draft.loadError) return <ErrorText error={draft.loadError} />;
+  if (!state) return <Loading />;
 
-  // The draft keeps the contact details beside the e-form values (one JSON document).
-  const draftBody = () => ({ ...formData, __contact: contact });
+  const contact: Contact = state.contact;
+  const phone = contact.phone ?? me.phone ?? '';
+  const email = contact.email ?? me.email ?? '';
+  const residenceId = contact.residenceCommuneId ?? null;
+  const residenceName = residenceLabel(communes.data?.find((c) => c.id === residenceId)?.name ?? '');
+  // Decree 118/2025 art. 14(2): any unit that handles the procedure; by default the one of the residence.
+  const agencyIds = p.agencies.map((a) => a.id);
+  const unitId =
+    state.agencyId && agencyIds.includes(state.agencyId)
+      ? state.agencyId
+      : p.agencies.length === 1
+        ? p.agencies[0]!.id
+        : residenceId && agencyIds.includes(residenceId)
+          ? residenceId
+          : null;
+  const unitName = p.agencies.find((a) => a.id === unitId)?.name ?? null;
+  const setContact = (patch: Partial<Contact>) => draft.update({ contact: { ...contact, ...patch } });
 
-  async function ensureDraft(): Promise<string> {
-    if (draftId) return draftId;
-    const d = ok(await api.POST('/api/v1/drafts', { body: { procedureId: id, formData: draftBody() } }));
-    setDraftId(d.id);
-    setDraftVersion(d.version);
-    setParams({ draft: d.id }, { replace: true });
-    return d.id;
-  }
+  const blockers = [
+    ...(unitId ? [] : [t('apply.unitMissing')]),
+    ...(missing.length ? [t('apply.missingDocs', { names: missing.map((d) => d.name).join('; ') })] : []),
+  ];
 
-  async function saveDraft() {
+  function go(n: number) {
     setError(null);
-    try {
-      if (!draftId) {
-        await ensureDraft();
-      } else {
-        const d = ok(
-          await api.PUT('/api/v1/drafts/{id}', {
-            params: { path: { id: draftId } },
-            body: { formData: draftBody(), version: draftVersion ?? 1 },
-          }),
-        );
-        setDraftVersion(d.version);
-      }
-      message.success(t('apply.draftSaved'));
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    }
+    draft.flush().catch(() => {});
+    setParams(
+      (prev) => {
+        const q = new URLSearchParams(prev);
+        q.set('step', STEPS[n]!);
+        q.delete('draft');
+        return q;
+      },
+      { replace: false },
+    );
   }
 
   async function submit() {
     setBusy(true);
     setError(null);
     try {
+      await draft.flush();
+      const draftId = await draft.ensureDraft();
       const applicant = Object.fromEntries(
-        Object.entries({ phone: me?.phone ?? undefined, email: me?.email ?? undefined, ...contact }).filter(
-          ([, v]) => typeof v === 'string' && v.trim() !== '',
-        ),
-      ) as Contact;
-      const r = ok(
-        await api.POST('/api/v1/dossiers', {
-          params: { header: { 'idempotency-key': submitKey.current } },
-          body: {
-            procedureId: id,
-            formData,
-            applicant,
-            ...(draftId ? { draftId } : {}),
-            ...(note.trim() ? { note: note.trim() } : {}),
-          },
-        }),
-      ) as unknown as Receipt;
-      setReceipt(r);
+        Object.entries({
+          phone,
+          email,
+          address: contact.address ?? '',
+          residenceCommuneId: residenceId ?? '',
+        }).filter(([, v]) => v.trim() !== ''),
+      );
+      const r = await api.POST('/api/v1/dossiers', {
+        params: { header: { 'idempotency-key': submitKey.current } },
+        body: {
+          procedureId: p.id,
+          agencyId: unitId,
+          formData: state!.formData,
+          applicant,
+          draftId,
+          ...(state!.note.trim() ? { note: state!.note.trim() } : {}),
+        },
+      });
+      // A refusal is final for this attempt: the corrected submission is a new command.
+      if (!r.response.ok && r.response.status < 500) submitKey.current = newKey();
+      setReceipt(ok(r) as unknown as Receipt);
       void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
+      void qc.invalidateQueries({ queryKey: ['my-drafts'] });
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(e instanceof ApiError ? e.message : String(e));
     } finally {
       setBusy(false);
     }
@@ -144,7 +180,7 @@ export default function ApplyPage() {
     return (
       <Result
         status="success"
-        title={t('apply.submitted')}
+        title={<h1 style={{ fontSize: 22, margin: 0 }}>{t('apply.submitted')}</h1>}
         subTitle={p.name}
         extra={[
           <Card key="r" style={{ textAlign: 'left', maxWidth: 520, margin: '0 auto' }}>
@@ -156,6 +192,7 @@ export default function ApplyPage() {
               <Descriptions.Item label={t('apply.secret')}>
                 <strong data-testid="lookup-secret">{receipt.lookupSecret}</strong>
               </Descriptions.Item>
+              {unitName && <Descriptions.Item label={t('apply.unit')}>{unitName}</Descriptions.Item>}
             </Descriptions>
             <p>{t('apply.keepSecret')}</p>
             <Link to={`/my/${receipt.id}`}>{t('apply.toMyDossiers')}</Link>
@@ -165,31 +202,71 @@ export default function ApplyPage() {
     );
   }
 
-  const steps = [{ title: t('apply.stepForm') }, { title: t('apply.stepDocs') }, { title: t('apply.stepReview') }];
+  const titles = [t('apply.stepForm'), t('apply.stepDocs'), t('apply.stepReview')];
+  const saveText =
+    draft.save.status === 'saving'
+      ? t('apply.saving')
+      : draft.save.status === 'saved'
+        ? t('apply.savedAt', { time: hhmm(draft.save.at) })
+        : draft.save.status === 'error'
+          ? t('apply.saveFailed', { error: draft.save.error })
+          : '';
 
   return (
     <>
       <h1 style={{ fontSize: 22 }}>
         {t('apply.title')}: {p.name}
       </h1>
-      <Steps current={step} items={steps} size="small" responsive style={{ marginBottom: 16 }} />
-      {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon />}
+      <Steps
+        current={step}
+        items={titles.map((title) => ({ title }))}
+        size="small"
+        responsive
+        style={{ marginBottom: 8 }}
+      />
+      <div
+        role="status"
+        aria-live="polite"
+        data-testid="save-status"
+        style={{ minHeight: 22, fontSize: 13, color: draft.save.status === 'error' ? '#a8071a' : '#595959' }}
+      >
+        {saveText ||
+          (draft.resumedAt ? t('apply.resumed', { time: hhmm(draft.resumedAt), date: fmtDate(draft.resumedAt) }) : '')}
+      </div>
+      <h2 ref={heading} tabIndex={-1} style={{ fontSize: 18, outline: 'none' }} data-testid="step-heading">
+        {t('apply.stepOf', { n: step + 1, total: STEPS.length, title: titles[step] })}
+      </h2>
+      {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon role="alert" />}
       {step === 0 && (
-        <Card>
-          {eForm ? (
+        <Card
+          onKeyDownCapture={() => {
+            touched.current = true;
+          }}
+          onPointerDownCapture={() => {
+            touched.current = true;
+          }}
+          onInputCapture={() => {
+            touched.current = true;
+          }}
+        >
+          {p.eForm ? (
             <Suspense fallback={<Loading />}>
               <EForm
                 formRef={eformRef}
-                schema={eForm.schema}
-                uiSchema={eForm.uiSchema}
-                formData={formData}
-                onChange={setFormData}
+                schema={p.eForm.schema}
+                uiSchema={p.eForm.uiSchema}
+                formData={state.formData}
+                onChange={(formData) => {
+                  if (JSON.stringify(formData) !== JSON.stringify(state.formData)) {
+                    draft.update({ formData }, { silent: !touched.current });
+                  }
+                }}
               />
             </Suspense>
           ) : (
             <p>{t('apply.noForm')}</p>
           )}
-          <h2 style={{ fontSize: 18 }}>{t('apply.contact')}</h2>
+          <h3 style={{ fontSize: 16 }}>{t('apply.contact')}</h3>
           <Form layout="vertical" component="div">
             <div className="form-grid">
               <Form.Item label={t('apply.phone')} htmlFor="apply-phone">
@@ -197,8 +274,8 @@ export default function ApplyPage() {
                   id="apply-phone"
                   inputMode="tel"
                   autoComplete="tel"
-                  value={contact.phone ?? me.phone ?? ''}
-                  onChange={(e) => setContact({ ...contact, phone: e.target.value })}
+                  value={phone}
+                  onChange={(e) => setContact({ phone: e.target.value })}
                 />
               </Form.Item>
               <Form.Item label={t('apply.email')} htmlFor="apply-email">
@@ -206,8 +283,8 @@ export default function ApplyPage() {
                   id="apply-email"
                   type="email"
                   autoComplete="email"
-                  value={contact.email ?? me.email ?? ''}
-                  onChange={(e) => setContact({ ...contact, email: e.target.value })}
+                  value={email}
+                  onChange={(e) => setContact({ email: e.target.value })}
                 />
               </Form.Item>
               <Form.Item label={t('apply.address')} htmlFor="apply-address">
@@ -215,108 +292,158 @@ export default function ApplyPage() {
                   id="apply-address"
                   autoComplete="street-address"
                   value={contact.address ?? ''}
-                  onChange={(e) => setContact({ ...contact, address: e.target.value })}
+                  onChange={(e) => setContact({ address: e.target.value })}
                 />
               </Form.Item>
               <Form.Item label={t('apply.commune')} htmlFor="apply-commune">
                 <Select
                   id="apply-commune"
-                  showSearch={{ optionFilterProp: 'label' }}
+                  showSearch={{ filterOption: foldedFilter }}
                   allowClear
-                  placeholder={t('apply.communePlaceholder')}
-                  value={contact.residenceCommuneId}
-                  onChange={(v) => setContact({ ...contact, residenceCommuneId: v })}
-                  options={(communes.data ?? []).map((a) => ({ value: a.id, label: a.name }))}
+                  placeholder={t('apply.communeSearch')}
+                  value={residenceId ?? undefined}
+                  onChange={(v) => setContact({ residenceCommuneId: v ?? null })}
+                  options={(communes.data ?? []).map((a) => ({ value: a.id, label: residenceLabel(a.name) }))}
                 />
               </Form.Item>
             </div>
+            {p.agencies.length > 1 ? (
+              <Form.Item label={t('apply.unit')} htmlFor="apply-unit" extra={t('apply.unitHelp')} required>
+                <Select
+                  id="apply-unit"
+                  showSearch={{ filterOption: foldedFilter }}
+                  placeholder={t('apply.unitPlaceholder')}
+                  value={unitId ?? undefined}
+                  onChange={(v) => draft.update({ agencyId: v ?? null })}
+                  options={p.agencies.map((a) => ({ value: a.id, label: a.name }))}
+                />
+              </Form.Item>
+            ) : (
+              <p>
+                {t('apply.unit')}: <strong>{unitName}</strong>
+              </p>
+            )}
           </Form>
           <ApplyNav
             onNext={() => {
-              if (eForm && eformRef.current && !eformRef.current.validateForm()) return;
-              setStep(1);
+              if (p.eForm && eformRef.current && !eformRef.current.validateForm()) return;
+              if (!unitId) {
+                setError(t('apply.unitMissing'));
+                return;
+              }
+              go(1);
             }}
-            onSave={saveDraft}
           />
         </Card>
       )}
       {step === 1 && (
         <Card>
+          <p>{t('apply.docsIntro')}</p>
           {documents.length === 0 && <p>{t('app.none')}</p>}
           {documents.map((d, i) => (
             <FileUpload
               key={d.name}
               testId={`doc-${i}`}
-              label={`${i + 1}. ${d.name}${d.requirement === 'mandatory' ? ` (${t('procedure.mandatory')})` : ''}`}
-              url={async () => `/api/v1/drafts/${await ensureDraft()}/attachments`}
+              label={`${i + 1}. ${d.name} (${d.requirement === 'mandatory' ? t('procedure.mandatory') : t('procedure.conditional')})`}
+              url={async () => `/api/v1/drafts/${await draft.ensureDraft()}/attachments`}
               slot={`doc-${i}`}
               kind="document"
-              uploaded={files[`doc-${i}`]}
-              onUploaded={(f) => setFiles((x) => ({ ...x, [`doc-${i}`]: [...(x[`doc-${i}`] ?? []), f.fileName] }))}
+              uploaded={(files[`doc-${i}`] ?? []).map((f) => f.fileName)}
+              onUploaded={(f) =>
+                draft.addFile(`doc-${i}`, { id: f.id, fileName: f.fileName, sizeBytes: f.sizeBytes ?? 0 })
+              }
             />
           ))}
-          <ApplyNav onPrev={() => setStep(0)} onNext={() => setStep(2)} onSave={saveDraft} />
+          {missing.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              title={t('apply.missingDocs', { names: missing.map((d) => d.name).join('; ') })}
+            />
+          )}
+          <ApplyNav onPrev={() => go(0)} onNext={() => go(2)} />
         </Card>
       )}
       {step === 2 && (
         <Card>
-          <Descriptions column={1} bordered size="small">
-            {Object.entries(formData).map(([k, v]) => (
-              <Descriptions.Item
-                key={k}
-                label={String((eForm?.schema.properties as Record<string, { title?: string }>)?.[k]?.title ?? k)}
-              >
-                {typeof v === 'object' ? JSON.stringify(v) : String(v)}
-              </Descriptions.Item>
-            ))}
-            <Descriptions.Item label={t('apply.phone')}>{contact.phone ?? me.phone}</Descriptions.Item>
-            <Descriptions.Item label={t('apply.commune')}>
-              {communes.data?.find((c) => c.id === contact.residenceCommuneId)?.name ?? '—'}
-            </Descriptions.Item>
-            {documents.map((d, i) => (
-              <Descriptions.Item key={d.name} label={`${i + 1}. ${d.name}`}>
-                {(files[`doc-${i}`] ?? []).join(', ') || '—'}
-              </Descriptions.Item>
-            ))}
-          </Descriptions>
-          {missing.length > 0 && (
-            <Alert
-              type="warning"
-              style={{ marginTop: 16 }}
-              title={t('apply.missingDocs', { names: missing.map((d) => d.name).join('; ') })}
-            />
-          )}
+          <Review
+            applicant={{ name: me.fullName, idNumber: me.username }}
+            contact={{ phone, email, address: contact.address ?? '', residence: residenceName }}
+            unit={unitName}
+            state={state}
+            eForm={p.eForm ?? null}
+            documents={documents}
+            files={files}
+            onEdit={go}
+          />
           <Form layout="vertical" component="div" style={{ marginTop: 16 }}>
             <Form.Item label={t('apply.note')} htmlFor="apply-note">
-              <Input.TextArea id="apply-note" rows={2} value={note} onChange={(e) => setNote(e.target.value)} />
+              <Input.TextArea
+                id="apply-note"
+                rows={2}
+                value={state.note}
+                onChange={(e) => draft.update({ note: e.target.value })}
+              />
             </Form.Item>
           </Form>
-          <ApplyNav onPrev={() => setStep(1)} onSave={saveDraft} onSubmit={submit} busy={busy} />
+          {blockers.length > 0 && (
+            <Alert
+              type="warning"
+              showIcon
+              data-testid="submit-blockers"
+              title={t('apply.blocked')}
+              description={
+                <ul style={{ margin: 0, paddingLeft: 20 }}>
+                  {blockers.map((b) => (
+                    <li key={b}>{b}</li>
+                  ))}
+                </ul>
+              }
+            />
+          )}
+          <ApplyNav onPrev={() => go(1)} onSubmit={submit} submitDisabled={blockers.length > 0} busy={busy} />
         </Card>
       )}
+      <p style={{ fontSize: 13, marginTop: 8 }} lang={i18n.language}>
+        <Link to={`/procedures/${p.id}`}>{t('apply.toProcedure')}</Link>
+      </p>
     </>
   );
+}
+
+/** A commune of residence is a place ("Phường Hải Châu"), not its People's Committee. */
+function residenceLabel(agencyName: string): string {
+  return agencyName.replace(/^UBND /, '');
+}
+
+/** hh:mm in the province's time zone. */
+function hhmm(d: Date): string {
+  return new Intl.DateTimeFormat('vi-VN', {
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+    timeZone: 'Asia/Ho_Chi_Minh',
+  }).format(d);
 }
 
 function ApplyNav(props: {
   onPrev?: () => void;
   onNext?: () => void;
-  onSave: () => void;
   onSubmit?: () => void;
+  submitDisabled?: boolean;
   busy?: boolean;
 }) {
   const { t } = useTranslation();
   return (
     <div style={{ display: 'flex', gap: 8, flexWrap: 'wrap', marginTop: 16 }}>
       {props.onPrev && <Button onClick={props.onPrev}>{t('apply.prev')}</Button>}
-      <Button onClick={props.onSave}>{t('apply.saveDraft')}</Button>
       {props.onNext && (
         <Button type="primary" onClick={props.onNext}>
           {t('apply.next')}
         </Button>
       )}
       {props.onSubmit && (
-        <Button type="primary" onClick={props.onSubmit} loading={props.busy}>
+        <Button type="primary" onClick={props.onSubmit} loading={props.busy} disabled={props.submitDisabled}>
           {t('apply.submit')}
         </Button>
       )}

@@ -9,8 +9,13 @@ import { ErrorText } from '../shared/Loading.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { timeLimitText } from './procedureText.ts';
 
-const LEVELS = ['province', 'district', 'commune'] as const;
-type Level = (typeof LEVELS)[number];
+/**
+ * Levels offered to the public: since 1 July 2025 local government has two levels, province and
+ * commune (Resolution 202/2025/QH15, RULES.md §8); district procedures of old data still show
+ * their level on the result list but are no longer offered as a filter.
+ */
+const LEVELS = ['province', 'commune'] as const;
+type Level = (typeof LEVELS)[number] | 'district';
 const PAGE = 10;
 type LifeEventCode = NonNullable<NonNullable<paths['/api/v1/procedures']['get']['parameters']['query']>['lifeEvent']>;
 

@@ -1,7 +1,7 @@
 import { Alert, Button, Card, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useAuth } from '../api/auth.tsx';
 
 export default function LoginPage() {
@@ -37,10 +37,20 @@ export default function LoginPage() {
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} />}
+        {params.get('registered') && !error && (
+          <Alert type="success" title={t('account.registered')} style={{ marginBottom: 16 }} />
+        )}
+        {params.get('reset') && !error && (
+          <Alert type="success" title={t('account.resetDone')} style={{ marginBottom: 16 }} />
+        )}
         <Button type="primary" htmlType="submit" loading={busy} block>
           {t('login.submit')}
         </Button>
       </Form>
+      <p style={{ marginTop: 16, display: 'flex', justifyContent: 'space-between', flexWrap: 'wrap', gap: 8 }}>
+        <Link to="/forgot-password">{t('account.forgotLink')}</Link>
+        <Link to="/register">{t('account.registerLink')}</Link>
+      </p>
       <p style={{ fontSize: 13, marginTop: 16 }}>{t('login.demo')}</p>
     </Card>
   );

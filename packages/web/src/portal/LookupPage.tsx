@@ -1,9 +1,9 @@
 import { Alert, Button, Card, Descriptions, Form, Input, Tag } from 'antd';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
-import { fmtDate, pick } from '../format.ts';
+import { fmtDate, fmtDateTime, pick } from '../format.ts';
 
 type LookupView = Record<string, unknown> & {
   code: string;
@@ -14,53 +14,91 @@ type LookupView = Record<string, unknown> & {
   appointment: string | null;
   submittedAt?: string;
   receivedAt?: string | null;
+  receivingAgency?: string | null;
+  currentStep?: { name_vi: string; name_en: string | null; agency: string | null } | null;
+  resultReadyAt?: string | null;
+  returnedAt?: string | null;
 };
 
-/** Public lookup by dossier code and lookup secret (or phone), without signing in. */
+type Query = { code: string; secret: string };
+
+/**
+ * Public lookup by dossier code and lookup secret (or phone), without signing in. The receipt's QR
+ * code and the emails link here with the code and secret (`/tra-cuu?ma=…&mk=…`, core
+ * `receiptQrPayload`; `/lookup?code=…&secret=…` works too): the result shows at once.
+ */
 export default function LookupPage() {
   const { t, i18n } = useTranslation();
   const [params] = useSearchParams();
+  const [form] = Form.useForm<Query>();
   const [view, setView] = useState<LookupView | null>(null);
   const [notFound, setNotFound] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const fromLink: Query = {
+    code: (params.get('ma') ?? params.get('code') ?? '').trim(),
+    secret: (params.get('mk') ?? params.get('secret') ?? '').trim(),
+  };
+  const done = useRef('');
+
+  async function lookup(v: Query) {
+    const s = v.secret.trim();
+    const byPhone = /^[+0-9 .-]{8,}$/.test(s) && s.replace(/\D/g, '').length >= 9;
+    setBusy(true);
+    try {
+      const r = await api.GET('/api/v1/lookup', {
+        params: { query: { code: v.code.trim(), ...(byPhone ? { phone: s } : { secret: s }) } },
+      });
+      if (r.response.ok && r.data) {
+        setView(r.data as LookupView);
+        setNotFound(false);
+      } else {
+        setView(null);
+        setNotFound(true);
+      }
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  // A link with code and secret looks the dossier up straight away (once per link).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the link's parameters change
+  useEffect(() => {
+    const sig = `${fromLink.code}\n${fromLink.secret}`;
+    form.setFieldsValue(fromLink);
+    if (fromLink.code && fromLink.secret && done.current !== sig) {
+      done.current = sig;
+      void lookup(fromLink);
+    }
+  }, [fromLink.code, fromLink.secret]);
+
+  const en = i18n.language === 'en';
   return (
     <>
       <h1 style={{ fontSize: 22 }}>{t('lookup.title')}</h1>
       <Card>
-        <Form
-          layout="vertical"
-          initialValues={{ code: params.get('code') ?? '' }}
-          onFinish={async (v: { code: string; secret: string }) => {
-            const s = v.secret.trim();
-            const byPhone = /^[+0-9 .-]{8,}$/.test(s) && s.replace(/\D/g, '').length >= 9;
-            const r = await api.GET('/api/v1/lookup', {
-              params: { query: { code: v.code.trim(), ...(byPhone ? { phone: s } : { secret: s }) } },
-            });
-            if (r.response.ok && r.data) {
-              setView(r.data as LookupView);
-              setNotFound(false);
-            } else {
-              setView(null);
-              setNotFound(true);
-            }
-          }}
-        >
+        <Form form={form} layout="vertical" initialValues={fromLink} onFinish={(v: Query) => void lookup(v)}>
           <div className="form-grid">
-            <Form.Item name="code" label={t('lookup.code')} rules={[{ required: true }]}>
+            <Form.Item name="code" label={t('lookup.code')} rules={[{ required: true, message: t('lookup.required') }]}>
               <Input autoComplete="off" />
             </Form.Item>
-            <Form.Item name="secret" label={t('lookup.secret')} rules={[{ required: true }]}>
+            <Form.Item
+              name="secret"
+              label={t('lookup.secret')}
+              rules={[{ required: true, message: t('lookup.required') }]}
+            >
               <Input autoComplete="off" />
             </Form.Item>
           </div>
-          <Button type="primary" htmlType="submit">
+          <Button type="primary" htmlType="submit" loading={busy}>
             {t('lookup.submit')}
           </Button>
         </Form>
       </Card>
-      <div aria-live="polite" style={{ marginTop: 16 }}>
-        {notFound && <Alert type="warning" title={t('lookup.notFound')} />}
+      <section aria-live="polite" aria-label={t('lookup.result')} style={{ marginTop: 16 }}>
+        {notFound && <Alert type="warning" title={t('lookup.notFound')} data-testid="lookup-not-found" />}
         {view && (
-          <Card>
+          <Card data-testid="lookup-result">
+            <h2 style={{ fontSize: 18, marginTop: 0 }}>{t('lookup.result')}</h2>
             <Descriptions column={1} size="small" bordered>
               <Descriptions.Item label={t('lookup.code')}>{view.code}</Descriptions.Item>
               <Descriptions.Item label={t('office.procedure')}>{view.procedure}</Descriptions.Item>
@@ -69,13 +107,28 @@ export default function LookupPage() {
                   {pick(view, i18n.language)}
                 </Tag>
               </Descriptions.Item>
+              {view.receivingAgency && (
+                <Descriptions.Item label={t('lookup.receivingAgency')}>{view.receivingAgency}</Descriptions.Item>
+              )}
+              {view.receivedAt && (
+                <Descriptions.Item label={t('lookup.receivedAt')}>{fmtDateTime(view.receivedAt)}</Descriptions.Item>
+              )}
+              {view.currentStep && (
+                <Descriptions.Item label={t('lookup.currentStep')}>
+                  {(en ? view.currentStep.name_en : null) ?? view.currentStep.name_vi}
+                  {view.currentStep.agency && ` — ${view.currentStep.agency}`}
+                </Descriptions.Item>
+              )}
               <Descriptions.Item label={t('my.appointment')}>
                 {view.appointment ? fmtDate(view.appointment) : '—'}
               </Descriptions.Item>
+              {view.returnedAt && (
+                <Descriptions.Item label={t('lookup.returnedAt')}>{fmtDateTime(view.returnedAt)}</Descriptions.Item>
+              )}
             </Descriptions>
           </Card>
         )}
-      </div>
+      </section>
     </>
   );
 }

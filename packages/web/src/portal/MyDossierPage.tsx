@@ -1,31 +1,53 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Button, Card, Descriptions, Form, Input, Radio, Tag } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Form, Input, Radio } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
 import { api, newKey, ok } from '../api/client.ts';
-import { fmtDate, fmtDateTime, pick } from '../format.ts';
+import { fmtDate, fmtDateTime } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
+import { DueStatus } from '../shared/Remaining.tsx';
+import { StatusTag } from '../shared/StatusTag.tsx';
 import { useDossier } from '../shared/useDossier.ts';
 
-const CRITERIA = ['time_vs_limit', 'staff_attitude', 'contacts_needed'] as const;
+const SATISFACTION = ['very_satisfied', 'satisfied', 'neutral', 'dissatisfied', 'very_dissatisfied'].map((v) => [
+  v,
+  `ratingScale.${v}`,
+]);
+const COUNTED = (group: string) => ['one', 'two', 'three_or_more'].map((v) => [v, `ratingScale.${group}.${v}`]);
+/**
+ * The rating, each Decree 118/2025 art. 33 criterion on its own scale: the values are those the
+ * server checks (core rating.ts), the labels are the portal's. The online service is asked of
+ * online dossiers only.
+ */
+const SCALES: [criterion: string, options: string[][]][] = [
+  ['time_vs_limit', ['early', 'on_time', 'late'].map((v) => [v, `ratingScale.${v}`])],
+  ['contacts_needed', COUNTED('contacts')],
+  ['agencies_contacted', COUNTED('agencies')],
+  ['information_accuracy', ['complete', 'incomplete', 'inaccurate'].map((v) => [v, `ratingScale.${v}`])],
+  ['staff_attitude', SATISFACTION],
+  ['explanation_quality', SATISFACTION],
+  ['result_legality_and_cost', ['as_prescribed', 'not_as_prescribed'].map((v) => [v, `ratingScale.${v}`])],
+  ['online_service_quality', SATISFACTION],
+  ['other', SATISFACTION],
+];
 
 /** One of my dossiers: status, appointment, timeline, what is asked of me, result, rating. */
 export default function MyDossierPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { message } = App.useApp();
   const { id = '' } = useParams();
   const qc = useQueryClient();
-  const [scores, setScores] = useState<Record<string, 0 | 1 | 2>>({});
+  const [answers, setAnswers] = useState<Record<string, string>>({});
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
   const keys = useRef<Record<string, string>>({});
   const { detail, history, files } = useDossier(id);
   if (detail.isLoading) return <Loading />;
   if (detail.error || !detail.data) return <ErrorText error={detail.error} />;
-  const d = detail.data;
+  const d = detail.data as typeof detail.data & Parameters<typeof DueStatus>[0]['dossier'];
   const can = (a: string) => d.availableActions.includes(a);
 
   async function act(type: string, extra: Record<string, unknown> = {}) {
@@ -59,13 +81,13 @@ export default function MyDossierPage() {
         <Descriptions column={1} size="small" bordered>
           <Descriptions.Item label={t('office.procedure')}>{d.procedure.name}</Descriptions.Item>
           <Descriptions.Item label={t('my.status')}>
-            <Tag color="blue" data-testid="dossier-status">
-              {pick(d, i18n.language)}
-            </Tag>
-            {d.subStatus && pick(d.subStatus, i18n.language)}
+            <StatusTag dossier={d} testId="dossier-status" />
           </Descriptions.Item>
           <Descriptions.Item label={t('my.submittedAt')}>{fmtDateTime(d.submittedAt)}</Descriptions.Item>
-          <Descriptions.Item label={t('my.appointment')}>{d.due ? fmtDate(d.due) : '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('my.appointment')}>
+            {d.due ? `${fmtDate(d.due)} ` : ''}
+            <DueStatus dossier={d} />
+          </Descriptions.Item>
         </Descriptions>
       </Card>
 
@@ -109,13 +131,14 @@ export default function MyDossierPage() {
       {(can('rate') || d.status === 'returned') && !d.rating && (
         <Card title={t('my.rate')} style={{ marginTop: 16 }}>
           <Form layout="vertical" component="div">
-            {CRITERIA.map((c) => (
-              <fieldset key={c} style={{ border: 0, padding: 0, marginBottom: 12 }}>
-                <legend style={{ fontSize: 14, marginBottom: 4 }}>{t(`rating.${c}`)}</legend>
+            <p style={{ fontSize: 13 }}>{t('citizen.rateHint')}</p>
+            {SCALES.filter(([c]) => c !== 'online_service_quality' || d.channel === 'online').map(([c, options]) => (
+              <fieldset key={c} style={{ border: 0, padding: 0, marginBottom: 12 }} data-testid={`rate-${c}`}>
+                <legend style={{ fontSize: 14, marginBottom: 4 }}>{t(`ratingScale.questions.${c}`)}</legend>
                 <Radio.Group
-                  value={scores[c]}
-                  onChange={(e) => setScores({ ...scores, [c]: e.target.value })}
-                  options={([2, 1, 0] as const).map((s) => ({ value: s, label: t(`rating.s${s}`) }))}
+                  value={answers[c]}
+                  onChange={(e) => setAnswers({ ...answers, [c]: e.target.value })}
+                  options={options.map(([value, key]) => ({ value, label: t(key!) }))}
                 />
               </fieldset>
             ))}
@@ -124,8 +147,8 @@ export default function MyDossierPage() {
             </Form.Item>
             <Button
               type="primary"
-              disabled={Object.keys(scores).length === 0}
-              onClick={() => act('rate', { scores, ...(comment.trim() ? { comment: comment.trim() } : {}) })}
+              disabled={Object.keys(answers).length === 0}
+              onClick={() => act('rate', { answers, ...(comment.trim() ? { comment: comment.trim() } : {}) })}
             >
               {t('my.sendRating')}
             </Button>

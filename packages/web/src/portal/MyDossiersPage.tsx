@@ -1,16 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
-import { List, Tag } from 'antd';
+import { List } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { useAuth } from '../api/auth.tsx';
 import { api, ok } from '../api/client.ts';
 import type { QueuePage } from '../api/types.ts';
-import { fmtDate, pick } from '../format.ts';
+import { fmtDate } from '../format.ts';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
+import { StatusTag } from '../shared/StatusTag.tsx';
 
 /** My dossiers: status, dates, appointment; and drafts to continue. */
 export default function MyDossiersPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { me, loading } = useAuth();
   const q = useQuery({
     queryKey: ['my-dossiers'],
@@ -39,7 +40,7 @@ export default function MyDossiersPage() {
               <Link to={`/my/${d.id}`} style={{ fontWeight: 500 }}>
                 {d.code}
               </Link>{' '}
-              <Tag color="blue">{pick(d, i18n.language)}</Tag>
+              <StatusTag dossier={d} />
               <div>{d.procedureName}</div>
               <div style={{ fontSize: 13 }}>
                 {t('my.submittedAt')}: {fmtDate(d.submittedAt)}

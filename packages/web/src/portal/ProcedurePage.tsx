@@ -6,7 +6,7 @@ import { useAuth } from '../api/auth.tsx';
 import { api, ok } from '../api/client.ts';
 import { fmtVnd } from '../format.ts';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
-import { timeLimitText } from './procedureText.ts';
+import { agencyList, GENERIC_FEE_NAME, onlineLevelText, timeLimitText } from './procedureText.ts';
 
 /** What a procedure is, who does it, documents, fees, time limit, legal basis — and "apply online". */
 export default function ProcedurePage() {
@@ -21,7 +21,8 @@ export default function ProcedurePage() {
   if (q.isLoading) return <Loading />;
   if (q.error || !q.data) return <ErrorText error={q.error} />;
   const p = q.data;
-  const online = p.channels.includes('online');
+  // Online submission needs a unit to handle it: a procedure with no agency offers none.
+  const online = p.channels.includes('online') && p.agencies.length > 0;
   return (
     <>
       <h1 style={{ fontSize: 22 }}>{p.name}</h1>
@@ -49,10 +50,18 @@ export default function ProcedurePage() {
           <Descriptions.Item label={t('home.field')}>{p.field.name}</Descriptions.Item>
           <Descriptions.Item label={t('home.level')}>{t(`levels.${p.level}`)}</Descriptions.Item>
           <Descriptions.Item label={t('procedure.agencies')}>
-            {p.agencies.map((a) => a.name).join('; ')}
+            {p.agencies.length
+              ? agencyList(
+                  t,
+                  p.agencies.map((a) => a.name),
+                )
+              : t('procedure.noAgency')}
+          </Descriptions.Item>
+          <Descriptions.Item label={t('procedure.applicantKinds')}>
+            {p.applicantKinds.map((k) => t(`home.audience.${k}`)).join('; ')}
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.timeLimit')}>
-            {timeLimitText(t, p.timeLimit)}
+            {p.timeLimit ? timeLimitText(t, p.timeLimit) : t('procedure.noTimeLimit')}
             {p.timeLimit?.text && p.timeLimit.unit !== 'text' && (
               <div style={{ fontSize: 13, color: '#444' }}>{p.timeLimit.text}</div>
             )}
@@ -63,59 +72,75 @@ export default function ProcedurePage() {
             ))}
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.onlineLevel')}>
-            {p.onlineLevel === 'full' ? t('home.online') : p.onlineLevel === 'partial' ? t('home.partial') : '—'}
+            {onlineLevelText(t, p.onlineLevel, online)}
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.fees')}>
             {p.fees.length === 0
               ? t('procedure.free')
-              : p.fees.map((f) => (
-                  <div key={f.name}>
-                    {f.name}: {f.amountVnd !== null ? fmtVnd(f.amountVnd) : f.text}
-                  </div>
-                ))}
+              : p.fees.map((f) => {
+                  // A fee named like the row itself ("Phí, lệ phí") is not repeated before its amount.
+                  const named = !GENERIC_FEE_NAME.test(f.name.trim());
+                  const amount = f.amountVnd !== null ? fmtVnd(f.amountVnd) : null;
+                  return (
+                    <div key={`${f.name}|${f.amountVnd ?? ''}|${f.text ?? ''}`} style={{ marginBottom: 4 }}>
+                      {named && `${f.name}: `}
+                      {amount ?? f.text}
+                      {amount !== null && f.text && <div style={{ fontSize: 13, color: '#444' }}>{f.text}</div>}
+                    </div>
+                  );
+                })}
           </Descriptions.Item>
           <Descriptions.Item label={t('procedure.result')}>{p.result.name}</Descriptions.Item>
         </Descriptions>
       </Card>
       <h2 style={{ fontSize: 18, marginTop: 24 }}>{t('procedure.documents')}</h2>
-      <Table
-        size="small"
-        rowKey={(d) => d.name}
-        pagination={false}
-        scroll={{ x: true }}
-        dataSource={p.documents}
-        columns={[
-          { title: '#', render: (_v, _d, i) => i + 1, width: 40 },
-          {
-            title: t('procedure.documents'),
-            render: (_v, d) => (
-              <>
-                {d.name}
-                {d.condition && <div style={{ fontSize: 12 }}>{d.condition}</div>}
-                {(d.templateUrl || d.templateFile) && (
-                  <div>
-                    <a href={d.templateUrl ?? `/templates/${d.templateFile}`} download>
-                      {t('procedure.template')}
-                    </a>
-                  </div>
-                )}
-              </>
-            ),
-          },
-          {
-            title: t('procedure.mandatory'),
-            render: (_v, d) => (d.requirement === 'mandatory' ? t('procedure.mandatory') : t('procedure.conditional')),
-          },
-          { title: t('procedure.original'), dataIndex: 'original' },
-          { title: t('procedure.copy'), dataIndex: 'copy' },
-        ]}
-      />
-      <h2 style={{ fontSize: 18, marginTop: 24 }}>{t('procedure.legalBasis')}</h2>
-      <ul>
-        {p.legalBasis.map((l) => (
-          <li key={l}>{l}</li>
-        ))}
-      </ul>
+      {p.documents.length === 0 ? (
+        <p>{t('procedure.noDocuments')}</p>
+      ) : (
+        <Table
+          size="small"
+          rowKey={(d) => d.name}
+          pagination={false}
+          scroll={{ x: true }}
+          dataSource={p.documents}
+          columns={[
+            { title: t('procedure.number'), render: (_v, _d, i) => i + 1, width: 48 },
+            {
+              title: t('procedure.documents'),
+              render: (_v, d) => (
+                <>
+                  {d.name}
+                  {d.condition && <div style={{ fontSize: 12 }}>{d.condition}</div>}
+                  {(d.templateUrl || d.templateFile) && (
+                    <div>
+                      <a href={d.templateUrl ?? `/templates/${d.templateFile}`} download>
+                        {t('procedure.template')}
+                      </a>
+                    </div>
+                  )}
+                </>
+              ),
+            },
+            {
+              title: t('procedure.mandatory'),
+              render: (_v, d) =>
+                d.requirement === 'mandatory' ? t('procedure.mandatory') : t('procedure.conditional'),
+            },
+            { title: t('procedure.original'), render: (_v, d) => d.original ?? t('procedure.notStated') },
+            { title: t('procedure.copy'), render: (_v, d) => d.copy ?? t('procedure.notStated') },
+          ]}
+        />
+      )}
+      {p.legalBasis.length > 0 && (
+        <>
+          <h2 style={{ fontSize: 18, marginTop: 24 }}>{t('procedure.legalBasis')}</h2>
+          <ul>
+            {p.legalBasis.map((l) => (
+              <li key={l}>{l}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </>
   );
 }

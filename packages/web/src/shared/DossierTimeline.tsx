@@ -1,23 +1,116 @@
 import { Timeline } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { HistoryItem } from '../api/types.ts';
-import { fmtDateTime, pick } from '../format.ts';
+import { fmtDate, fmtDateTime, fmtVnd, pick } from '../format.ts';
 
-/** The dossier's history as a timeline: what happened, when, by whom, with the note. */
+/**
+ * A history item as the API returns it: officers get the actor and the internal note; the applicant
+ * gets the public history (server: dossier.applicant.ts) — no note but their own, no staff name,
+ * the message they were sent and the public details of the event (items, reasons, appointments).
+ */
+type Item = Omit<HistoryItem, 'actor' | 'step'> & {
+  actor: { self?: boolean; name: string | null; agency: string | null } | null;
+  step?: { id: string; name_vi: string; name_en: string | null } | string | null;
+  stepAgency?: string | null;
+  message?: string | null;
+  details?: {
+    due?: string | null;
+    items?: string[];
+    reasons?: string[];
+    amount?: number;
+    newDue?: string;
+    previousDue?: string;
+    reason?: string | null;
+    method?: string;
+  };
+};
+
+function Details({ h }: { h: Item }) {
+  const { t, i18n } = useTranslation();
+  const d = h.details ?? {};
+  const step =
+    typeof h.step === 'object' && h.step && h.type === 'forwarded' ? pick(h.step, i18n.language, 'name') : '';
+  return (
+    <>
+      {step && (
+        <div style={{ fontSize: 13 }}>
+          {step}
+          {h.stepAgency ? ` (${h.stepAgency})` : ''}
+        </div>
+      )}
+      {d.due && h.type === 'received' && (
+        <div style={{ fontSize: 13 }}>{t('citizen.appointment', { date: fmtDate(d.due) })}</div>
+      )}
+      {d.items && d.items.length > 0 && (
+        <div style={{ fontSize: 13 }}>
+          {t('citizen.items')}:
+          <ul style={{ margin: 0 }}>
+            {d.items.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {d.reasons && d.reasons.length > 0 && (
+        <div style={{ fontSize: 13 }}>
+          {t('citizen.reasons')}:
+          <ul style={{ margin: 0 }}>
+            {d.reasons.map((x) => (
+              <li key={x}>{x}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {d.newDue && (
+        <div style={{ fontSize: 13 }}>
+          {t('citizen.newAppointment', { date: fmtDate(d.newDue), previous: fmtDate(d.previousDue) })}
+        </div>
+      )}
+      {d.reason && (
+        <div style={{ fontSize: 13 }}>
+          {t('citizen.reasons')}: {d.reason}
+        </div>
+      )}
+      {typeof d.amount === 'number' && (
+        <div style={{ fontSize: 13 }}>{t('citizen.fee', { amount: fmtVnd(d.amount) })}</div>
+      )}
+      {d.method && (
+        <div style={{ fontSize: 13 }}>{t(`citizen.returnMethod.${d.method}`, { defaultValue: d.method })}</div>
+      )}
+    </>
+  );
+}
+
+/** The dossier's history as a timeline: what happened, when, by whom (staff view), what the applicant was told. */
 export function DossierTimeline({ items, showActors = true }: { items: HistoryItem[]; showActors?: boolean }) {
   const { t, i18n } = useTranslation();
   return (
     <Timeline
-      items={items.map((h) => ({
+      items={(items as unknown as Item[]).map((h) => ({
         key: h.version,
         content: (
-          <div>
+          <div data-testid="timeline-item">
             <strong>{t(`history.${h.type}`, { defaultValue: h.type })}</strong> — {fmtDateTime(h.at)}
             <div style={{ fontSize: 13 }}>
               {pick(h.statusAfter, i18n.language)}
-              {showActors && h.actor?.name ? ` · ${h.actor.name}${h.actor.agency ? ` (${h.actor.agency})` : ''}` : ''}
+              {h.actor?.self ? ` · ${t('citizen.byYou')}` : ''}
+              {!h.actor?.self && showActors && h.actor?.name
+                ? ` · ${h.actor.name}${h.actor.agency ? ` (${h.actor.agency})` : ''}`
+                : ''}
+              {!h.actor?.self && !showActors && h.actor?.agency ? ` · ${h.actor.agency}` : ''}
             </div>
-            {h.note && <div style={{ fontSize: 13, fontStyle: 'italic' }}>{h.note}</div>}
+            <Details h={h} />
+            {h.message && (
+              <div style={{ fontSize: 13 }} data-testid="timeline-message">
+                {t('citizen.message')}: {h.message}
+              </div>
+            )}
+            {h.note && (
+              <div style={{ fontSize: 13, fontStyle: 'italic' }}>
+                {h.actor?.self ? `${t('citizen.yourNote')}: ` : ''}
+                {h.note}
+              </div>
+            )}
           </div>
         ),
       }))}

@@ -1,6 +1,7 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import type { Remaining as R, Tone } from '../api/types.ts';
+import { fmtDate, pick } from '../format.ts';
 
 const COLORS: Record<Tone, string> = { on_time: 'green', due_soon: 'gold', overdue: 'red' };
 
@@ -17,4 +18,47 @@ export function RemainingTag({ remaining, tone }: { remaining: R | null; tone?: 
       </span>
     </Tag>
   );
+}
+
+export type Settlement = { kind: 'early' | 'on_time' | 'late'; at: string; label_vi: string; label_en: string };
+export type Clock = 'not_started' | 'running' | 'paused' | 'stopped';
+
+/**
+ * Where the dossier stands against its time limit: the result's timeliness with its date once it is
+ * ready ("Hoàn thành trước hạn · ngày 05/12/2026"), the paused clock while a supplement or a fee is
+ * awaited, the remaining working time while the clock runs — never a remaining time after the end.
+ */
+export function DueStatus({
+  dossier,
+}: {
+  dossier: {
+    status: string;
+    remaining: R | null;
+    clock?: Clock;
+    settlement?: Settlement | null;
+  };
+}) {
+  const { t, i18n } = useTranslation();
+  const { settlement, clock } = dossier;
+  if (settlement) {
+    return (
+      <Tag color={settlement.kind === 'late' ? 'red' : 'green'} data-testid="settlement">
+        <span style={{ color: '#000' }}>
+          {t('citizen.finishedOn', { label: pick(settlement, i18n.language), date: fmtDate(settlement.at) })}
+        </span>
+      </Tag>
+    );
+  }
+  if (clock === 'paused') {
+    return (
+      <Tag color="gold" data-testid="clock-paused">
+        <span style={{ color: '#000' }}>
+          {dossier.status === 'fee_requested' ? t('citizen.clock.pausedFee') : t('citizen.clock.paused')}
+        </span>
+      </Tag>
+    );
+  }
+  if (clock === 'not_started') return <span>{t('citizen.clock.not_started')}</span>;
+  if (clock === 'stopped' || !dossier.remaining) return <span>{t('citizen.clock.stopped')}</span>;
+  return <RemainingTag remaining={dossier.remaining} />;
 }

@@ -9,6 +9,9 @@ import * as m0007 from './0007_indicators.ts';
 import * as m0008 from './0008_integration.ts';
 import * as m0009 from './0009_govstack.ts';
 import * as m0010 from './0010_agency_lifecycle.ts';
+import * as m0011 from './0011_one_draft_per_procedure.ts';
+import * as m0012 from './0012_account_verification.ts';
+import * as m0016 from './0016_rate_limits.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +25,7 @@ export const migrations: Record<string, Migration> = {
   '0008_integration': m0008,
   '0009_govstack': m0009,
   '0010_agency_lifecycle': m0010,
+  '0011_one_draft_per_procedure': m0011,
+  '0012_account_verification': m0012,
+  '0016_rate_limits': m0016,
 };

@@ -7,13 +7,18 @@ import { Problem } from '../../http/problem.ts';
 import {
   ChangePasswordBody,
   CreateOfficerBody,
+  ForgotPasswordBody,
+  ForgotPasswordResult,
   IdParams,
   LoginBody,
   LoginResult,
   RegisterBody,
+  ResetPasswordBody,
   UpdateOfficerBody,
   UserListQuery,
   UserView,
+  VerificationStarted,
+  VerifyRegistrationBody,
 } from './accounts.schemas.ts';
 import {
   type CommandContext,
@@ -23,10 +28,10 @@ import {
   getUserView,
   listOfficers,
   login,
-  registerApplicant,
   updateOfficer,
 } from './accounts.service.ts';
 import { CSRF_COOKIE, deleteSession, SESSION_COOKIE } from './sessions.ts';
+import { confirmPasswordReset, startPasswordReset, startRegistration, verifyRegistration } from './verification.ts';
 
 export function commandContext(req: FastifyRequest): CommandContext {
   return {
@@ -125,25 +130,86 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
     },
   );
 
+  const codeRateLimit = { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' };
+
   app.post(
     '/auth/register',
     {
-      config: {
-        access: 'public',
-        auditAction: 'auth.register',
-        rateLimit: { max: config.loginRateLimitPerMinute, timeWindow: '1 minute' },
-      },
+      config: { access: 'public', auditAction: 'auth.register_requested', rateLimit: codeRateLimit },
       schema: {
         tags: ['auth'],
-        summary: 'Đăng ký tài khoản công dân / tổ chức — Register a citizen or organization account',
+        summary: 'Đăng ký tài khoản công dân / tổ chức, bước 1: gửi mã xác nhận — Register, step 1: send a code',
+        description:
+          'Keeps the details and sends a 6-digit code (valid 10 minutes, 5 attempts) to the phone (SMS) or email named by `channel`. ' +
+          'An ID number or tax code that already has an account gets the same 202 answer: no code is sent to the caller, the owner is told through their registered channel.',
         body: RegisterBody,
+        response: { 202: VerificationStarted },
+      },
+    },
+    async (req, reply) => {
+      const r = await startRegistration(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(202).send(r);
+    },
+  );
+
+  app.post(
+    '/auth/register/verify',
+    {
+      config: { access: 'public', auditAction: 'auth.register', rateLimit: codeRateLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng ký, bước 2: nhập mã xác nhận — Register, step 2: verify the code and create the account',
+        description: 'A wrong, expired, used or exhausted code answers 400 `verification_failed`.',
+        body: VerifyRegistrationBody,
         response: { 201: UserView },
       },
     },
     async (req, reply) => {
-      const id = await registerApplicant(db, req.body, commandContext(req));
+      const id = await verifyRegistration(db, req.body, commandContext(req));
       req.auditRecorded = true;
       return reply.status(201).send((await getUserView(db, id))!);
+    },
+  );
+
+  app.post(
+    '/auth/password/forgot',
+    {
+      config: { access: 'public', auditAction: 'auth.password_reset_requested', rateLimit: codeRateLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Quên mật khẩu: gửi mã xác nhận — Forgot password: send a code',
+        description:
+          'Always 202 with a verification id, whether or not the username (ID number, tax code or username) exists; ' +
+          'the code goes to the email or phone registered with the account.',
+        body: ForgotPasswordBody,
+        response: { 202: ForgotPasswordResult },
+      },
+    },
+    async (req, reply) => {
+      const r = await startPasswordReset(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(202).send(r);
+    },
+  );
+
+  app.post(
+    '/auth/password/reset',
+    {
+      config: { access: 'public', auditAction: 'auth.password_reset', rateLimit: codeRateLimit },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đặt lại mật khẩu bằng mã xác nhận — Reset the password with the code',
+        description:
+          'Sets the new password, unlocks the account and ends every session of it. Wrong code: 400 `verification_failed`.',
+        body: ResetPasswordBody,
+        response: { 204: z.null() },
+      },
+    },
+    async (req, reply) => {
+      await confirmPasswordReset(db, req.body, commandContext(req));
+      req.auditRecorded = true;
+      return reply.status(204).send(null);
     },
   );
 

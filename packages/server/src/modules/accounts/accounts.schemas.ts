@@ -12,6 +12,9 @@ export const RoleSchema = z.enum(OFFICER_ROLES);
 
 export const LoginBody = z.strictObject({ username: text(100), password: z.string().min(1).max(200) });
 
+/** Where the one-time code goes: the phone (SMS) or the email given in the same request. */
+export const CodeChannel = z.enum(['sms', 'email']);
+
 export const RegisterBody = z.discriminatedUnion('applicantType', [
   z.strictObject({
     applicantType: z.literal('citizen'),
@@ -20,6 +23,7 @@ export const RegisterBody = z.discriminatedUnion('applicantType', [
     phone: PhoneSchema.optional(),
     email: EmailSchema.optional(),
     password: PasswordSchema,
+    channel: CodeChannel.default('sms'),
   }),
   z.strictObject({
     applicantType: z.literal('organization'),
@@ -28,8 +32,32 @@ export const RegisterBody = z.discriminatedUnion('applicantType', [
     phone: PhoneSchema.optional(),
     email: EmailSchema.optional(),
     password: PasswordSchema,
+    channel: CodeChannel.default('sms'),
   }),
 ]);
+
+const Code = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'Mã xác nhận 6 chữ số / 6-digit code');
+
+export const VerificationStarted = z.object({
+  verificationId: z.uuid(),
+  channel: CodeChannel,
+  /** The destination, masked (090****456, n***@example.com). */
+  sentTo: z.string(),
+  expiresAt: z.string(),
+});
+
+export const VerifyRegistrationBody = z.strictObject({ verificationId: z.uuid(), code: Code });
+
+export const ForgotPasswordBody = z.strictObject({ username: text(100), channel: CodeChannel.optional() });
+export const ForgotPasswordResult = z.object({ verificationId: z.uuid(), expiresAt: z.string() });
+export const ResetPasswordBody = z.strictObject({
+  verificationId: z.uuid(),
+  code: Code,
+  newPassword: PasswordSchema,
+});
 
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(200), newPassword: PasswordSchema });
 

@@ -1,4 +1,4 @@
-import { type Actor, canSeeRecord, normalizeTaxCode, type OfficerRole } from '@motcua/core';
+import { type Actor, canSeeRecord, type OfficerRole } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
@@ -131,73 +131,6 @@ export async function login(
     });
     await audit(tx, user.id, 'ok');
     return { ok: true, userId: user.id, session };
-  });
-}
-
-export type RegisterInput =
-  | { applicantType: 'citizen'; personalId: string; fullName: string; phone?: string; email?: string; password: string }
-  | {
-      applicantType: 'organization';
-      taxCode: string;
-      fullName: string;
-      phone?: string;
-      email?: string;
-      password: string;
-    };
-
-/** A citizen registers with the 12-digit personal id, an organization with its tax code; either is the username. */
-export async function registerApplicant(db: Db, input: RegisterInput, ctx: CommandContext): Promise<string> {
-  if (!isAcceptablePassword(input.password)) throw weakPassword();
-  const username = input.applicantType === 'citizen' ? input.personalId : normalizeTaxCode(input.taxCode);
-  const passwordHash = await hashPassword(input.password);
-  return db.transaction().execute(async (tx) => {
-    const taken = await tx
-      .selectFrom('users')
-      .select('id')
-      .where(sql<boolean>`lower(username) = lower(${username})`)
-      .executeTakeFirst();
-    if (taken) {
-      throw new Problem('duplicate', {
-        detail: {
-          vi: 'Số định danh / mã số thuế này đã có tài khoản',
-          en: 'This id / tax code already has an account',
-        },
-      });
-    }
-    const { id } = await tx
-      .insertInto('users')
-      .values({
-        kind: 'applicant',
-        username,
-        full_name: input.fullName,
-        email: input.email ?? null,
-        phone: input.phone ?? null,
-        agency_id: null,
-        applicant_type: input.applicantType,
-        personal_id: input.applicantType === 'citizen' ? input.personalId : null,
-        tax_code: input.applicantType === 'organization' ? username : null,
-        password_hash: passwordHash,
-        locked_until: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      ...auditFields(ctx),
-      actorId: id,
-      actorKind: 'applicant',
-      action: 'auth.register',
-      targetType: 'user',
-      targetId: id,
-      result: 'ok',
-      details: { applicantType: input.applicantType },
-    });
-    await enqueue(tx, {
-      topic: 'user.registered',
-      aggregateType: 'user',
-      aggregateId: id,
-      payload: { userId: id, applicantType: input.applicantType },
-    });
-    return id;
   });
 }
 

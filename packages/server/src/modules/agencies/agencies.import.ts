@@ -6,6 +6,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AgencyLevel } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import { restoreNeutralized, safeCell } from '../../shared/spreadsheet.ts';
 import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { CHILD_LEVELS, insertAgency } from './agencies.service.ts';
@@ -180,13 +181,14 @@ export async function agenciesToXlsx(file: AgenciesFile): Promise<Buffer> {
   const ws = wb.addWorksheet(SHEET_AGENCIES, { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = COLUMNS.map((c) => ({ key: c.key, header: header(c), width: c.width }));
   ws.getRow(1).font = { bold: true };
-  for (const a of file.agencies) ws.addRow(a);
+  // Text cells neutralized against formula injection (shared/spreadsheet.ts); the import undoes it.
+  for (const a of file.agencies) ws.addRow(Object.fromEntries(Object.entries(a).map(([k, v]) => [k, safeCell(v)])));
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
 function cellText(v: ExcelJS.CellValue): string | null {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v.normalize('NFC');
+  if (typeof v === 'string') return v.trim() === '' ? null : restoreNeutralized(v.normalize('NFC'));
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') {

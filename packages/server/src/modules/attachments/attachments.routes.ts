@@ -17,6 +17,7 @@ import {
   type UploadTarget,
   uploadAttachment,
 } from './attachments.service.ts';
+import { ALLOWED_TYPES } from './inspect.ts';
 import { type BlobStorage, defaultStorage } from './storage.ts';
 
 export const AttachmentView = z.object({
@@ -175,6 +176,28 @@ export async function attachmentRoutes(base: FastifyInstance, opts: { db: Db; co
       },
     },
     async (req, reply) => reply.status(201).send(await upload(req, { draftId: req.params.id })),
+  );
+
+  app.get(
+    '/attachments/limits',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['attachments'],
+        summary: 'Loại tệp và dung lượng tối đa được nhận / Accepted file types and the maximum size',
+        description: 'What the upload routes accept, so a form can say so before the file is chosen.',
+        response: {
+          200: z.object({
+            maxBytes: z.int(),
+            types: z.array(z.object({ mediaType: z.string(), extensions: z.array(z.string()) })),
+          }),
+        },
+      },
+    },
+    async () => ({
+      maxBytes,
+      types: Object.values(ALLOWED_TYPES).map((t) => ({ mediaType: t.mediaType, extensions: [...t.extensions] })),
+    }),
   );
 
   app.get(

@@ -5,6 +5,7 @@ import type { AttachmentKind, AttachmentRow } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
 import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { findVisibleDossier, visibleTo } from '../dossiers/dossier.access.ts';
+import { assertMayAttachResult } from '../dossiers/dossier.approval.ts';
 import { inspectUpload } from './inspect.ts';
 import type { BlobStorage } from './storage.ts';
 
@@ -85,9 +86,11 @@ export async function assertCanUpload(
   opts: { forUpdate?: boolean } = {},
 ): Promise<void> {
   if ('dossierId' in target) {
-    await findVisibleDossier(ex, actor, target.dossierId, opts);
+    const row = await findVisibleDossier(ex, actor, target.dossierId, opts);
     if (actor.kind === 'officer') {
       if (!actor.roles.some((r) => UPLOADER_ROLES.includes(r))) throw new Problem('forbidden');
+      // The result document comes only from whoever makes the result (dossier.approval.ts).
+      if (kind === 'result') await assertMayAttachResult(ex, actor, row);
       return;
     }
     if (kind && !APPLICANT_KINDS.includes(kind)) throw kindForbidden();

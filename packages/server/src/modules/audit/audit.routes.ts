@@ -1,8 +1,10 @@
+import { isProvinceAdministrator } from '@motcua/core';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
+import { Problem } from '../../http/problem.ts';
 import { verifyAuditChain } from './audit.service.ts';
 
 const AuditView = z.object({
@@ -33,7 +35,8 @@ export async function auditRoutes(base: FastifyInstance, opts: { db: Db }) {
         querystring: z.strictObject({
           targetType: z.string().max(40).optional(),
           targetId: z.string().max(100).optional(),
-          before: z.coerce.bigint().optional(),
+          // An audit row id: a positive bigint (out-of-range values are a 400, not a SQL error).
+          before: z.coerce.bigint().min(1n).max(9_223_372_036_854_775_807n).optional(),
           limit: z.coerce.number().int().min(1).max(500).default(100),
         }),
         response: { 200: z.object({ items: z.array(AuditView) }) },
@@ -86,6 +89,17 @@ export async function auditRoutes(base: FastifyInstance, opts: { db: Db }) {
         },
       },
     },
-    async () => verifyAuditChain(db),
+    async (req) => {
+      // The chain spans every agency of the province: a ward's administrator may not walk it.
+      if (!isProvinceAdministrator(req.actor)) {
+        throw new Problem('forbidden', {
+          detail: {
+            vi: 'Chỉ quản trị viên cấp tỉnh được kiểm tra toàn bộ nhật ký',
+            en: 'Only a province administrator may verify the whole audit log',
+          },
+        });
+      }
+      return verifyAuditChain(db);
+    },
   );
 }

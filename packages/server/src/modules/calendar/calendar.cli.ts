@@ -63,21 +63,30 @@ export function registerCalendarCommands(program: Command): void {
 
   calendar
     .command('due')
-    .description('the due moment of a time limit in working days or hours, as ISO 8601 with +07:00')
+    .description(
+      'the due moment of a time limit in working days, working hours or calendar days, as ISO 8601 with +07:00',
+    )
     .requiredOption('--from <datetime>', 'receipt moment, e.g. 2026-02-13T16:30:00+07:00 (no offset: local time)')
     .option('--days <n>', 'limit in working days (fractions allowed)')
     .option('--hours <n>', 'limit in working hours')
+    .option(
+      '--calendar-days <n>',
+      'limit in calendar days; a day off at the end moves it to the next working day’s close',
+    )
     .option('--offline', 'use the shipped data only, without the database')
     .option('--province <code>', 'province administrative unit code (default: the deployment’s province)')
-    .action((o: CalendarOptions & { from: string; days?: string; hours?: string }) => {
+    .action((o: CalendarOptions & { from: string; days?: string; hours?: string; calendarDays?: string }) => {
       const from = parseMoment(o.from);
       if (from === null) throw new Error(`--from: not an ISO 8601 date-time: ${o.from}`);
       const days = number('--days', o.days);
       const hours = number('--hours', o.hours);
-      if ((days === undefined) === (hours === undefined)) throw new Error('give exactly one of --days or --hours');
-      const limit: TimeLimit = days !== undefined ? { days } : { hours: hours! };
+      const calendarDays = number('--calendar-days', o.calendarDays);
+      if ([days, hours, calendarDays].filter((v) => v !== undefined).length !== 1) {
+        throw new Error('give exactly one of --days, --hours or --calendar-days');
+      }
+      const limit: TimeLimit | null = days !== undefined ? { days } : hours !== undefined ? { hours } : null;
       return withCalendar(o, (cal) => {
-        out(formatLocalIso(cal.dueAt(from, limit)));
+        out(formatLocalIso(limit ? cal.dueAt(from, limit) : cal.dueAtCalendarDays(from, calendarDays!)));
       });
     });
 }

@@ -102,13 +102,14 @@ export async function calendarRoutes(base: FastifyInstance, opts: { db: Db }) {
       config: { access: 'public' },
       schema: {
         tags: ['calendar'],
-        summary: 'Hạn giải quyết tính theo ngày/giờ làm việc / Due moment of a time limit in working days or hours',
+        summary:
+          'Hạn giải quyết theo ngày/giờ làm việc hoặc ngày (lịch) / Due moment of a limit in working days, working hours or calendar days',
         querystring: DueQuery,
         response: { 200: DueView },
       },
     },
     async (req) => {
-      const { from, days, hours } = req.query;
+      const { from, days, hours, calendarDays } = req.query;
       const errors = [];
       const at = parseMoment(from);
       if (at === null) {
@@ -119,21 +120,22 @@ export async function calendarRoutes(base: FastifyInstance, opts: { db: Db }) {
           }),
         );
       }
-      if ((days === undefined) === (hours === undefined)) {
+      if ([days, hours, calendarDays].filter((v) => v !== undefined).length !== 1) {
         errors.push(
           fieldError('querystring.days', 'custom', req.lang, {
-            vi: 'Cần đúng một trong hai tham số days hoặc hours',
-            en: 'Give exactly one of days or hours',
+            vi: 'Cần đúng một trong các tham số days, hours hoặc calendarDays',
+            en: 'Give exactly one of days, hours or calendarDays',
           }),
         );
       }
       if (errors.length || at === null) throw new Problem('validation_failed', { errors });
-      const limit: TimeLimit = days !== undefined ? { days } : { hours: hours! };
+      const limit: TimeLimit | { calendarDays: number } =
+        days !== undefined ? { days } : hours !== undefined ? { hours } : { calendarDays: calendarDays! };
       const province = await deploymentProvince(db);
       const calendar = await loadWorkCalendar(db, province);
       const { clockStart, due } = outOfRange(() => ({
         clockStart: calendar.clockStart(at),
-        due: calendar.dueAt(at, limit),
+        due: 'calendarDays' in limit ? calendar.dueAtCalendarDays(at, limit.calendarDays) : calendar.dueAt(at, limit),
       }));
       return { province, clockStart: formatLocalIso(clockStart), due: formatLocalIso(due), limit };
     },

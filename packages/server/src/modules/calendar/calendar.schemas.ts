@@ -50,6 +50,8 @@ export const DueQuery = z.strictObject({
     .min(0)
     .max(3650 * 24)
     .optional(),
+  /** A limit in calendar days ("n ngày"): a day off at the end moves it (Civil Code 2015 art. 148(5)). */
+  calendarDays: z.coerce.number().int().min(0).max(3650).optional(),
 });
 
 // ---- views ----
@@ -104,7 +106,11 @@ export const DueView = z.object({
   province: z.string().nullable(),
   clockStart: z.string(),
   due: z.string(),
-  limit: z.union([z.object({ days: z.number() }), z.object({ hours: z.number() })]),
+  limit: z.union([
+    z.object({ days: z.number() }),
+    z.object({ hours: z.number() }),
+    z.object({ calendarDays: z.number() }),
+  ]),
 });
 
 export type ScheduleEntryInput = z.infer<typeof ScheduleEntryBody>;

@@ -7,6 +7,25 @@ import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
 import { auditFields, type CommandContext, canonicalJson, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import {
+  APPLICANT_KIND_LABELS,
+  CHANNEL_LABELS,
+  codeOf,
+  fieldName,
+  issueMessage,
+  itemPlace,
+  LEVEL_LABELS,
+  LIFE_EVENT_LABELS,
+  labelOf,
+  ONLINE_LEVEL_LABELS,
+  type Place,
+  placedError,
+  REQUIREMENT_LABELS,
+  RESULT_KIND_LABELS,
+  rowPlace,
+  TIME_UNIT_LABELS,
+} from './catalog.labels.ts';
+import { publishIssues } from './catalog.publishable.ts';
+import {
   CATALOG_FORMAT,
   CatalogFile,
   type CatalogItem,
@@ -20,6 +39,15 @@ import {
   insertVersion,
   publishVersion,
 } from './catalog.service.ts';
+import {
+  CONSULTATION_COLUMNS,
+  fitsSheets,
+  SHEET_CONSULTATIONS,
+  SHEET_WORKFLOW,
+  WORKFLOW_COLUMNS,
+  workflowFromRows,
+  workflowRows,
+} from './catalog.workflow-sheet.ts';
 
 export async function exportCatalog(ex: Executor): Promise<CatalogFile> {
   return { format: CATALOG_FORMAT, formatVersion: 1, procedures: await exportItems(ex) };
@@ -95,6 +123,8 @@ export async function catalogToXlsx(file: CatalogFile): Promise<Buffer> {
   const wsP = sheet(SHEET_PROCEDURES, PROCEDURE_COLUMNS);
   const wsD = sheet(SHEET_DOCUMENTS, DOCUMENT_COLUMNS);
   const wsF = sheet(SHEET_FEES, FEE_COLUMNS);
+  const wsW = sheet(SHEET_WORKFLOW, WORKFLOW_COLUMNS);
+  const wsC = sheet(SHEET_CONSULTATIONS, CONSULTATION_COLUMNS);
   file.procedures.forEach((p, i) => {
     const key = itemKey(p, i);
     wsP.addRow({
@@ -105,26 +135,32 @@ export async function catalogToXlsx(file: CatalogFile): Promise<Buffer> {
       name: p.name,
       fieldCode: p.field.code,
       fieldName: p.field.name,
-      level: p.level,
+      level: labelOf(LEVEL_LABELS, p.level),
       agencyCodes: p.agencyCodes.join(LIST_SEP),
-      channels: p.channels.join(LIST_SEP),
-      applicantKinds: p.applicantKinds.join(LIST_SEP),
-      lifeEvents: p.lifeEvents.join(LIST_SEP),
+      channels: p.channels.map((c) => labelOf(CHANNEL_LABELS, c)).join(LIST_SEP),
+      applicantKinds: p.applicantKinds.map((k) => labelOf(APPLICANT_KIND_LABELS, k)).join(LIST_SEP),
+      lifeEvents: p.lifeEvents.map((e) => labelOf(LIFE_EVENT_LABELS, e)).join(LIST_SEP),
       timeValue: p.timeLimit?.value ?? null,
-      timeUnit: p.timeLimit?.unit ?? null,
+      timeUnit: labelOf(TIME_UNIT_LABELS, p.timeLimit?.unit ?? null),
       timeText: p.timeLimit?.text ?? null,
       resultName: p.result.name,
-      resultKind: p.result.kind,
-      onlineLevel: p.onlineLevel,
+      resultKind: labelOf(RESULT_KIND_LABELS, p.result.kind),
+      onlineLevel: labelOf(ONLINE_LEVEL_LABELS, p.onlineLevel),
       legalBasis: p.legalBasis.join('\n'),
-      verified: p.source.verified,
+      verified: p.source.verified ? 'Có' : 'Không',
       sourceText: p.source.text,
       sourceNotes: p.source.notes,
       eForm: p.eForm ? JSON.stringify(p.eForm) : null,
-      workflow: p.workflow ? JSON.stringify(p.workflow) : null,
+      // A workflow travels as rows of the "Quy trình" sheets; only one they cannot hold stays JSON.
+      workflow: p.workflow && !fitsSheets(p.workflow) ? JSON.stringify(p.workflow) : null,
     });
+    if (p.workflow && fitsSheets(p.workflow)) {
+      const rows = workflowRows(key, p.workflow);
+      for (const r of rows.steps) wsW.addRow(r);
+      for (const r of rows.consultations) wsC.addRow(r);
+    }
     p.documents.forEach((d, j) => {
-      wsD.addRow({ key, no: j + 1, ...d });
+      wsD.addRow({ key, no: j + 1, ...d, requirement: labelOf(REQUIREMENT_LABELS, d.requirement) });
     });
     p.fees.forEach((f, j) => {
       wsF.addRow({ key, no: j + 1, ...f });
@@ -173,13 +209,24 @@ const asBool = (c: Cell): boolean | string => {
 const asCode = (c: Cell): string | null => (typeof c === 'number' ? c.toFixed(6) : asText(c));
 
 type RowRef = { sheet: string; row: number };
-type Located = { file: unknown; procRows: RowRef[]; docRows: RowRef[][]; feeRows: RowRef[][] };
+type Located = { file: unknown; procRows: RowRef[]; docRows: RowRef[][]; feeRows: RowRef[][]; stepRows: RowRef[][] };
 
-function readSheet(wb: ExcelJS.Workbook, name: string, cols: Col[], errors: FieldError[], lang: Lang) {
+function readSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  cols: Col[],
+  errors: FieldError[],
+  lang: Lang,
+  optional = false,
+) {
   const ws = wb.getWorksheet(name);
+  if (!ws && optional) return [];
   if (!ws) {
     errors.push(
-      fieldError(name, 'required', lang, { vi: `Thiếu trang tính "${name}"`, en: `Missing sheet "${name}"` }),
+      fieldError(name, 'required', lang, {
+        vi: `Tệp Excel thiếu trang «${name}»`,
+        en: `The workbook has no sheet “${name}”`,
+      }),
     );
     return [];
   }
@@ -194,8 +241,8 @@ function readSheet(wb: ExcelJS.Workbook, name: string, cols: Col[], errors: Fiel
     if (!index.has(c.key)) {
       errors.push(
         fieldError(`${name}!1`, 'required', lang, {
-          vi: `Thiếu cột "${c.header}"`,
-          en: `Missing column "${c.header}"`,
+          vi: `Trang «${name}», dòng 1: thiếu cột «${c.header}»`,
+          en: `Sheet “${name}”, row 1: the column “${c.header}” is missing`,
         }),
       );
     }
@@ -231,6 +278,9 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
   const pRows = readSheet(wb, SHEET_PROCEDURES, PROCEDURE_COLUMNS, errors, lang);
   const dRows = readSheet(wb, SHEET_DOCUMENTS, DOCUMENT_COLUMNS, errors, lang);
   const fRows = readSheet(wb, SHEET_FEES, FEE_COLUMNS, errors, lang);
+  // Files written before the workflow sheets existed carry the workflow as JSON only.
+  const wRows = readSheet(wb, SHEET_WORKFLOW, WORKFLOW_COLUMNS, errors, lang, true);
+  const cRows = readSheet(wb, SHEET_CONSULTATIONS, CONSULTATION_COLUMNS, errors, lang, true);
   if (errors.length) throw new Problem('validation_failed', { errors });
 
   const byKey = new Map<string, number>();
@@ -238,13 +288,27 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
   const procRows: RowRef[] = [];
   const docRows: RowRef[][] = [];
   const feeRows: RowRef[][] = [];
+  const stepRows: RowRef[][] = [];
   const json = (c: Cell, where: string) => {
     const t = asText(c);
     if (t === null) return null;
     try {
       return JSON.parse(t) as unknown;
     } catch {
-      errors.push(fieldError(where, 'invalid_format', lang, { vi: 'JSON không hợp lệ', en: 'Invalid JSON' }));
+      const col = PROCEDURE_COLUMNS.find((c) => `${c.key}` === where.split('.').at(-1));
+      const row = Number(where.split('!')[1]?.split('.')[0]);
+      errors.push(
+        placedError(
+          where,
+          'invalid_format',
+          rowPlace(SHEET_PROCEDURES, SHEET_PROCEDURES, row, {
+            vi: col?.header ?? '',
+            en: fieldName([col?.key ?? '']).en,
+          }),
+          { vi: 'nội dung JSON không đúng cú pháp', en: 'the JSON is malformed' },
+          lang,
+        ),
+      );
       return null;
     }
   };
@@ -253,23 +317,29 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
     const where = `${SHEET_PROCEDURES}!${r.row}`;
     if (!key || byKey.has(key)) {
       errors.push(
-        fieldError(`${where}.Khóa`, 'custom', lang, { vi: 'Khóa trống hoặc trùng', en: 'Key empty or repeated' }),
+        placedError(
+          `${where}.Khóa`,
+          'custom',
+          rowPlace(SHEET_PROCEDURES, SHEET_PROCEDURES, r.row, { vi: 'Khóa', en: 'Key' }),
+          { vi: 'khóa trống hoặc trùng với dòng khác', en: 'the key is empty or repeats another row' },
+          lang,
+        ),
       );
       continue;
     }
     byKey.set(key, procedures.length);
-    const unit = asText(r.get('timeUnit'));
+    const unit = codeOf(TIME_UNIT_LABELS, asText(r.get('timeUnit')));
     procedures.push({
       id: asText(r.get('id')),
       code: asCode(r.get('code')),
       fullCode: asText(r.get('fullCode')),
       name: asText(r.get('name')),
       field: { code: asText(r.get('fieldCode')), name: asText(r.get('fieldName')) },
-      level: asText(r.get('level')),
+      level: codeOf(LEVEL_LABELS, asText(r.get('level'))),
       agencyCodes: asList(r.get('agencyCodes')),
-      channels: asList(r.get('channels')),
-      applicantKinds: asList(r.get('applicantKinds')),
-      lifeEvents: asList(r.get('lifeEvents')),
+      channels: asList(r.get('channels')).map((c) => codeOf(CHANNEL_LABELS, c)),
+      applicantKinds: asList(r.get('applicantKinds')).map((k) => codeOf(APPLICANT_KIND_LABELS, k)),
+      lifeEvents: asList(r.get('lifeEvents')).map((e) => codeOf(LIFE_EVENT_LABELS, e)),
       documents: [],
       timeLimit:
         unit === null && r.get('timeValue') === null && r.get('timeText') === null
@@ -280,8 +350,8 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
         .split(/\r?\n/)
         .map((s) => s.trim())
         .filter(Boolean),
-      result: { name: asText(r.get('resultName')), kind: asText(r.get('resultKind')) },
-      onlineLevel: asText(r.get('onlineLevel')),
+      result: { name: asText(r.get('resultName')), kind: codeOf(RESULT_KIND_LABELS, asText(r.get('resultKind'))) },
+      onlineLevel: codeOf(ONLINE_LEVEL_LABELS, asText(r.get('onlineLevel'))),
       eForm: json(r.get('eForm'), `${where}.eForm`),
       workflow: json(r.get('workflow'), `${where}.workflow`),
       source: {
@@ -293,6 +363,7 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
     procRows.push({ sheet: SHEET_PROCEDURES, row: r.row });
     docRows.push([]);
     feeRows.push([]);
+    stepRows.push([]);
   }
   const attach = (
     rows: typeof dRows,
@@ -309,10 +380,16 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
       const i = key === null ? undefined : byKey.get(key);
       if (i === undefined) {
         errors.push(
-          fieldError(`${sheet}!${r.row}.Khóa thủ tục`, 'custom', lang, {
-            vi: `Không có thủ tục với khóa "${key ?? ''}"`,
-            en: `No procedure with key "${key ?? ''}"`,
-          }),
+          placedError(
+            `${sheet}!${r.row}.Khóa thủ tục`,
+            'custom',
+            rowPlace(sheet, SHEET_PROCEDURES, r.row, { vi: 'Khóa thủ tục', en: 'Procedure key' }),
+            {
+              vi: `không có thủ tục với khóa «${key ?? ''}» ở trang «${SHEET_PROCEDURES}»`,
+              en: `no procedure with key “${key ?? ''}” in sheet “${SHEET_PROCEDURES}”`,
+            },
+            lang,
+          ),
         );
         continue;
       }
@@ -324,7 +401,7 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
     name: asText(get('name')),
     original: asNumber(get('original')),
     copy: asNumber(get('copy')),
-    requirement: asText(get('requirement')),
+    requirement: codeOf(REQUIREMENT_LABELS, asText(get('requirement'))),
     condition: asText(get('condition')),
     templateFile: asText(get('templateFile')),
     templateUrl: asText(get('templateUrl')),
@@ -334,29 +411,181 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
     amountVnd: asNumber(get('amountVnd')),
     text: asText(get('text')),
   }));
+  // Workflow rows: steps by STT, each procedure's consultations grouped under it.
+  const byNo = <T extends { row: number; get: (k: string) => Cell }>(rows: T[]) =>
+    rows
+      .map((r) => ({ ...r, no: asNumber(r.get('no')) }))
+      .sort((a, b) => (typeof a.no === 'number' && typeof b.no === 'number' ? a.no - b.no : a.row - b.row));
+  const stepsOf = new Map<number, { row: number; get: (k: string) => Cell }[]>();
+  const consultationsOf = new Map<number, ((k: string) => Cell)[]>();
+  for (const [sheet, rows, target] of [
+    [SHEET_WORKFLOW, wRows, 'steps'],
+    [SHEET_CONSULTATIONS, cRows, 'consultations'],
+  ] as const) {
+    for (const r of byNo(rows)) {
+      const key = asCode(r.get('key'));
+      const i = key === null ? undefined : byKey.get(key);
+      if (i === undefined) {
+        errors.push(
+          placedError(
+            `${sheet}!${r.row}.Khóa thủ tục`,
+            'custom',
+            rowPlace(sheet, SHEET_PROCEDURES, r.row, { vi: 'Khóa thủ tục', en: 'Procedure key' }),
+            {
+              vi: `không có thủ tục với khóa «${key ?? ''}» ở trang «${SHEET_PROCEDURES}»`,
+              en: `no procedure with key “${key ?? ''}” in sheet “${SHEET_PROCEDURES}”`,
+            },
+            lang,
+          ),
+        );
+        continue;
+      }
+      if (target === 'steps') stepsOf.set(i, [...(stepsOf.get(i) ?? []), r]);
+      else consultationsOf.set(i, [...(consultationsOf.get(i) ?? []), r.get]);
+    }
+  }
+  for (const [i, steps] of stepsOf) {
+    const p = procedures[i]!;
+    if (p.workflow !== null) {
+      errors.push(
+        placedError(
+          `${SHEET_PROCEDURES}!${procRows[i]!.row}.workflow`,
+          'custom',
+          rowPlace(SHEET_PROCEDURES, SHEET_PROCEDURES, procRows[i]!.row, {
+            vi: 'Quy trình (JSON)',
+            en: 'Workflow (JSON)',
+          }),
+          {
+            vi: `quy trình đã có ở trang «${SHEET_WORKFLOW}»; để trống ô JSON`,
+            en: `the workflow is already in sheet “${SHEET_WORKFLOW}”; leave the JSON cell empty`,
+          },
+          lang,
+        ),
+      );
+      continue;
+    }
+    p.workflow = workflowFromRows(
+      steps.map((r) => r.get),
+      consultationsOf.get(i) ?? [],
+    );
+    stepRows[i] = steps.map((r) => ({ sheet: SHEET_WORKFLOW, row: r.row }));
+  }
   if (errors.length) throw new Problem('validation_failed', { errors });
-  return { file: { format: CATALOG_FORMAT, formatVersion: 1, procedures }, procRows, docRows, feeRows };
+  return { file: { format: CATALOG_FORMAT, formatVersion: 1, procedures }, procRows, docRows, feeRows, stepRows };
 }
 
-/** Turn zod issues into field errors; for a workbook the path names the sheet and row. */
-function issuesToErrors(issues: z.core.$ZodIssue[], located: Located | null, base: string, lang: Lang): FieldError[] {
+/** Which procedure-sheet column holds a field of a catalog item. */
+const PROC_COLUMN_OF: Record<string, string> = {
+  id: 'id',
+  code: 'code',
+  fullCode: 'fullCode',
+  name: 'name',
+  'field.code': 'fieldCode',
+  'field.name': 'fieldName',
+  level: 'level',
+  agencyCodes: 'agencyCodes',
+  channels: 'channels',
+  applicantKinds: 'applicantKinds',
+  lifeEvents: 'lifeEvents',
+  timeLimit: 'timeValue',
+  'timeLimit.value': 'timeValue',
+  'timeLimit.unit': 'timeUnit',
+  'timeLimit.text': 'timeText',
+  result: 'resultName',
+  'result.name': 'resultName',
+  'result.kind': 'resultKind',
+  onlineLevel: 'onlineLevel',
+  legalBasis: 'legalBasis',
+  'source.verified': 'verified',
+  'source.text': 'sourceText',
+  'source.notes': 'sourceNotes',
+  eForm: 'eForm',
+  workflow: 'workflow',
+};
+
+const getAt = (v: unknown, path: (string | number)[]): unknown =>
+  path.reduce<unknown>(
+    (o, k) => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined),
+    v,
+  );
+
+/**
+ * Where field `path` of item `i` is: as a path (`Thủ tục!3.level`, `body.catalog.procedures.2.level`)
+ * for programs, and in words for people ("Dòng 3, cột Cấp thực hiện" / "Thủ tục thứ 3 («…»), mục …").
+ */
+function locate(located: Located | null, base: string, raw: unknown, i: number, path: string[]) {
+  const [list, j, ...rest] = path;
+  const sub = (list === 'documents' || list === 'fees') && j !== undefined && /^\d+$/.test(j) ? Number(j) : null;
+  const name = getAt(raw, ['procedures', i, 'name']);
+  const field = fieldName(path);
+  if (located) {
+    const step = list === 'workflow' && j === 'steps' && /^\d+$/.test(rest[0] ?? '') ? Number(rest[0]) : null;
+    const stepRef = step === null ? undefined : located.stepRows[i]?.[step];
+    if (stepRef) {
+      const col = WORKFLOW_COLUMNS.find((c) => c.key === rest[1]) ?? WORKFLOW_COLUMNS[2]!;
+      const column =
+        rest[1] === 'consultations'
+          ? { vi: SHEET_CONSULTATIONS, en: 'Consultations' }
+          : { vi: col.header, en: fieldName(['workflow', 'steps', col.key]).en };
+      return {
+        where: [`${stepRef.sheet}!${stepRef.row}`, ...rest.slice(1)].join('.'),
+        place: rowPlace(stepRef.sheet, SHEET_PROCEDURES, stepRef.row, column),
+      };
+    }
+    if (sub !== null) {
+      const ref = (list === 'documents' ? located.docRows : located.feeRows)[i]?.[sub];
+      const cols = list === 'documents' ? DOCUMENT_COLUMNS : FEE_COLUMNS;
+      const col = cols.find((c) => c.key === rest[0]) ?? cols[2]!;
+      if (ref) {
+        const column = { vi: col.header, en: fieldName([list!, col.key]).en };
+        return {
+          where: [`${ref.sheet}!${ref.row}`, ...rest].join('.'),
+          place: rowPlace(ref.sheet, SHEET_PROCEDURES, ref.row, column),
+        };
+      }
+    }
+    const ref = located.procRows[i];
+    if (ref) {
+      const key =
+        PROC_COLUMN_OF[path.slice(0, 2).join('.')] ??
+        PROC_COLUMN_OF[path[0] ?? ''] ??
+        (list === 'documents' ? null : null);
+      const col = PROCEDURE_COLUMNS.find((c) => c.key === key);
+      const column = col
+        ? { vi: col.header, en: field.en }
+        : list === 'documents'
+          ? { vi: SHEET_DOCUMENTS, en: 'Documents' }
+          : list === 'fees'
+            ? { vi: SHEET_FEES, en: 'Fees' }
+            : field;
+      return {
+        where: [`${ref.sheet}!${ref.row}`, ...path].join('.'),
+        place: rowPlace(ref.sheet, SHEET_PROCEDURES, ref.row, column),
+      };
+    }
+  }
+  const subWords = sub === null ? null : list === 'documents' ? `giấy tờ thứ ${sub + 1}` : `khoản phí thứ ${sub + 1}`;
+  return { where: [base, 'procedures', i, ...path].join('.'), place: itemPlace(i, name, subWords, field) };
+}
+
+/** Turn zod issues into field errors worded with their row and column (or item and field). */
+function issuesToErrors(
+  issues: z.core.$ZodIssue[],
+  located: Located | null,
+  base: string,
+  raw: unknown,
+  lang: Lang,
+): FieldError[] {
   return issues.slice(0, 200).map((iss) => {
     const path = iss.path.map(String);
-    let where = [base, ...path].join('.');
-    if (located && path[0] === 'procedures' && path.length > 1) {
-      const i = Number(path[1]);
-      const [, , list, j, ...rest] = path;
-      const ref =
-        list === 'documents' && j !== undefined
-          ? located.docRows[i]?.[Number(j)]
-          : list === 'fees' && j !== undefined
-            ? located.feeRows[i]?.[Number(j)]
-            : located.procRows[i];
-      const tail = list === 'documents' || list === 'fees' ? rest : path.slice(2);
-      if (ref) where = [`${ref.sheet}!${ref.row}`, ...tail].join('.');
+    if (path[0] !== 'procedures' || path.length < 2) {
+      const place: Place = { vi: 'Tệp danh mục', en: 'Catalog file' };
+      return placedError([base, ...path].join('.'), iss.code, place, issueMessage(iss, {}, getAt(raw, path)), lang);
     }
-    const custom = iss.code === 'custom' ? { vi: iss.message, en: iss.message } : undefined;
-    return fieldError(where, iss.code, lang, custom);
+    const i = Number(path[1]);
+    const rest = path.slice(2);
+    const { where, place } = locate(located, base, raw, i, rest);
+    return placedError(where, iss.code, place, issueMessage(iss, fieldName(rest), getAt(raw, path)), lang);
   });
 }
 
@@ -380,7 +609,7 @@ export async function prepareImport(
   }
   const parsed = CatalogFile.safeParse(raw);
   if (!parsed.success) {
-    throw new Problem('validation_failed', { errors: issuesToErrors(parsed.error.issues, located, base, lang) });
+    throw new Problem('validation_failed', { errors: issuesToErrors(parsed.error.issues, located, base, raw, lang) });
   }
   const items = parsed.data.procedures;
   const errors: FieldError[] = [];
@@ -392,11 +621,18 @@ export async function prepareImport(
     ] as const) {
       if (!v) continue;
       if (seen.has(`${k}:${v}`)) {
+        const { where, place } = locate(located, base, raw, i, [k]);
         errors.push(
-          fieldError(`${base}.procedures.${i}.${k}`, 'custom', lang, {
-            vi: `Mã ${v} lặp lại`,
-            en: `Code ${v} repeated`,
-          }),
+          placedError(
+            where,
+            'custom',
+            place,
+            {
+              vi: `mã ${v} đã có ở thủ tục thứ ${seen.get(`${k}:${v}`)! + 1} của tệp`,
+              en: `code ${v} is already used by procedure ${seen.get(`${k}:${v}`)! + 1} of the file`,
+            },
+            lang,
+          ),
         );
       }
       seen.set(`${k}:${v}`, i);
@@ -410,11 +646,18 @@ export async function prepareImport(
   for (const [i, it] of items.entries()) {
     for (const [j, c] of it.agencyCodes.entries()) {
       if (!idOf.has(c)) {
+        const { where, place } = locate(located, base, raw, i, ['agencyCodes', String(j)]);
         errors.push(
-          fieldError(`${base}.procedures.${i}.agencyCodes.${j}`, 'custom', lang, {
-            vi: `Không có cơ quan mã ${c}`,
-            en: `No agency with code ${c}`,
-          }),
+          placedError(
+            located ? where : `${base}.procedures.${i}.agencyCodes.${j}`,
+            'custom',
+            place,
+            {
+              vi: `không có cơ quan mã ${c} trong tỉnh`,
+              en: `no agency with code ${c} in the province`,
+            },
+            lang,
+          ),
         );
       }
     }
@@ -428,25 +671,61 @@ const contentOf = (it: ResolvedItem): ProcedureContent => {
   return rest;
 };
 
+/** An imported procedure kept as a draft, and why it could not be published. */
+export type KeptDraft = {
+  index: number;
+  code: string | null;
+  name: string;
+  issues: { path: string; code: string; message_vi: string; message_en: string }[];
+};
+export type ImportCounts = {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** How many of the created/updated items were kept as drafts (not publishable). */
+  keptAsDraft: number;
+  drafts: KeptDraft[];
+};
+
 /**
- * Write prepared items as published versions, matched to existing procedures by national code
- * (or full code). Identical content is left alone; changed content becomes a new published
- * version and the old one is archived. A procedure with an open draft is refused (the draft is an
- * administrator's unfinished work).
+ * Write prepared items, matched to existing procedures by id, national code or full code.
+ * Identical content is left alone; changed content becomes a new version. Each new version is
+ * published only when it is publishable (catalog.publishable.ts: active handling agencies, a valid
+ * workflow whose every step resolves); otherwise it is kept as a draft — a procedure without a valid
+ * workflow cannot be published — and the answer lists it with the reasons, while a previously
+ * published version stays public. A procedure with an open draft is refused (the draft is an
+ * administrator's unfinished work), unless the draft already holds exactly the incoming content.
  */
 export async function applyImport(
   tx: Tx,
   items: ResolvedItem[],
   actorId: string | null,
   lang: Lang,
-): Promise<{ created: number; updated: number; unchanged: number }> {
+  opts: { keepDrafts?: boolean } = {},
+): Promise<ImportCounts> {
   const provinceId = await catalogProvinceId(tx);
   const current = new Map<string, CatalogItem>();
   for (const it of await exportItems(tx)) current.set(it.id!, it);
+  const drafts = new Map<string, CatalogItem>();
+  for (const it of await exportItems(tx, 'draft')) drafts.set(it.id!, it);
   let created = 0;
   let updated = 0;
   let unchanged = 0;
+  const kept: KeptDraft[] = [];
   const errors: FieldError[] = [];
+  const statusFor = async (i: number, it: ResolvedItem): Promise<'draft' | 'published'> => {
+    // Procedures brought by an outside system (GovStack) wait for an administrator to publish them.
+    if (opts.keepDrafts) return 'draft';
+    const issues = await publishIssues(tx, it);
+    if (issues.length === 0) return 'published';
+    kept.push({
+      index: i,
+      code: it.code,
+      name: it.name,
+      issues: issues.map((x) => ({ path: x.path, code: x.code, message_vi: x.vi, message_en: x.en })),
+    });
+    return 'draft';
+  };
   for (const [i, it] of items.entries()) {
     let existing: { id: string } | undefined;
     if (it.id || it.code || it.fullCode) {
@@ -474,30 +753,30 @@ export async function applyImport(
       await insertVersion(tx, {
         procedureId: p.id,
         versionNo: 1,
-        status: 'published',
+        status: await statusFor(i, it),
         content: contentOf(it),
         actorId,
       });
       created++;
       continue;
     }
+    const incoming = canonicalJson({
+      ...it,
+      id: existing.id,
+      agencyCodes: [...it.agencyCodes].sort(),
+      agencyIds: undefined,
+    });
     const before = current.get(existing.id);
-    const incoming = { ...it, id: existing.id, agencyCodes: [...it.agencyCodes].sort(), agencyIds: undefined };
-    if (before && canonicalJson(before) === canonicalJson(incoming)) {
+    const draft = drafts.get(existing.id);
+    if (draft ? canonicalJson(draft) === incoming : before && canonicalJson(before) === incoming) {
       unchanged++;
       continue;
     }
-    const draft = await tx
-      .selectFrom('procedure_versions')
-      .select('id')
-      .where('procedure_id', '=', existing.id)
-      .where('status', '=', 'draft')
-      .executeTakeFirst();
     if (draft) {
       errors.push(
-        fieldError(`procedures.${i}.code`, 'custom', lang, {
-          vi: 'Thủ tục đang có bản nháp chưa công bố; công bố bản nháp trước khi nhập',
-          en: 'The procedure has an unpublished draft; publish it before importing',
+        fieldError(`procedures.${i}`, 'custom', lang, {
+          vi: `Thủ tục «${it.name}» đang có bản nháp chưa công bố; công bố hoặc hoàn thiện bản nháp trước khi nhập`,
+          en: `The procedure “${it.name}” has an unpublished draft; publish or finish it before importing`,
         }),
       );
       continue;
@@ -514,7 +793,7 @@ export async function applyImport(
       content: contentOf(it),
       actorId,
     });
-    await publishVersion(tx, existing.id, versionId, actorId);
+    if ((await statusFor(i, it)) === 'published') await publishVersion(tx, existing.id, versionId, actorId);
     await tx
       .updateTable('procedures')
       .set({ code: it.code, full_code: it.fullCode, version: sql`version + 1`, updated_at: new Date() })
@@ -523,7 +802,7 @@ export async function applyImport(
     updated++;
   }
   if (errors.length) throw new Problem('validation_failed', { errors });
-  return { created, updated, unchanged };
+  return { created, updated, unchanged, keptAsDraft: kept.length, drafts: kept };
 }
 
 /** POST /catalog/import: all or nothing, in one transaction with its audit row and outbox message. */
@@ -539,13 +818,26 @@ export async function importCatalog(db: Db, body: z.infer<typeof ImportBody>, ct
       targetType: 'catalog',
       targetId: null,
       result: 'ok',
-      details: { format: body.format, procedures: items.length, ...counts },
+      details: {
+        format: body.format,
+        procedures: items.length,
+        created: counts.created,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        keptAsDraft: counts.keptAsDraft,
+      },
     });
     await enqueue(tx, {
       topic: 'catalog.imported',
       aggregateType: 'catalog',
       aggregateId: 'catalog',
-      payload: { procedures: items.length, ...counts },
+      payload: {
+        procedures: items.length,
+        created: counts.created,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        keptAsDraft: counts.keptAsDraft,
+      },
     });
     return counts;
   });

@@ -143,7 +143,7 @@ export async function catalogRoutes(base: FastifyInstance, opts: { db: Db }) {
       },
     },
     async (req) => {
-      const view = await publishDraft(db, req.params.id, req.body.version, commandContext(req));
+      const view = await publishDraft(db, req.params.id, req.body.version, commandContext(req), req.lang);
       req.auditRecorded = true;
       return view;
     },

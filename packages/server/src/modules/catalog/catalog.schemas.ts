@@ -306,6 +306,10 @@ export const ProcedureAdminView = z.object({
   version: z.int(),
   published: VersionView.nullable(),
   draft: VersionView.nullable(),
+  /** Why the draft cannot be published yet (catalog.publishable.ts); empty when it can, or without a draft. */
+  publishIssues: z.array(
+    z.object({ path: z.string(), code: z.string(), message_vi: z.string(), message_en: z.string() }),
+  ),
 });
 export type ProcedureAdminView = z.infer<typeof ProcedureAdminView>;
 
@@ -355,4 +359,18 @@ export const LifeEventsResult = z.object({
   ),
 });
 
-export const ImportResult = z.object({ created: z.int(), updated: z.int(), unchanged: z.int() });
+export const ImportResult = z.object({
+  created: z.int(),
+  updated: z.int(),
+  unchanged: z.int(),
+  /** Created or updated items kept as drafts because they cannot be published yet. */
+  keptAsDraft: z.int(),
+  drafts: z.array(
+    z.object({
+      index: z.int(),
+      code: z.string().nullable(),
+      name: z.string(),
+      issues: z.array(z.object({ path: z.string(), code: z.string(), message_vi: z.string(), message_en: z.string() })),
+    }),
+  ),
+});

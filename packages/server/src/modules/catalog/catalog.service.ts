@@ -1,4 +1,4 @@
-import { type Actor, LIFE_EVENTS } from '@motcua/core';
+import { type Actor, LIFE_EVENTS, withFieldOrder } from '@motcua/core';
 import { type Selectable, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
@@ -6,6 +6,7 @@ import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
 import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
+import { assertPublishable, type PublishCandidate, publishIssues } from './catalog.publishable.ts';
 import type {
   CatalogItem,
   ProcedureAdminView,
@@ -90,7 +91,8 @@ export function storedContent(c: ProcedureContent): StoredContent {
     fees: c.fees,
     legalBasis: c.legalBasis,
     result: c.result,
-    eForm: c.eForm,
+    // jsonb keeps object keys sorted, not as designed: the field order travels as `ui:order`.
+    eForm: c.eForm && { schema: c.eForm.schema, uiSchema: withFieldOrder(c.eForm.schema, c.eForm.uiSchema) },
     workflow: c.workflow,
   };
 }
@@ -269,6 +271,21 @@ function toVersionView(r: VersionRow, agencies: { id: string; code: string; name
 
 const strip = ({ procedureId: _, ...v }: VersionWithProcedure): VersionView => v;
 
+/** What the publishing check reads of a stored version. */
+async function candidateOf(ex: Executor, versionId: string, c: StoredContent): Promise<PublishCandidate> {
+  const agencies = await ex
+    .selectFrom('procedure_version_agencies')
+    .select('agency_id')
+    .where('version_id', '=', versionId)
+    .execute();
+  return {
+    agencyIds: agencies.map((a) => a.agency_id),
+    channels: c.channels,
+    workflow: c.workflow,
+    timeLimit: c.timeLimit,
+  };
+}
+
 export async function getAdminView(ex: Executor, procedureId: string): Promise<ProcedureAdminView> {
   const p = await ex
     .selectFrom('procedures')
@@ -279,6 +296,15 @@ export async function getAdminView(ex: Executor, procedureId: string): Promise<P
   const versions = await loadVersions(ex, { procedureIds: [procedureId] });
   const published = versions.find((v) => v.status === 'published');
   const draft = versions.find((v) => v.status === 'draft');
+  // Why the draft cannot be published yet, for the administrator (empty: it can be).
+  const issues = draft
+    ? await publishIssues(ex, {
+        agencyIds: draft.agencies.map((a) => a.id),
+        channels: draft.channels,
+        workflow: draft.workflow,
+        timeLimit: draft.timeLimit,
+      })
+    : [];
   return {
     id: p.id,
     code: p.code,
@@ -286,6 +312,7 @@ export async function getAdminView(ex: Executor, procedureId: string): Promise<P
     version: p.version,
     published: published ? strip(published) : null,
     draft: draft ? strip(draft) : null,
+    publishIssues: issues.map((i) => ({ path: i.path, code: i.code, message_vi: i.vi, message_en: i.en })),
   };
 }
 
@@ -477,13 +504,14 @@ export async function publishDraft(
   procedureId: string,
   expectedVersion: number,
   ctx: CommandContext,
+  lang: Lang = 'vi',
 ): Promise<ProcedureAdminView> {
   assertCatalogAdmin(ctx.actor);
   return db.transaction().execute(async (tx) => {
     const p = await lockForChange(tx, procedureId, expectedVersion);
     const draft = await tx
       .selectFrom('procedure_versions')
-      .select(['id', 'version_no'])
+      .select(['id', 'version_no', 'content'])
       .where('procedure_id', '=', procedureId)
       .where('status', '=', 'draft')
       .executeTakeFirst();
@@ -492,6 +520,8 @@ export async function publishDraft(
         detail: { vi: 'Thủ tục không có bản nháp để công bố', en: 'The procedure has no draft to publish' },
       });
     }
+    // Only a version the dossier engine can carry to the end is published (catalog.publishable.ts).
+    await assertPublishable(tx, await candidateOf(tx, draft.id, draft.content as StoredContent), lang);
     const previous = await tx
       .selectFrom('procedure_versions')
       .select(['id', 'version_no'])
@@ -658,14 +688,14 @@ export async function listLifeEvents(db: Db) {
 // ---------- export ----------
 
 /** The published catalog as portable items (agency codes, no database ids), in a stable order. */
-export async function exportItems(ex: Executor): Promise<CatalogItem[]> {
+export async function exportItems(ex: Executor, status: 'published' | 'draft' = 'published'): Promise<CatalogItem[]> {
   const provinceId = await catalogProvinceId(ex);
   const procs = await ex
     .selectFrom('procedures')
     .select(['id', 'code', 'full_code'])
     .where('province_id', '=', provinceId)
     .execute();
-  const versions = await loadVersions(ex, { procedureIds: procs.map((p) => p.id), status: 'published' });
+  const versions = await loadVersions(ex, { procedureIds: procs.map((p) => p.id), status });
   const byId = new Map(procs.map((p) => [p.id, p]));
   const items = versions.map((v) => toCatalogItem(byId.get(v.procedureId)!, v));
   return items.sort(compareItems);

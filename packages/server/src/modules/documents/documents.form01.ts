@@ -7,7 +7,7 @@
  * status lookup (docs/dossier-codes.md).
  */
 import QRCode from 'qrcode';
-import { formatCount, formatDateTime, formatPlaceDate, formatVnd } from './documents.format.ts';
+import { formatCount, formatDateTime, formatPlaceDate, formatVnd, withoutEditorialNotes } from './documents.format.ts';
 import { createWriter, DOTS, PdfWriter, SIZE, wrapRuns } from './documents.layout.ts';
 import { applicantFields, authorizedFields, FORMS, formInfo } from './documents.parts.ts';
 import type { ReceiptData } from './documents.types.ts';
@@ -27,48 +27,63 @@ export async function renderForm01Receipt(data: ReceiptData): Promise<Uint8Array
   w.paragraph([{ text: data.agency.name, style: 'bold' }, { text: ' tiếp nhận hồ sơ của:' }]);
   applicantFields(w, data.applicant);
   authorizedFields(w, data.authorized);
-  w.field('Nội dung yêu cầu giải quyết', data.procedureName);
+  w.field('Nội dung yêu cầu giải quyết', withoutEditorialNotes(data.procedureName));
 
   w.paragraph('1. Thành phần hồ sơ nộp gồm:', { spaceBefore: 3, spaceAfter: 2 });
-  w.table(
-    [
-      { header: 'STT', weight: 7, align: 'center' },
-      { header: 'Tên giấy tờ', weight: 63 },
-      { header: 'Bản chính', weight: 15, align: 'center' },
-      { header: 'Bản sao', weight: 15, align: 'center' },
-    ],
-    data.documents.map((d, i) => [String(i + 1), d.name, count(d.original), count(d.copy)]),
-  );
-  w.gap(3);
-  w.field('2. Số lượng hồ sơ', `${formatCount(data.sets)} bộ`);
-  w.field('3. Thời gian giải quyết hồ sơ theo quy định', data.legalLimitText);
-  w.field('4. Thời gian nhận hồ sơ', formatDateTime(data.receivedAt));
-  w.field(
-    '5. Thời gian trả kết quả giải quyết hồ sơ',
-    data.appointmentAt ? formatDateTime(data.appointmentAt) : 'theo thông báo của cơ quan giải quyết',
-  );
-  w.field('6. Đăng ký nhận kết quả tại', data.resultPlace);
-  if (data.fee != null) w.field('7. Phí, lệ phí', formatVnd(data.fee));
-  w.paragraph([
-    { text: 'Vào Sổ theo dõi hồ sơ: ' },
-    data.bookRef ? { text: data.bookRef } : { text: `Quyển số ${DOTS}` },
-  ]);
-  const url = /^https?:\/\//i.test(data.qrPayload) ? data.qrPayload : null;
-  w.paragraph(
-    [
-      { text: 'Tra cứu tình hình giải quyết hồ sơ: quét mã QR, hoặc nhập mã hồ sơ và mật khẩu tra cứu' },
-      ...(url ? [{ text: ` tại ${url}` }] : []),
-      { text: '.' },
-    ],
-    { size: SIZE.small, style: 'italic', spaceBefore: 2 },
-  );
-  w.signatures(
-    [
-      { title: 'Người nộp hồ sơ', name: data.applicant.name },
-      { title: 'Người tiếp nhận hồ sơ', name: data.receiverName },
-    ],
-    formatPlaceDate(data.agency.place, issuedAt),
-  );
+
+  // Everything after the list, drawn twice: once to measure it, once for real. It stays on one
+  // page with the signatures, and takes the list's last row along when the page is full.
+  const tail = () => {
+    w.gap(3);
+    w.field('2. Số lượng hồ sơ', `${formatCount(data.sets)} bộ`);
+    w.field('3. Thời gian giải quyết hồ sơ theo quy định', data.legalLimitText);
+    w.field('4. Thời gian nhận hồ sơ', formatDateTime(data.receivedAt));
+    w.field(
+      '5. Thời gian trả kết quả giải quyết hồ sơ',
+      data.appointmentAt ? formatDateTime(data.appointmentAt) : 'theo thông báo của cơ quan giải quyết',
+    );
+    w.field('6. Đăng ký nhận kết quả tại', data.resultPlace);
+    if (data.fee != null) w.field('7. Phí, lệ phí', formatVnd(data.fee));
+    w.paragraph([
+      { text: 'Vào Sổ theo dõi hồ sơ: ' },
+      data.bookRef ? { text: data.bookRef } : { text: `Quyển số ${DOTS}` },
+    ]);
+    const url = /^https?:\/\//i.test(data.qrPayload) ? data.qrPayload : null;
+    w.paragraph(
+      [
+        { text: 'Tra cứu tình hình giải quyết hồ sơ: quét mã QR, hoặc nhập mã hồ sơ và mật khẩu tra cứu' },
+        ...(url ? [{ text: ` tại ${url}` }] : []),
+        { text: '.' },
+      ],
+      { size: SIZE.small, style: 'italic', spaceBefore: 2 },
+    );
+    w.signatures(
+      [
+        { title: 'Người nộp hồ sơ', name: data.applicant.name },
+        { title: 'Người tiếp nhận hồ sơ', name: data.receiverName },
+      ],
+      formatPlaceDate(data.agency.place, issuedAt),
+    );
+  };
+  const tailHeight = w.measure(tail);
+  const keepWithLast = Number.isFinite(tailHeight) ? tailHeight : 0;
+  if (data.documents.length > 0) {
+    w.table(
+      [
+        { header: 'STT', weight: 7, align: 'center' },
+        { header: 'Tên giấy tờ', weight: 63 },
+        { header: 'Bản chính', weight: 15, align: 'center' },
+        { header: 'Bản sao', weight: 15, align: 'center' },
+      ],
+      data.documents.map((d, i) => [String(i + 1), withoutEditorialNotes(d.name), count(d.original), count(d.copy)]),
+      SIZE.table,
+      { keepWithLast },
+    );
+  } else {
+    w.paragraph('(Không có giấy tờ nào được ghi nhận khi tiếp nhận)', { style: 'italic', indent: 8 });
+  }
+  w.ensure(keepWithLast);
+  tail();
   return w.finish();
 }
 

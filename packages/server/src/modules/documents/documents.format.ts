@@ -76,3 +76,22 @@ export function formatVnd(amount: number): string {
 export function formatCount(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/**
+ * A catalog text as it may be printed for the public: without the editorial notes the catalog's
+ * editors keep beside the facts ("nguồn trước 01/7/2025 ghi …", "mức thu không ghi trong nguồn đã
+ * đọc"), which are for administrators only (issue 13). The facts around them stay as written.
+ */
+export function withoutEditorialNotes(text: string): string {
+  return (
+    text
+      .normalize('NFC')
+      // "(…; nguồn trước 01/7/2025 ghi …)" → "(…)", and "(nguồn ghi …)" disappears
+      .replace(/\s*[;,]\s*(?:theo\s+)?nguồn\b[^;()]*/giu, '')
+      .replace(/\s*\(\s*(?:theo\s+)?nguồn\b[^()]*\)/giu, '')
+      .replace(/\s*[;,–-]?\s*(?:mức thu\s+)?không\s+(?:ghi|có)\s+trong\s+nguồn\s+đã\s+đọc/giu, '')
+      .replace(/\(\s*\)/g, '')
+      .replace(/\s{2,}/g, ' ')
+      .trim()
+  );
+}

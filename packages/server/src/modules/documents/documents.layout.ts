@@ -5,7 +5,7 @@
  * signature blocks kept whole on one page.
  */
 import fontkit from '@pdf-lib/fontkit';
-import { PDFDocument, type PDFFont, type PDFPage, rgb } from 'pdf-lib';
+import { PDFArray, PDFDocument, type PDFFont, type PDFPage, PDFRef, rgb } from 'pdf-lib';
 import { loadFontFiles } from './documents.fonts.ts';
 import type { AgencyHeader, Signer } from './documents.types.ts';
 
@@ -269,6 +269,33 @@ export class PdfWriter {
     this.floatRight = null;
   }
 
+  /**
+   * Height that `draw` takes from the top of an empty page (Infinity when it needs more than a page),
+   * measured by drawing it on a scratch page that is then removed, objects and all: the file keeps
+   * only what is really printed.
+   */
+  measure(draw: () => void): number {
+    const saved = { page: this.page, y: this.y, floatRight: this.floatRight };
+    const before = this.doc.getPageCount();
+    this.newPage();
+    draw();
+    const used = this.doc.getPageCount() > before + 1 ? Infinity : A5_HEIGHT - MARGIN.top - this.y;
+    while (this.doc.getPageCount() > before) {
+      const last = this.doc.getPageCount() - 1;
+      const page = this.doc.getPage(last);
+      const contents = page.node.Contents();
+      this.doc.removePage(last);
+      if (contents instanceof PDFArray) {
+        for (const ref of contents.asArray()) if (ref instanceof PDFRef) this.doc.context.delete(ref);
+      }
+      this.doc.context.delete(page.ref);
+    }
+    this.page = saved.page;
+    this.y = saved.y;
+    this.floatRight = saved.floatRight;
+    return used;
+  }
+
   /** Opens a new page unless `height` still fits on this one (a height over a full page fits nowhere). */
   ensure(height: number): void {
     if (height > this.room && this.y < A5_HEIGHT - MARGIN.top) this.newPage();
@@ -349,7 +376,12 @@ export class PdfWriter {
    * A bordered table. Rows move whole to the next page when they fit there; a row taller than a page
    * is split. The header row is repeated on every page.
    */
-  table(columns: TableColumn[], rows: string[][], size: number = SIZE.table): void {
+  table(
+    columns: TableColumn[],
+    rows: string[][],
+    size: number = SIZE.table,
+    opts: { keepWithLast?: number } = {},
+  ): void {
     const total = columns.reduce((s, c) => s + c.weight, 0);
     const widths = columns.map((c) => (c.weight / total) * this.width);
     const padX = 2.5;
@@ -382,12 +414,15 @@ export class PdfWriter {
     this.clearFloat();
     this.ensure(headerHeight + lh + 2 * padY);
     drawHeader();
-    for (const row of rows) {
+    rows.forEach((row, index) => {
       const cells = wrapCells(row, 'regular');
       const n = Math.max(1, ...cells.map((l) => l.length));
       const full = n * lh + 2 * padY;
       const fresh = A5_HEIGHT - MARGIN.top - MARGIN.bottom - headerHeight;
-      if (full > this.room && full <= fresh) {
+      // What must follow the table on the same page (the receipt's closing fields and signatures)
+      // takes the last row with it, so that no page holds the signatures alone.
+      const keep = index === rows.length - 1 && index > 0 ? (opts.keepWithLast ?? 0) : 0;
+      if ((full > this.room && full <= fresh) || (keep > 0 && full + keep > this.room && full + keep <= fresh)) {
         this.newPage();
         drawHeader();
       }
@@ -403,7 +438,7 @@ export class PdfWriter {
         drawRow(cells, done, count, count, false);
         done += count;
       }
-    }
+    });
   }
 
   /** The header block: issuing agency top left, national name and motto top right. */

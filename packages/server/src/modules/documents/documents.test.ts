@@ -303,6 +303,25 @@ describe('form 01 — receipt and appointment', () => {
     for (const page of p.pageTexts.slice(0, -1)) expect(page).toContain('Tên giấy tờ');
   });
 
+  it('keeps the signatures with the list: never a page with the closing block alone (issue 13)', async () => {
+    // Before: with 5 or 6 documents the signatures (or the closing fields) moved alone to an almost
+    // empty page 2. Now the list's last row goes along with them.
+    const pagesOf = [] as number[];
+    for (const n of [1, 3, 4, 5, 6, 7, 8, 12]) {
+      const p = await parse(await renderForm01Receipt(receipt(n)));
+      pagesOf.push(p.pages);
+      const last = p.pageTexts.at(-1)!;
+      expect(last, `${n} documents`).toContain('NGƯỜI TIẾP NHẬN HỒ SƠ');
+      expect(last, `${n} documents`).toContain('2. Số lượng hồ sơ');
+      if (p.pages > 1) {
+        // The last page repeats the table header and carries the list's last row.
+        expect(last, `${n} documents`).toContain('Tên giấy tờ');
+        expect(last, `${n} documents`).toContain(`mặt cắt công trình số ${n}`);
+      }
+    }
+    expect(pagesOf).toEqual([1, 1, 1, 1, 2, 2, 2, 2]);
+  });
+
   it('prints text given in decomposed Unicode as composed letters', async () => {
     const data = receipt();
     data.applicant = { ...applicant, name: applicant.name.normalize('NFD') };

@@ -17,6 +17,7 @@ export {
   formatPlaceDate,
   formatTime,
   formatVnd,
+  withoutEditorialNotes,
 } from './documents.format.ts';
 export { A5_HEIGHT, A5_WIDTH, wrapText } from './documents.layout.ts';
 export { FORMS } from './documents.parts.ts';

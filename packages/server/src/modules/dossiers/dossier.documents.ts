@@ -12,6 +12,7 @@ import { Problem } from '../../http/problem.ts';
 import {
   type AgencyHeader,
   type ApplicantInfo,
+  formatDateTime,
   type Handoff,
   renderForm01Receipt,
   renderForm02SupplementRequest,
@@ -73,10 +74,13 @@ async function headerOf(ex: Executor, agencyId: string): Promise<AgencyHeader> {
   return { parentName: a.parent_name, name: a.name, place };
 }
 
+/**
+ * The legal time limit as the receipt states it: the number and its unit only. The catalog's free
+ * text beside it is an editorial note for administrators (sources, discrepancies) and never printed.
+ */
 function limitText(content: { timeLimit: { value: number | null; unit: string; text: string | null } | null }) {
   const t = content.timeLimit;
-  if (!t) return null;
-  if (t.value === null) return t.text;
+  if (!t || t.value === null) return null;
   const unit = { working_days: 'ngày làm việc', working_hours: 'giờ làm việc', calendar_days: 'ngày' }[t.unit] ?? '';
   return `${t.value} ${unit}`.trim();
 }
@@ -116,12 +120,13 @@ export async function renderDossierForm(
         .where('id', '=', row.procedure_version_id)
         .executeTakeFirstOrThrow();
       const content = version.content as {
-        documents: { name: string; original: number | null; copy: number | null }[];
         timeLimit: { value: number | null; unit: string; text: string | null } | null;
       };
       return renderForm01Receipt({
         ...base,
-        documents: content.documents.map((d) => ({ name: d.name, original: d.original, copy: d.copy })),
+        // What the receptionist checked and recorded with the receipt (dossier.reception.ts), not
+        // the procedure's list: the receipt attests what was handed in.
+        documents: (received.event.checklist ?? []).map((d) => ({ name: d.name, original: d.original, copy: d.copy })),
         sets: 1,
         legalLimitText: limitText(content),
         receivedAt: received.at,
@@ -139,7 +144,8 @@ export async function renderDossierForm(
         ...base,
         receivedAt: received?.at ?? row.submitted_at,
         items: e.event.items,
-        reason: e.event.note ?? 'Hồ sơ chưa đầy đủ, chưa hợp lệ theo quy định',
+        // The message to the applicant, never the officer's internal note (dossier.applicant.ts).
+        reason: e.event.message ?? 'Hồ sơ chưa đầy đủ, chưa hợp lệ theo quy định',
         contactName: e.actorName ?? '',
         contactPhone: null,
         staffName: e.actorName ?? '',
@@ -184,7 +190,7 @@ export async function renderDossierForm(
       if (!received) throw noForm();
       return renderForm06ControlSlip({
         ...base,
-        ...(await handoffsOf(ex, history, opts.calendar, unitName)),
+        ...(await handoffsOf(ex, history, opts.calendar, unitName, row.workflow as WorkflowLike)),
         receivedAt: received.at,
         appointmentAt: state.due === null ? null : new Date(state.due),
         issuedAt: new Date(),
@@ -193,8 +199,23 @@ export async function renderDossierForm(
   }
 }
 
-/** One row per hand-off (transfer, forward, send back, return), judged against the step's due moment. */
-async function handoffsOf(ex: Executor, history: EventRow[], calendar: WorkCalendar, receivingUnit: string) {
+type WorkflowLike = { steps?: { consultations?: { id: string; name_vi?: string }[] }[] } | null;
+
+const OUTCOME_VI: Record<string, string> = { agreed: 'Đồng ý', disagreed: 'Không đồng ý', answered: 'Đã trả lời' };
+
+/**
+ * One row per hand-off (transfer, forward, send back, consultation sent and answered, return),
+ * judged against the step's (or the consultation's) due moment. Consultations with another
+ * agency are tracked on the control slip (RULES.md §2 "Consultation … tracked in the system (or
+ * on the control slip)"): to whom and when it was sent, when and by whom it was answered.
+ */
+async function handoffsOf(
+  ex: Executor,
+  history: EventRow[],
+  calendar: WorkCalendar,
+  receivingUnit: string,
+  workflow: WorkflowLike,
+) {
   const codes = new Set<string>();
   for (const h of history) {
     const e = h.event;
@@ -210,6 +231,11 @@ async function handoffsOf(ex: Executor, history: EventRow[], calendar: WorkCalen
     : [];
   const nameOf = (code: string | null) => agencies.find((x) => x.code === code)?.name ?? code ?? '';
   const handoffs: Handoff[] = [];
+  const opened = new Map<string, { agencyCode: string; due: number | null }>();
+  const names = new Map<string, string>();
+  for (const step of workflow?.steps ?? [])
+    for (const c of step.consultations ?? []) names.set(c.id, c.name_vi ?? c.id);
+  const consultationName = (id: string) => names.get(id) ?? id;
   let state: DossierState | null = null;
   let lead = '';
   const cooperating = new Set<string>();
@@ -234,7 +260,37 @@ async function handoffsOf(ex: Executor, history: EventRow[], calendar: WorkCalen
         note: e.type === 'sent_back' ? 'Trả lại bước trước' : (e.note ?? null),
       });
     }
-    if (e.type === 'consultation_opened') for (const c of e.consultations) cooperating.add(nameOf(c.agencyCode));
+    if (e.type === 'consultation_opened') {
+      for (const c of e.consultations) {
+        cooperating.add(nameOf(c.agencyCode));
+        opened.set(c.consultationId, { agencyCode: c.agencyCode, due: c.due });
+        const what = consultationName(c.consultationId);
+        handoffs.push({
+          fromUnit: h.actorAgency ?? receivingUnit,
+          fromPerson: h.actorName,
+          toUnit: nameOf(c.agencyCode),
+          toPerson: null,
+          handedAt: h.at,
+          result: null,
+          note: `Xin ý kiến: ${what}${c.due === null ? '' : ` (hạn trả lời ${formatDateTime(new Date(c.due))})`}${c.childDossierId ? '; hồ sơ liên thông' : ''}`,
+        });
+      }
+    }
+    if (e.type === 'consultation_closed') {
+      const o = opened.get(e.consultationId);
+      const consulted = o ? nameOf(o.agencyCode) : (h.actorAgency ?? '');
+      const bySystem = h.actorAgency === null;
+      handoffs.push({
+        fromUnit: bySystem ? consulted : (h.actorAgency ?? consulted),
+        // A linked child dossier answers through the engine: its approver is on the child's own slip.
+        fromPerson: bySystem ? null : h.actorName,
+        toUnit: nameOf(before?.stepAgencyCode ?? null) || receivingUnit,
+        toPerson: null,
+        handedAt: h.at,
+        result: judged(o?.due ?? null),
+        note: `Trả lời xin ý kiến (${consultationName(e.consultationId)}): ${OUTCOME_VI[e.outcome] ?? e.outcome}`,
+      });
+    }
     if (e.type === 'finished') {
       handoffs.push({
         fromUnit: h.actorAgency ?? '',

@@ -1,12 +1,19 @@
 import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import type { Db, Tx } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
-import { canonicalJson } from '../audit/audit.service.ts';
 
 export type CommandResult = { statusCode: number; body: unknown };
 
+/**
+ * The request's fingerprint: SHA-256 of its JSON Canonicalization Scheme form (RFC 8785), i.e. of
+ * the body as it travels on the wire — a parsed date is rendered by its `toJSON` (ISO 8601), not
+ * dropped, so reusing a key with another date is seen as another request.
+ */
 export function requestHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return createHash('sha256')
+    .update(canonicalize(value) ?? 'undefined')
+    .digest('hex');
 }
 
 function isUniqueViolation(e: unknown, constraint: string): boolean {

@@ -1,16 +1,17 @@
 import { lookupSecretsEqual, normalizeLookupSecret } from '@motcua/core';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import type { Lang } from '../../http/messages.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 import { DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
+import { validateForm } from './dossier.eform.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
 import {
   ActionBody,
@@ -29,22 +30,16 @@ const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_lead
 const ACTORS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
 const Json = z.looseObject({});
 
-/** E-form values are checked against the procedure's JSON Schema (draft 2020-12) before submission. */
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-function validateForm(schema: unknown, data: unknown) {
-  const validate = ajv.compile(schema as object);
-  if (validate(data)) return;
-  throw new Problem('validation_failed', {
-    detail: { vi: 'Tờ khai chưa đúng hoặc còn thiếu thông tin', en: 'The e-form is incomplete or invalid' },
-    errors: (validate.errors ?? []).map((e) => ({
-      path: `formData${e.instancePath.replace(/\//g, '.')}${e.keyword === 'required' ? `.${(e.params as { missingProperty: string }).missingProperty}` : ''}`,
-      code: e.keyword,
-      message: e.message ?? e.keyword,
-      message_vi: e.keyword === 'required' ? 'Bắt buộc nhập' : 'Giá trị không hợp lệ',
-      message_en: e.keyword === 'required' ? 'Required' : (e.message ?? 'Invalid value'),
-    })),
-  });
-}
+/**
+ * Online, the e-form is the application: its values must validate. At the counter the applicant
+ * may hand in the paper tờ khai instead (a document of the dossier), so an empty form is accepted
+ * there; values the receptionist did type in must validate.
+ */
+const onlineForm = (lang: Lang) => (schema: unknown, data: unknown) => validateForm(schema, data, { lang });
+const counterForm = (lang: Lang) => (schema: unknown, data: unknown) => {
+  if (data && typeof data === 'object' && Object.keys(data).length === 0) return;
+  validateForm(schema, data, { lang });
+};
 
 const MOMENT_KEYS = ['due', 'stepDue', 'newDue'] as const;
 
@@ -75,7 +70,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         { ...req.body, channel: 'online' },
         commandContext(req),
         req.headers['idempotency-key'],
-        { codePattern: config.dossierCodePattern, validateForm },
+        { codePattern: config.dossierCodePattern, validateForm: onlineForm(req.lang) },
       );
       req.auditRecorded = true;
       return send(reply, r);
@@ -101,7 +96,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         { ...rest, channel: channel ?? 'counter' },
         commandContext(req),
         req.headers['idempotency-key'],
-        { codePattern: config.dossierCodePattern, validateForm },
+        { codePattern: config.dossierCodePattern, validateForm: counterForm(req.lang) },
       );
       req.auditRecorded = true;
       return send(reply, r);
@@ -186,7 +181,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
     },
     async (req) => {
       const row = await findVisibleDossier(db, req.actor, req.params.id);
-      return { items: await dossierHistory(db, row) };
+      return { items: await dossierHistory(db, row, req.actor) };
     },
   );
 

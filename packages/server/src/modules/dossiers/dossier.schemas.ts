@@ -1,6 +1,7 @@
-import { CONSULTATION_OUTCOMES, FEE_STAGES, RATING_CRITERIA, RESULT_METHODS } from '@motcua/core';
+import { CONSULTATION_OUTCOMES, FEE_STAGES, RATING_CRITERIA, RATING_SCALES, RESULT_METHODS } from '@motcua/core';
 import { z } from 'zod';
 import { QUEUES } from './dossier.queues.ts';
+import { Checklist } from './dossier.reception.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const moment = z.iso.datetime({ offset: true });
@@ -56,11 +57,16 @@ export const CounterSubmitBody = z.strictObject({
     idNumber: IdNumber.optional(),
   }),
   note: text(2000).optional(),
+  /** The components checked in front of the applicant (Decree 118/2025 art. 17(3)). */
+  checklist: Checklist.optional(),
 });
 
 const base = {
   version: z.int().positive(),
+  /** Internal note (staff only): never shown to the applicant. */
   note: text(2000).optional(),
+  /** What the applicant is told with this action (supplement reason, refusal, new appointment, result). */
+  message: text(2000).optional(),
   /** Files of this dossier that the action is about (the supplement, the signed result…), kept in its history. */
   attachmentIds: z.array(z.uuid()).max(50).optional(),
 };
@@ -68,7 +74,7 @@ const cmd = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.strictObject({ type: z.literal(type), ...base, ...shape });
 
 export const ActionBody = z.discriminatedUnion('type', [
-  cmd('receive', { due: moment.optional() }),
+  cmd('receive', { due: moment.optional(), checklist: Checklist.optional() }),
   cmd('request_supplement', { items: list(50) }),
   cmd('supplement_provided', { due: moment.optional() }),
   cmd('refuse', { reasons: list(20) }),
@@ -95,7 +101,9 @@ export const ActionBody = z.discriminatedUnion('type', [
       .max(10),
   }),
   cmd('consultation_result', { consultationId: text(100), outcome: z.enum(CONSULTATION_OUTCOMES) }),
-  cmd('approve', {}),
+  /** Needs the result file attached (kind `result`) at a step that signs; `opinion` is kept for staff. */
+  cmd('approve', { opinion: text(2000).optional() }),
+  /** "Xác nhận văn bản kết quả (chưa ký số)": confirms the approved result file; no digital signature yet (issue 18). */
   cmd('sign', { documentId: text(200).optional() }),
   cmd('rollback', {}),
   cmd('request_fee', { stage: z.enum(FEE_STAGES), amount: z.int().min(0).max(1_000_000_000_000) }),
@@ -105,8 +113,26 @@ export const ActionBody = z.discriminatedUnion('type', [
   cmd('stop', { reason: text(2000) }),
   cmd('finish', {}),
   cmd('return_result', { method: z.enum(RESULT_METHODS) }),
+  // Each criterion answered on its own scale (core rating.ts, Decree 118/2025 art. 33), e.g.
+  // contacts_needed: one | two | three_or_more; staff_attitude: very_satisfied … very_dissatisfied.
+  // `scores` (Circular 01/2018 points 0/1/2) stays for devices that give points only; never both.
   cmd('rate', {
-    scores: z.partialRecord(z.enum(RATING_CRITERIA), z.union([z.literal(0), z.literal(1), z.literal(2)])),
+    answers: z
+      .partialRecord(z.enum(RATING_CRITERIA), z.string().max(40))
+      .superRefine((a, ctx) => {
+        for (const [k, v] of Object.entries(a)) {
+          const scale = RATING_SCALES[k as keyof typeof RATING_SCALES];
+          if (!scale.some((o) => o.value === v)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [k],
+              message: `Một trong / one of: ${scale.map((o) => o.value).join(', ')}`,
+            });
+          }
+        }
+      })
+      .optional(),
+    scores: z.partialRecord(z.enum(RATING_CRITERIA), z.union([z.literal(0), z.literal(1), z.literal(2)])).optional(),
     comment: text(2000).optional(),
   }),
   cmd('close_incomplete', {}),

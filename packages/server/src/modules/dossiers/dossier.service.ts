@@ -25,9 +25,13 @@ import { Problem } from '../../http/problem.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
 import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
+import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { escapeLike, findVisibleDossier } from './dossier.access.ts';
+import { currentResultFile, RESULT_COMMANDS, resultAttachmentIds } from './dossier.approval.ts';
 import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
+import { checkedReceive, checkReception, versionDocuments } from './dossier.reception.ts';
+import { checkCitizenSubmission, chooseHandlingAgency } from './dossier.submit-rules.ts';
 
 /**
  * The dossier engine's server half: every command is one transaction that locks the dossier row,
@@ -59,11 +63,12 @@ function workingLimit(l: LegalLimit): TimeLimit | null {
   return l !== null && !('calendarDays' in l) ? l : null;
 }
 
-const DAY_MS = 86_400_000;
-
-/** Due moment of a calendar-day limit: N days after the clock starts (the receipt's working moment). */
+/**
+ * Due moment of a calendar-day limit: N days after the clock starts, moved to the end of the next
+ * working day when that is a day off (Civil Code 2015 art. 148(5); core WorkCalendar).
+ */
 function calendarDaysDue(calendar: WorkCalendar, from: number, days: number): Date {
-  return new Date(calendar.clockStart(from).getTime() + days * DAY_MS);
+  return calendar.dueAtCalendarDays(from, days);
 }
 
 const provinceCodes = new Map<string, string | null>();
@@ -233,7 +238,10 @@ export type OutboxDossierPayload = {
   applicantName: string;
   procedureName: string;
   due: string | null;
+  /** The officer's internal note: staff only, never in what the applicant receives. */
   note: string | null;
+  /** What the applicant is told with this event (Decree 118/2025; dossier.applicant.ts). */
+  message?: string | null;
 };
 
 export type Applicant = {
@@ -346,6 +354,7 @@ async function recordEvents(
       procedureName: dossier.procedureName,
       due: state.due === null ? null : new Date(state.due).toISOString(),
       note: event.note ?? null,
+      message: event.message ?? null,
     };
     await enqueue(tx, { topic: 'dossier.event', aggregateType: 'dossier', aggregateId: dossier.id, payload });
     await recordAudit(
@@ -481,7 +490,13 @@ async function executeInTx(
       calendar,
       formData: row.form_data,
     };
-    const decision = decide(state, command, context);
+    // approve / sign / finish decide on the dossier's current result file (dossier.approval.ts).
+    const resultFile = RESULT_COMMANDS.has(type) ? await currentResultFile(tx, row.id) : null;
+    if (RESULT_COMMANDS.has(type)) context.resultFile = resultFile;
+    const checked = await checkedReceive(tx, row.procedure_version_id, state, command, context, !!input.ctx.system);
+    // Receiving starts the legal clock: only when every step can be carried out (catalog.publishable.ts).
+    if (type === 'receive') await assertWorkflowHonourable(tx, row.workflow as Record<string, unknown>, state);
+    const decision = decide(state, checked, context);
     if (!decision.ok) throw rejection(decision.error);
     const codes = decision.events.flatMap((e) => {
       if (e.type === 'forwarded' || e.type === 'sent_back') return [e.stepAgencyCode];
@@ -509,7 +524,7 @@ async function executeInTx(
       ids,
       who.agencyId,
       who.name,
-      input.attachmentIds,
+      resultAttachmentIds(type, resultFile, input.attachmentIds),
     );
     const last = decision.events[decision.events.length - 1]!;
     const columns = projection(after, workflow, ids, last, state.status);
@@ -701,7 +716,13 @@ export type SubmitInput = {
   formData: Record<string, unknown>;
   draftId?: string | null;
   note?: string | null;
+  /** Counter only: the components checked in front of the applicant (dossier.reception.ts). */
+  checklist?: { name: string; original?: number; copy?: number }[];
+  /** Entered by an intake officer for an outside system (GovStack facade): `channel` is where it came from. */
+  viaIntegration?: boolean;
 };
+
+type SubmitDocument = { name: string; requirement: 'mandatory' | 'conditional' };
 
 export type SubmitOptions = {
   codePattern?: string;
@@ -776,7 +797,8 @@ export async function submitDossier(
     const now = opts.now ?? new Date();
     const actor = ctx.actor;
     if (actor.kind === 'anonymous') throw new Problem('unauthenticated');
-    const counter = input.channel !== 'online';
+    // An officer entering what an outside system brought records its channel, but enters it as at the counter.
+    const counter = input.channel !== 'online' || input.viaIntegration === true;
     if (counter !== (actor.kind === 'officer')) throw new Problem('forbidden');
 
     const version = await tx
@@ -839,7 +861,21 @@ export async function submitDossier(
       }
       if (servesAll) authorityId = input.agencyId ?? handlers[0] ?? null;
     } else {
-      authorityId = input.agencyId ?? (handlers.length === 1 ? handlers[0]! : null);
+      // A citizen's own submission: the draft checked, every mandatory document attached (submit-rules).
+      const draft =
+        actor.kind === 'applicant'
+          ? await checkCitizenSubmission(tx, {
+              userId: actor.userId,
+              procedureId: input.procedureId,
+              draftId: input.draftId ?? null,
+              documents: (version.content as { documents?: SubmitDocument[] }).documents ?? [],
+            })
+          : null;
+      authorityId = chooseHandlingAgency(
+        handlers,
+        input.agencyId ?? draft?.agencyId ?? null,
+        input.applicant?.residenceCommuneId ?? draft?.residenceCommuneId ?? null,
+      );
       if (authorityId === null || !handlers.includes(authorityId)) {
         throw new Problem('validation_failed', {
           detail: {
@@ -919,6 +955,12 @@ export async function submitDossier(
       communeCode = c.code;
     }
 
+    // Never start a clock that cannot be honoured: every step resolves to an active agency now.
+    await assertWorkflowHonourable(tx, content.workflow as Record<string, unknown>, {
+      receivingAgencyCode: codeOf(receivingId)!,
+      receivingAuthorityCode: codeOf(authorityId),
+      applicantCommuneCode: communeCode,
+    });
     // Number and lookup password (Decree 118/2025 art. 28).
     const pattern = parsePattern(opts.codePattern ?? DEFAULT_DOSSIER_CODE_PATTERN);
     const codeCtx = { agencyCode: codeOf(receivingId)!, procedureCode: version.code ?? undefined, receivedAt: now };
@@ -957,12 +999,15 @@ export async function submitDossier(
     if (counter) {
       // Counter dossiers are checked in front of the applicant and received on the spot.
       const submitted = events.reduce<DossierState | null>(evolve, null)!;
+      // Decree 118/2025 art. 17(3): received only when every mandatory component is checked.
+      const checklist = checkReception(await versionDocuments(tx, version.id), input.checklist);
       const receive = decide(
         submitted,
         {
           type: 'receive',
           actor: dossierActor,
           now,
+          checklist,
           ...(limit !== null && 'calendarDays' in limit
             ? { due: calendarDaysDue(calendar, now.getTime(), limit.calendarDays) }
             : {}),

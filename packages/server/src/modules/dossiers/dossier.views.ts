@@ -9,15 +9,20 @@ import {
   findStep,
   nationalStatusCode,
   type Remaining,
+  type ResultFileRef,
   STATUS_INFO,
   SUB_STATUSES,
   type SubStatus,
+  settlementOf,
   timeFlags,
   type WorkCalendar,
   type WorkflowDefinition,
 } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
+import { applicantDossierView, applicantHistory } from './dossier.applicant.ts';
+import { currentResultFile } from './dossier.approval.ts';
+import { versionDocuments } from './dossier.reception.ts';
 import type { LegalLimit } from './dossier.service.ts';
 
 const iso = (d: Date | number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
@@ -75,8 +80,8 @@ function probe(type: CommandType, s: DossierState, workflow: WorkflowDefinition,
     case 'return_result':
       return { method: 'counter' };
     case 'rate':
-      // Empty scores are refused (a rating rates something): probe with one criterion.
-      return { scores: { time_vs_limit: 2 } };
+      // Empty answers are refused (a rating rates something): probe with one criterion.
+      return { answers: { time_vs_limit: 'on_time' } };
     default:
       return {};
   }
@@ -91,14 +96,43 @@ export function availableActions(
   actor: DossierActor,
   now: number,
   formData: unknown,
+  resultFile: ResultFileRef | null = null,
 ): CommandType[] {
   const limit = legalLimit !== null && !('calendarDays' in legalLimit) ? legalLimit : null;
   return ALLOWED_COMMANDS[s.status].filter((type) => {
     const command = { type, actor, now, ...probe(type, s, workflow, actor, now) } as unknown as Command;
     const extra = type === 'receive' && limit === null ? { due: now } : {};
-    const d = decide(s, { ...command, ...extra } as Command, { workflow, legalLimit: limit, calendar, formData });
+    const d = decide(s, { ...command, ...extra } as Command, {
+      workflow,
+      legalLimit: limit,
+      calendar,
+      formData,
+      resultFile,
+    });
     return d.ok;
   });
+}
+
+/**
+ * Whether the legal clock runs now. It runs from receipt until the result is ready, except while a
+ * fee is awaited (pausedSince) and while a supplement is awaited: the time limit then restarts from
+ * zero once the complete dossier arrives (Decree 118/2025 art. 19(5)), so no remaining time is shown.
+ */
+export type ClockState = 'not_started' | 'running' | 'paused' | 'stopped';
+export function clockOf(s: DossierState): ClockState {
+  if (s.status === 'submitted') return 'not_started';
+  if (s.status === 'supplement_requested' || s.pausedSince !== null) return 'paused';
+  if (s.status === 'received' || s.status === 'processing' || s.status === 'withdrawal_requested') return 'running';
+  if (s.status === 'fee_requested') return 'paused';
+  return 'stopped';
+}
+
+/** The result's timeliness as the applicant reads it: "Hoàn thành trước hạn / đúng hạn / trễ hạn" with its date. */
+export function settlementView(s: DossierState) {
+  const r = settlementOf(s);
+  if (r === null) return null;
+  const label = { early: ['trước hạn', 'early'], on_time: ['đúng hạn', 'on time'], late: ['trễ hạn', 'late'] }[r.kind];
+  return { kind: r.kind, at: iso(r.at), label_vi: `Hoàn thành ${label[0]}`, label_en: `Completed ${label[1]}` };
 }
 
 export type AgencyNames = Map<string, { id: string; code: string; name: string }>;
@@ -142,7 +176,7 @@ export function subStatusView(sub: string | null) {
   return { id: sub, label_vi: info?.label_vi ?? sub, label_en: info?.label_en ?? sub };
 }
 
-/** The full dossier as its officers and its applicant see it. */
+/** The full dossier as its officers see it; its applicant gets `applicantDossierView` of it. */
 export async function dossierDetail(
   ex: Executor,
   row: DossierRow,
@@ -166,10 +200,15 @@ export async function dossierDetail(
     ? await ex.selectFrom('users').select(['id', 'full_name']).where('id', 'in', userIds).execute()
     : [];
   const userName = (id: string) => ({ id, name: users.find((u) => u.id === id)?.full_name ?? null });
-  const active = !STATUS_INFO[s.status].terminal && s.status !== 'result_ready';
+  // The result file before its return is the agencies' internal work: staff only.
+  const resultFile = actor === null || actor.roles.includes('applicant') ? null : await currentResultFile(ex, row.id);
+  // The frozen version's document list: staff read files by these names, not by slot ("doc-0").
+  const documents = (await versionDocuments(ex, row.procedure_version_id)).map((d, index) => ({ index, name: d.name }));
+  // A remaining time only while the clock runs: not for a returned, finished or paused dossier.
+  const active = clockOf(s) === 'running';
   const flags = timeFlags(s, t, calendar);
   const agency = (id: string | null) => (id === null ? null : (names.get(id) ?? null));
-  return {
+  const full = {
     id: row.id,
     code: row.code,
     version: row.version,
@@ -194,6 +233,8 @@ export async function dossierDetail(
     due: iso(s.due),
     originalDue: iso(s.originalDue),
     remaining: s.due !== null && active ? remainingView(calendar.remaining(t, s.due, pauses)) : null,
+    clock: clockOf(s),
+    settlement: settlementView(s),
     currentStep: step
       ? {
           id: step.id,
@@ -220,6 +261,9 @@ export async function dossierDetail(
       agency: names.get(c.agencyCode) ?? null,
     })),
     marks: s.marks,
+    /** The dossier's current result file (newest of kind `result`); approval covers exactly this one. */
+    resultFile,
+    documents,
     supplement: { count: s.supplementCount, items: s.supplementItems, requestedAt: iso(s.supplementRequestedAt) },
     extensionCount: s.extensionCount,
     fees: s.fees.map((f) => ({ ...f, requestedAt: iso(f.requestedAt), paidAt: iso(f.paidAt) })),
@@ -239,12 +283,16 @@ export async function dossierDetail(
     availableActions:
       actor === null
         ? []
-        : availableActions(s, workflow, row.legal_limit as LegalLimit, calendar, actor, t, row.form_data),
+        : availableActions(s, workflow, row.legal_limit as LegalLimit, calendar, actor, t, row.form_data, resultFile),
   };
+  return actor?.roles.includes('applicant') ? applicantDossierView(full) : full;
 }
 
-/** The history (lịch sử xử lý) of a dossier, oldest first. */
-export async function dossierHistory(ex: Executor, row: DossierRow) {
+/**
+ * The history (lịch sử xử lý) of a dossier, oldest first. Its applicant gets the public history
+ * (dossier.applicant.ts): no internal note, no staff name.
+ */
+export async function dossierHistory(ex: Executor, row: DossierRow, viewer?: { kind: string }) {
   const workflow = row.workflow as WorkflowDefinition;
   const events = await ex
     .selectFrom('dossier_events as e')
@@ -265,6 +313,23 @@ export async function dossierHistory(ex: Executor, row: DossierRow) {
     .where('e.dossier_id', '=', row.id)
     .orderBy('e.version')
     .execute();
+  if (viewer?.kind === 'applicant') {
+    const codes = events.flatMap((e) => {
+      const ev = e.event as { type: string; stepAgencyCode?: string | null };
+      return ev.type === 'forwarded' && ev.stepAgencyCode ? [ev.stepAgencyCode] : [];
+    });
+    const names = await agencyNames(ex, { codes });
+    return applicantHistory(
+      events,
+      row.applicant_user_id,
+      (id) => {
+        const st = findStep(workflow, id);
+        return st ? { id, name_vi: st.name_vi, name_en: st.name_en ?? null } : null;
+      },
+      (code) => (code === null ? null : (names.get(code)?.name ?? null)),
+      statusView,
+    );
+  }
   return events.map((e) => {
     const step = e.step_id ? findStep(workflow, e.step_id) : undefined;
     return {
@@ -275,6 +340,8 @@ export async function dossierHistory(ex: Executor, row: DossierRow) {
       step: e.step_id ? { id: e.step_id, name_vi: step?.name_vi ?? e.step_id, name_en: step?.name_en ?? null } : null,
       statusAfter: statusView(e.status_after),
       note: e.note,
+      /** What the applicant was told with this event (they never see `note`). */
+      message: (e.event as { message?: string }).message ?? null,
       event: e.event,
       attachmentIds: e.attachment_ids,
     };
@@ -289,7 +356,7 @@ export async function publicLookupView(ex: Executor, row: DossierRow, calendar: 
   const names = await agencyNames(ex, {
     ids: [row.receiving_agency_id, ...(row.step_agency_id ? [row.step_agency_id] : [])],
   });
-  const active = !STATUS_INFO[s.status].terminal && s.status !== 'result_ready';
+  const active = clockOf(s) === 'running';
   return {
     code: row.code,
     procedure: row.procedure_name,
@@ -306,6 +373,8 @@ export async function publicLookupView(ex: Executor, row: DossierRow, calendar: 
     submittedAt: iso(row.submitted_at),
     receivedAt: iso(s.receivedAt),
     appointment: iso(s.due),
+    clock: clockOf(s),
+    settlement: settlementView(s),
     overdue: active && s.due !== null ? calendar.remaining(now, s.due, pausesOf(s, now.getTime())).overdue : false,
     resultReadyAt: iso(s.resultAt),
     returnedAt: iso(s.returnedAt),

@@ -25,6 +25,11 @@ export function registerGovstackCommands(program: Command): void {
         out(
           `govstack: ${r.services} services, ${r.dossiers} application files, ${r.tasks} tasks; ${r.created} created`,
         );
+        if (r.unpublished > 0) {
+          out(
+            `govstack: ${r.unpublished} services are drafts: an administrator publishes them (Quản trị › Thủ tục), then run load again to load their applications`,
+          );
+        }
       } finally {
         await opened.close();
       }

@@ -14,10 +14,13 @@ import { officerActor } from './govstack.service.ts';
 
 /**
  * `motcua govstack load <file>`: the GovStack Registration BB test data set as ordinary data.
- * Services become published procedures through the catalog import (workflows validated by
- * validateWorkflow), applications and the files tasks refer to become dossiers through the
- * dossier service (submitted by the intake account, received, transferred, claimed by their
- * operator), and every GovStack id is recorded in `govstack_ids`. Running it twice changes nothing.
+ * Services become procedures through the catalog import (workflows validated by validateWorkflow)
+ * kept as DRAFTS: what an outside system brings reaches the public catalog, the queues and the
+ * dashboard only once a province administrator publishes it. Applications and the files tasks
+ * refer to — of published services only — become dossiers through the dossier service (entered
+ * by the intake account in the channel they came from, `online`, received, transferred, claimed by
+ * their operator), and every GovStack id is recorded in `govstack_ids`. Run it again after
+ * publishing to load the applications; a further run changes nothing.
  */
 type GsEForm = { eFormId: string; name?: string; description?: string; version?: string; schema?: unknown };
 type GsService = { id: string; name: string; description?: string; eForms?: GsEForm[] };
@@ -46,7 +49,14 @@ export type GovstackDataSet = {
   tasks?: GsTask[];
 };
 
-export type LoadResult = { services: number; dossiers: number; tasks: number; created: number };
+export type LoadResult = {
+  services: number;
+  dossiers: number;
+  tasks: number;
+  created: number;
+  /** Services still drafts (not published by an administrator): their files were not loaded. */
+  unpublished: number;
+};
 
 const LOADER: CommandContext = { actor: { kind: 'anonymous' }, requestId: 'cli govstack load', system: true };
 
@@ -207,7 +217,7 @@ export async function loadGovstack(
     'en',
   );
   const counts = await db.transaction().execute(async (tx) => {
-    const c = await applyImport(tx, prepared, null, 'en');
+    const c = await applyImport(tx, prepared, null, 'en', { keepDrafts: true });
     for (const s of services.values()) {
       const pid = procedureIds.get(s.id)!;
       await mapId(tx, 'service', s.id, pid);
@@ -220,13 +230,13 @@ export async function loadGovstack(
         targetType: 'catalog',
         targetId: null,
         result: 'ok',
-        details: { services: services.size, ...c },
+        details: { services: services.size, created: c.created, updated: c.updated, unchanged: c.unchanged },
       });
       await enqueue(tx, {
         topic: 'catalog.imported',
         aggregateType: 'catalog',
         aggregateId: 'catalog',
-        payload: { procedures: services.size, ...c },
+        payload: { procedures: services.size, created: c.created, updated: c.updated, unchanged: c.unchanged },
       });
     }
     return c;
@@ -256,11 +266,23 @@ export async function loadGovstack(
     } else files.set(t.fileId, { ...t, mainTaskId: t.mainTaskId ?? undefined });
   }
   let created = counts.created;
+  const published = new Set(
+    (
+      await db
+        .selectFrom('procedure_versions')
+        .select('procedure_id')
+        .where('procedure_id', 'in', [...procedureIds.values()])
+        .where('status', '=', 'published')
+        .execute()
+    ).map((r) => r.procedure_id),
+  );
   for (const f of files.values()) {
-    created += await loadFile(db, f, procedureIds.get(f.serviceId)!, agency.id);
+    const procedureId = procedureIds.get(f.serviceId)!;
+    if (published.has(procedureId)) created += await loadFile(db, f, procedureId, agency.id);
   }
   for (const t of tasks) {
     const [dossierId] = await internalIds(db, 'file', t.fileId);
+    if (!dossierId) continue;
     const entered = await db
       .selectFrom('dossier_events')
       .select('version')
@@ -271,7 +293,8 @@ export async function loadGovstack(
     if (entered) await mapId(db, 'task', t.taskId, `${dossierId}.${entered.version}`);
     if (t.mainTaskId) await mapId(db, 'main_task', t.mainTaskId, dossierId!);
   }
-  return { services: services.size, dossiers: files.size, tasks: tasks.length, created };
+  const unpublished = [...procedureIds.values()].filter((id) => !published.has(id)).length;
+  return { services: services.size, dossiers: files.size, tasks: tasks.length, created, unpublished };
 }
 
 /**
@@ -301,7 +324,9 @@ async function loadFile(db: Db, f: GsApplication, procedureId: string, agencyId:
       db,
       {
         procedureId,
-        channel: 'postal',
+        // Test data of an outside system: its channel (online), entered by the intake account.
+        channel: 'online',
+        viaIntegration: true,
         formData: {},
         applicant: {
           kind: 'citizen',

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fastifyMultipart from '@fastify/multipart';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../../config.ts';
@@ -10,6 +9,7 @@ import { Problem } from '../../http/problem.ts';
 import { inspectUpload } from '../attachments/inspect.ts';
 import { defaultStorage } from '../attachments/storage.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { eformFieldErrors } from '../dossiers/dossier.eform.ts';
 import { GOVSTACK_PREFIX, mapId } from './govstack.ids.ts';
 import {
   AdditionalData,
@@ -44,15 +44,16 @@ import { statistics } from './govstack.statistics.ts';
 
 export { GOVSTACK_PREFIX };
 
-const ajv = new Ajv2020({ allErrors: true, strict: false });
+/** E-form values are checked like online ones (dossier.eform.ts); the facade's error carries the first sentence. */
 function validateForm(schema: unknown, data: unknown) {
-  const validate = ajv.compile(schema as object);
-  if (validate(data)) return;
+  const errors = eformFieldErrors(schema, data, 'vi');
+  if (errors.length === 0) return;
   throw new Problem('validation_failed', {
     detail: {
-      vi: `Dữ liệu biểu mẫu không hợp lệ: ${ajv.errorsText(validate.errors)}`,
-      en: `The form data is invalid: ${ajv.errorsText(validate.errors)}`,
+      vi: `Dữ liệu biểu mẫu không hợp lệ: ${errors.map((e) => e.message_vi).join('; ')}`,
+      en: `The form data is invalid: ${errors.map((e) => e.message_en).join('; ')}`,
     },
+    errors,
   });
 }
 

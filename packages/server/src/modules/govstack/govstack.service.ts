@@ -732,7 +732,9 @@ export async function submitApplication(
     db,
     {
       procedureId: service.id,
-      channel: 'postal',
+      // It came from an outside system online: counted as online, not as a counter submission.
+      channel: 'online',
+      viaIntegration: true,
       formData: plainValues(body.formData?.data),
       applicant: { kind: 'citizen', name, idNumber: null },
       note: 'Nhận qua nền tảng tích hợp (GovStack Registration BB)',

@@ -2,6 +2,7 @@ import { type DossierCounts, localDateOf, onTimeRate, pendingFrom } from '@motcu
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { neutralizeFormula } from '../../shared/spreadsheet.ts';
 import { formatCalendarDate, formatDate, formatTime } from '../documents/documents.format.ts';
 import { escapeLike } from '../dossiers/dossier.access.ts';
 import { addDays, type BreakdownRow, breakdown, type Period, type Scope } from './indicators.service.ts';
@@ -150,6 +151,24 @@ const BORDER = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 
 export type ReportMeta = { agencyName: string; parentName: string | null; period: Period; generatedAt: Date };
 
+/** Lines a text takes when wrapped at word boundaries within `width` characters. */
+function wrappedLines(text: string, width: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (used > 0 && used + 1 + word.length > width) {
+      lines++;
+      used = 0;
+    }
+    used += (used > 0 ? 1 : 0) + word.length;
+    if (used > width) {
+      lines += Math.floor((used - 1) / width);
+      used = used % width || width;
+    }
+  }
+  return lines;
+}
+
 export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMeta): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'motcua';
@@ -167,7 +186,10 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
     },
     headerFooter: { oddFooter: '&C&"Times New Roman"&9Trang &P/&N' },
   });
-  const widths = [6, 34, 10, 10, 10, 10, 10, 10, 10, 10, 11, 10, 10, 10, 10];
+  // Widths in characters, wide enough for the longest word of each heading ("Trực tuyến",
+  // "bưu chính", "Chưa đến hạn"); headings wrap inside their cells and the rows are tall enough for
+  // the wrapped lines (LibreOffice and Excel do not grow a row with merged cells by themselves).
+  const widths = [6, 36, 11, 12, 11, 12, 11, 11, 11, 11, 12, 11, 12, 11, 12];
   ws.columns = widths.map((width) => ({ width }));
   const last = widths.length;
   const put = (row: number, from: number, to: number, value: string, font: Partial<ExcelJS.Font> = {}) => {
@@ -230,7 +252,10 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
       cell.border = BORDER;
     }
   }
-  ws.getRow(H + 2).height = 32;
+  ws.getRow(H).height = 32;
+  ws.getRow(H + 1).height = 32;
+  ws.getRow(H + 2).height = 48;
+  ws.getRow(H + 3).height = 16;
 
   const values = (r: SettlementRow, stt: number | string) => [
     stt,
@@ -253,6 +278,8 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
   all.forEach((v, i) => {
     const row = ws.getRow(H + 4 + i);
     row.values = v;
+    // The field's name wraps in column 2: count its lines (a character at most one width unit).
+    row.height = Math.max(18, wrappedLines(String(v[1]), widths[1]! - 2) * 15 + 3);
     row.eachCell({ includeEmpty: true }, (cell, col) => {
       cell.border = BORDER;
       cell.font = { name: FONT, size: 11, bold: i === all.length - 1 };
@@ -273,7 +300,14 @@ const localDateTime = (d: Date) => `${formatDate(d)} ${formatTime(d)}`;
 /** CSV (RFC 4180, UTF-8 with BOM so that Excel reads Vietnamese) of any list of records. */
 export function toCsv(header: { key: string; label: string }[], rows: Record<string, unknown>[]): string {
   const esc = (v: unknown) => {
-    const s = v === null || v === undefined ? '' : v instanceof Date ? localDateTime(v) : String(v);
+    const s =
+      v === null || v === undefined
+        ? ''
+        : v instanceof Date
+          ? localDateTime(v)
+          : typeof v === 'string'
+            ? neutralizeFormula(v)
+            : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
   const lines = [header.map((h) => esc(h.label)).join(',')];

@@ -1,11 +1,12 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import type { Lang } from '../../http/messages.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
+import { validateForm } from '../dossiers/dossier.eform.ts';
 import { requireSystemAdmin } from '../jobs/jobs.service.ts';
 import { type ClientActor, listClients, registerClient, revokeClient } from './clients.service.ts';
 import { verifyExchangeChain } from './exchange.service.ts';
@@ -38,22 +39,15 @@ function clientOf(req: FastifyRequest): ClientActor {
   return req.actor;
 }
 
-/** E-form values of portal submissions are checked like online ones (JSON Schema draft 2020-12). */
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-function validateForm(schema: unknown, data: unknown) {
-  const validate = ajv.compile(schema as object);
-  if (validate(data)) return;
-  throw new Problem('validation_failed', {
-    detail: { vi: 'Tờ khai chưa đúng hoặc còn thiếu thông tin', en: 'The e-form is incomplete or invalid' },
-    errors: (validate.errors ?? []).map((e) => ({
-      path: `DuLieuBieuMau${e.instancePath.replace(/\//g, '.')}`,
-      code: e.keyword,
-      message: e.message ?? e.keyword,
-      message_vi: e.keyword === 'required' ? 'Bắt buộc nhập' : 'Giá trị không hợp lệ',
-      message_en: e.message ?? 'Invalid value',
-    })),
-  });
-}
+/**
+ * E-form values of national-portal submissions are checked like online ones (dossier.eform.ts),
+ * at `DuLieuBieuMau…`. A submission without values is accepted: the national portal may carry the
+ * tờ khai as a file of the dossier (its own interactive form), as the counter takes the paper one.
+ */
+const portalForm = (lang: Lang) => (schema: unknown, data: unknown) => {
+  if (data && typeof data === 'object' && Object.keys(data).length === 0) return;
+  validateForm(schema, data, { lang, pathPrefix: 'DuLieuBieuMau' });
+};
 
 export async function integrationRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
   const { db, config } = opts;
@@ -317,7 +311,7 @@ async function apiRoutes(base: FastifyInstance, opts: { db: Db; config: Config }
     async (req, reply) => {
       const r = await receivePortalSubmission(db, clientOf(req), req.body, commandContext(req), {
         codePattern: config.dossierCodePattern,
-        validateForm,
+        validateForm: portalForm(req.lang),
       });
       req.auditRecorded = true;
       if (r.replayed) reply.header('idempotent-replayed', 'true');

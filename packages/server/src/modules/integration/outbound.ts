@@ -2,6 +2,7 @@ import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Outgoing HTTP for webhooks and the national portal, with an SSRF guard: unless allowed by
@@ -11,37 +12,33 @@ import net from 'node:net';
  * address checked (a name that re-resolves to 127.0.0.1 between check and use is caught).
  */
 
-const blocked = new net.BlockList();
-for (const [net4, prefix] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 3],
-] as const) {
-  blocked.addSubnet(net4, prefix, 'ipv4');
-}
-for (const [net6, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const) {
-  blocked.addSubnet(net6, prefix, 'ipv6');
+/**
+ * Special-purpose ranges come from ipaddr.js (maintained against the IANA registries) rather than
+ * a hand list: only ordinary unicast addresses are allowed. IPv6 forms that carry an IPv4 address
+ * (IPv4-mapped ::ffff:a.b.c.d, NAT64 64:ff9b::/96 of RFC 6052, RFC 6145 translation) are judged by
+ * the IPv4 address they lead to; 6to4 and Teredo tunnels are refused outright.
+ */
+function embeddedIpv4(v6: ipaddr.IPv6): ipaddr.IPv4 {
+  const parts = v6.parts;
+  return new ipaddr.IPv4([parts[6]! >> 8, parts[6]! & 0xff, parts[7]! >> 8, parts[7]! & 0xff]);
 }
 
 export function isPrivateAddress(address: string): boolean {
-  const family = net.isIPv6(address) ? 'ipv6' : 'ipv4';
-  // IPv4-mapped IPv6 (::ffff:127.0.0.1) is checked as IPv4.
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return blocked.check(mapped[1]!, 'ipv4');
-  return blocked.check(address, family);
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address.replace(/%.*$/, '')); // a zone id (fe80::1%eth0) is link-local anyway
+  } catch {
+    return true; // not an address we can judge: refuse
+  }
+  if (parsed.kind() === 'ipv6') {
+    const v6 = parsed as ipaddr.IPv6;
+    const range = v6.range();
+    if (range === 'ipv4Mapped' || range === 'rfc6052' || range === 'rfc6145') {
+      return embeddedIpv4(v6).range() !== 'unicast';
+    }
+    return range !== 'unicast';
+  }
+  return parsed.range() !== 'unicast';
 }
 
 export class OutboundRefused extends Error {}

@@ -20,14 +20,17 @@ import {
   type TaskList,
   type WorkerEvents,
 } from 'graphile-worker';
+import pg from 'pg';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
+import { registerAccountJobs } from '../accounts/accounts.jobs.ts';
 import { closeIncompleteSupplements } from '../dossiers/dossier.scans.ts';
 import { foldStatDeltas } from '../indicators/indicators.service.ts';
 import { registerIntegrationJobs } from '../integration/integration.jobs.ts';
 import { type DevMailbox, type Mailer, openMailer } from '../notifications/mail.transport.ts';
-import { alertEmail, applicantEmail, DossierEventMessage } from '../notifications/notification.templates.ts';
+import { alertEmail, DossierEventMessage } from '../notifications/notification.templates.ts';
+import { applicantEmailFor } from '../notifications/notifications.applicant.ts';
 import { deliverOnce } from '../notifications/notifications.service.ts';
 import { runDeadlineScan } from './deadline.scan.ts';
 import { type Liveness, startLiveness } from './jobs.liveness.ts';
@@ -55,7 +58,7 @@ async function notifyApplicant(payload: unknown, ctx: JobContext): Promise<void>
     return;
   }
   const e = parsed.data;
-  const email = applicantEmail(e, ctx.config.publicUrl);
+  const email = await applicantEmailFor(ctx.db, e, ctx.config.publicUrl);
   if (!email) return;
   let to = e.applicantEmail ?? null;
   if (!to && e.applicantUserId) {
@@ -114,6 +117,7 @@ async function sendAlert(payload: unknown, ctx: JobContext): Promise<void> {
         raisedAt: a.created_at,
         assigneeName: a.assignee_name,
         recipientName: r.name,
+        dossierId: a.dossier_id,
       },
       ctx.config.publicUrl,
     );
@@ -207,6 +211,8 @@ export type Jobs = {
   mailbox: DevMailbox | null;
   /** Stop relaying, let running jobs finish, close the mail transport. */
   stop(): Promise<void>;
+  /** Shutdown has begun (the database may already be going away): connection errors are expected, not logged. */
+  quiet(): void;
 };
 
 const stderrLog: JobLog = (level, message) => {
@@ -216,6 +222,8 @@ const stderrLog: JobLog = (level, message) => {
 export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
   // Webhooks and the national portal (modules/integration); registered here, not at import, to keep the import cycle inert.
   registerIntegrationJobs();
+  // Verification codes by email and SMS (modules/accounts, notifications/sms.*).
+  registerAccountJobs();
   const log = opts.log ?? stderrLog;
   const opened = opts.mailer ? { mailer: opts.mailer, mailbox: null } : await openMailer(opts.config);
   const ctx: JobContext = { db: opts.db, config: opts.config, mailer: opened.mailer, log };
@@ -226,25 +234,40 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
   const events = new EventEmitter() as WorkerEvents;
   let liveness: Liveness | undefined;
   let runner: Runner;
+  let stopping = false;
+  // graphile-worker's pool is ours, with an 'error' listener for its whole life: when the database
+  // goes away first (Ctrl+C reaches the embedded PostgreSQL too, it is in the same process group),
+  // an idle client's error after the runner let go of the pool must not crash the process.
+  const pgPool = new pg.Pool({
+    connectionString: opts.connectionString,
+    max: Math.max(10, (opts.concurrency ?? 4) + 2),
+  });
+  pgPool.on('error', (err) => {
+    if (!stopping) log('error', `job pool: ${err.message}`);
+  });
+  const quietLog: JobLog = (level, message) => {
+    if (!stopping) log(level, message);
+  };
   try {
     liveness = await startLiveness({
       connectionString: opts.connectionString,
       events,
-      onError: (err) => log('error', `job liveness: ${(err as Error).message}`),
-      onFreed: (id, n) => log('warning', `${n} job(s) of dead worker ${id} freed to run again`),
+      onError: (err) => quietLog('error', `job liveness: ${(err as Error).message}`),
+      onFreed: (id, n) => quietLog('warning', `${n} job(s) of dead worker ${id} freed to run again`),
     });
     runner = await run({
       events,
-      connectionString: opts.connectionString,
+      pgPool,
       concurrency: opts.concurrency ?? 4,
       pollInterval: opts.pollInterval ?? 2000,
       noHandleSignals: true,
       taskList,
       ...(opts.cron === false ? {} : { crontab: CRONTAB }),
-      logger: new Logger(() => (level, message) => log(level, message)),
+      logger: new Logger(() => (level, message) => quietLog(level, message)),
     });
   } catch (err) {
     await liveness?.stop().catch(() => undefined);
+    await pgPool.end().catch(() => undefined);
     if (!opts.mailer) await opened.mailer.close().catch(() => undefined);
     throw err;
   }
@@ -260,11 +283,16 @@ export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
   let stopped: Promise<void> | undefined;
   return {
     mailbox: opened.mailbox,
+    quiet() {
+      stopping = true;
+    },
     stop() {
       stopped ??= (async () => {
+        stopping = true;
         await relay.stop();
         await runner.stop().catch(() => undefined);
         await liveness?.stop().catch(() => undefined);
+        await pgPool.end().catch(() => undefined);
         if (!opts.mailer) await opened.mailer.close().catch(() => undefined);
       })();
       return stopped;

@@ -4,10 +4,9 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { commandContext } from '../accounts/accounts.routes.ts';
-import { toAttachmentView } from '../attachments/attachments.service.ts';
-import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { ProcedureAdminView } from '../catalog/catalog.schemas.ts';
 import { getAdminView } from '../catalog/catalog.service.ts';
+import { DraftContact, DraftView, draftView, FormData, saveDraft, startDraft } from '../dossiers/drafts.service.ts';
 
 /**
  * Small read/write routes the web app needs beside the domain modules: the citizen's drafts
@@ -16,70 +15,6 @@ import { getAdminView } from '../catalog/catalog.service.ts';
  */
 
 const IdParams = z.strictObject({ id: z.uuid() });
-const FormData = z.record(z.string(), z.unknown());
-
-const DraftView = z.object({
-  id: z.uuid(),
-  procedureId: z.uuid(),
-  procedureVersionId: z.uuid(),
-  procedureName: z.string(),
-  formData: FormData,
-  version: z.int(),
-  updatedAt: z.string(),
-  attachments: z.array(
-    z.object({
-      id: z.uuid(),
-      slot: z.string(),
-      kind: z.string(),
-      versionNo: z.int(),
-      fileName: z.string(),
-      mediaType: z.string(),
-      sizeBytes: z.int(),
-      uploadedAt: z.string(),
-    }),
-  ),
-});
-type DraftView = z.infer<typeof DraftView>;
-
-async function draftView(db: Db, id: string, userId: string): Promise<DraftView> {
-  const d = await db
-    .selectFrom('dossier_drafts as d')
-    .innerJoin('procedure_versions as v', 'v.id', 'd.procedure_version_id')
-    .select(['d.id', 'd.form_data', 'd.version', 'd.updated_at', 'v.id as version_id', 'v.procedure_id', 'v.name'])
-    .where('d.id', '=', id)
-    .where('d.applicant_user_id', '=', userId)
-    .executeTakeFirst();
-  if (!d) throw new Problem('not_found');
-  const files = await db
-    .selectFrom('attachments')
-    .selectAll()
-    .where('draft_id', '=', id)
-    .orderBy('slot')
-    .orderBy('version_no', 'desc')
-    .execute();
-  return {
-    id: d.id,
-    procedureId: d.procedure_id,
-    procedureVersionId: d.version_id,
-    procedureName: d.name,
-    formData: (d.form_data ?? {}) as Record<string, unknown>,
-    version: d.version,
-    updatedAt: new Date(d.updated_at).toISOString(),
-    attachments: files.map((f) => {
-      const v = toAttachmentView(f);
-      return {
-        id: v.id,
-        slot: v.slot,
-        kind: v.kind,
-        versionNo: v.versionNo,
-        fileName: v.fileName,
-        mediaType: v.mediaType,
-        sizeBytes: v.sizeBytes,
-        uploadedAt: v.uploadedAt,
-      };
-    }),
-  };
-}
 
 function applicantId(actor: { kind: string; userId?: string }): string {
   if (actor.kind !== 'applicant' || !actor.userId) throw new Problem('forbidden');
@@ -97,18 +32,21 @@ export async function webapiRoutes(base: FastifyInstance, opts: { db: Db }) {
       schema: {
         tags: ['drafts'],
         summary: 'Hồ sơ lưu nháp của tôi / My drafts',
+        description: '`procedureId`: only the draft of that procedure (there is at most one per procedure).',
+        querystring: z.strictObject({ procedureId: z.uuid().optional() }),
         response: { 200: z.object({ items: z.array(DraftView) }) },
       },
     },
     async (req) => {
       const userId = applicantId(req.actor);
-      const rows = await db
+      let q = db
         .selectFrom('dossier_drafts')
         .select('id')
         .where('applicant_user_id', '=', userId)
         .orderBy('updated_at', 'desc')
-        .limit(50)
-        .execute();
+        .limit(50);
+      if (req.query.procedureId) q = q.where('procedure_id', '=', req.query.procedureId);
+      const rows = await q.execute();
       return { items: await Promise.all(rows.map((r) => draftView(db, r.id, userId))) };
     },
   );
@@ -119,43 +57,27 @@ export async function webapiRoutes(base: FastifyInstance, opts: { db: Db }) {
       config: { access: ['applicant'], auditAction: 'draft.create' },
       schema: {
         tags: ['drafts'],
-        summary: 'Lưu nháp hồ sơ (bản công bố của thủ tục) / Start a draft of a procedure’s published version',
-        body: z.strictObject({ procedureId: z.uuid(), formData: FormData.default({}) }),
-        response: { 201: DraftView },
+        summary: 'Bắt đầu hoặc tiếp tục hồ sơ nháp của thủ tục / Start (or resume) the draft of a procedure',
+        description:
+          'One draft per citizen and procedure: 201 with a new draft, or 200 with the existing one unchanged ' +
+          '(also when two requests race). Errors: 404 unknown procedure, 422 procedure_not_available (not online), ' +
+          '400 validation_failed (agencyId not a handling unit of the procedure).',
+        body: z.strictObject({
+          procedureId: z.uuid(),
+          formData: FormData.default({}),
+          contact: DraftContact.optional(),
+          agencyId: z.uuid().nullable().optional(),
+          note: z.string().max(2000).nullable().optional(),
+        }),
+        response: { 201: DraftView, 200: DraftView },
       },
     },
     async (req, reply) => {
       const userId = applicantId(req.actor);
-      const v = await db
-        .selectFrom('procedure_versions')
-        .select('id')
-        .where('procedure_id', '=', req.body.procedureId)
-        .where('status', '=', 'published')
-        .executeTakeFirst();
-      if (!v) throw new Problem('not_found');
-      const id = await db.transaction().execute(async (tx) => {
-        const row = await tx
-          .insertInto('dossier_drafts')
-          .values({
-            applicant_user_id: userId,
-            procedure_version_id: v.id,
-            form_data: JSON.stringify(req.body.formData),
-            updated_at: new Date(),
-          })
-          .returning('id')
-          .executeTakeFirstOrThrow();
-        await recordAudit(tx, {
-          ...auditFields(commandContext(req)),
-          action: 'draft.create',
-          targetType: 'dossier_draft',
-          targetId: row.id,
-          result: 'ok',
-          details: { procedureId: req.body.procedureId },
-        });
-        return row.id;
-      });
+      const { procedureId, ...input } = req.body;
+      const r = await startDraft(db, commandContext(req), userId, procedureId, input);
       req.auditRecorded = true;
-      return reply.status(201).send(await draftView(db, id, userId));
+      return reply.status(r.created ? 201 : 200).send(await draftView(db, r.id, userId));
     },
   );
 
@@ -179,38 +101,22 @@ export async function webapiRoutes(base: FastifyInstance, opts: { db: Db }) {
       config: { access: ['applicant'], auditAction: 'draft.save' },
       schema: {
         tags: ['drafts'],
-        summary: 'Lưu tờ khai của hồ sơ nháp (kèm version) / Save a draft’s e-form (with version)',
+        summary: 'Lưu hồ sơ nháp (kèm version) / Save a draft (with version)',
+        description: 'Fields left out keep their value. 409 conflict (with currentVersion) when the version is stale.',
         params: IdParams,
-        body: z.strictObject({ formData: FormData, version: z.int().positive() }),
+        body: z.strictObject({
+          formData: FormData.optional(),
+          contact: DraftContact.optional(),
+          agencyId: z.uuid().nullable().optional(),
+          note: z.string().max(2000).nullable().optional(),
+          version: z.int().positive(),
+        }),
         response: { 200: DraftView },
       },
     },
     async (req) => {
       const userId = applicantId(req.actor);
-      await db.transaction().execute(async (tx) => {
-        const cur = await tx
-          .selectFrom('dossier_drafts')
-          .select('version')
-          .where('id', '=', req.params.id)
-          .where('applicant_user_id', '=', userId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!cur) throw new Problem('not_found');
-        if (cur.version !== req.body.version) throw new Problem('conflict', { extra: { currentVersion: cur.version } });
-        await tx
-          .updateTable('dossier_drafts')
-          .set({ form_data: JSON.stringify(req.body.formData), version: cur.version + 1, updated_at: new Date() })
-          .where('id', '=', req.params.id)
-          .execute();
-        await recordAudit(tx, {
-          ...auditFields(commandContext(req)),
-          action: 'draft.save',
-          targetType: 'dossier_draft',
-          targetId: req.params.id,
-          result: 'ok',
-          details: { version: cur.version + 1 },
-        });
-      });
+      await saveDraft(db, commandContext(req), userId, req.params.id, req.body);
       req.auditRecorded = true;
       return draftView(db, req.params.id, userId);
     },

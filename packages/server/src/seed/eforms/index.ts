@@ -1,0 +1,67 @@
+import { withFieldOrder } from '@motcua/core';
+import {
+  BIRTH_REGISTRATION,
+  DEATH_REGISTRATION,
+  MARITAL_STATUS_CERTIFICATE,
+  MARRIAGE_REGISTRATION,
+} from './civil-status.ts';
+import type { JsonSchema } from './fields.ts';
+import {
+  CERTIFIED_COPY_REQUEST,
+  HOUSEHOLD_BUSINESS_REGISTRATION,
+  LAND_CERTIFICATE_CORRECTION,
+  LAND_CERTIFICATE_REISSUE_FORM,
+  LAND_CHANGE_REGISTRATION,
+  LAND_FIRST_REGISTRATION,
+  LAND_PARCEL_MERGE,
+  RESIDENCE_CHANGE_CT01,
+} from './others.ts';
+
+/**
+ * The seeded procedures that have an interactive e-form (the fields of their official tờ khai or
+ * đơn; each schema's $comment cites its source), by the procedure's national code where it has
+ * one and by its exact name otherwise. docs/eforms.md lists them.
+ */
+export const SEEDED_EFORMS: { code: string | null; name: string; schema: JsonSchema }[] = [
+  { code: '1.001193', name: 'Đăng ký khai sinh', schema: BIRTH_REGISTRATION },
+  { code: '1.000894', name: 'Đăng ký kết hôn', schema: MARRIAGE_REGISTRATION },
+  { code: '1.000656', name: 'Đăng ký khai tử', schema: DEATH_REGISTRATION },
+  { code: '1.004873', name: 'Cấp Giấy xác nhận tình trạng hôn nhân', schema: MARITAL_STATUS_CERTIFICATE },
+  { code: '1.004222', name: 'Đăng ký thường trú', schema: RESIDENCE_CHANGE_CT01 },
+  {
+    code: '2.000815',
+    name: 'Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam; cơ quan, tổ chức có thẩm quyền của nước ngoài; cơ quan, tổ chức có thẩm quyền của Việt Nam liên kết với cơ quan, tổ chức có thẩm quyền của nước ngoài cấp hoặc chứng nhận',
+    schema: CERTIFIED_COPY_REQUEST,
+  },
+  { code: '1.001612', name: 'Đăng ký thành lập hộ kinh doanh', schema: HOUSEHOLD_BUSINESS_REGISTRATION },
+  {
+    code: null,
+    name: 'Đăng ký đất đai, tài sản gắn liền với đất, cấp Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất lần đầu (cá nhân, hộ gia đình)',
+    schema: LAND_FIRST_REGISTRATION,
+  },
+  {
+    code: null,
+    name: 'Đăng ký biến động quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất (chuyển đổi, chuyển nhượng, thừa kế, tặng cho, góp vốn…)',
+    schema: LAND_CHANGE_REGISTRATION,
+  },
+  {
+    code: '1.012796',
+    name: 'Đính chính Giấy chứng nhận đã cấp lần đầu có sai sót (thẩm quyền UBND cấp xã)',
+    schema: LAND_CERTIFICATE_CORRECTION,
+  },
+  { code: null, name: 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất', schema: LAND_CERTIFICATE_REISSUE_FORM },
+  { code: null, name: 'Hợp thửa đất', schema: LAND_PARCEL_MERGE },
+];
+
+/** The e-form of a seeded procedure, with its field order stored as `ui:order` (jsonb reorders keys). */
+export function seededEForm(p: { code: string | null; name: string }): SeededEForm | null {
+  const name = p.name.trim();
+  const found = SEEDED_EFORMS.find((f) => (f.code !== null && f.code === p.code) || f.name === name);
+  if (!found) return null;
+  return { schema: found.schema as SeededEForm['schema'], uiSchema: withFieldOrder(found.schema, null) };
+}
+
+type SeededEForm = {
+  schema: { type: 'object'; properties: Record<string, unknown>; [k: string]: unknown };
+  uiSchema: Record<string, unknown> | null;
+};

@@ -1,0 +1,222 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { ApiError, api, ok } from '../../api/client.ts';
+import type { paths } from '../../api/schema';
+
+type DraftView = paths['/api/v1/drafts/{id}']['get']['responses'][200]['content']['application/json'];
+export type Contact = NonNullable<DraftView['contact']>;
+export type DraftFile = { id: string; fileName: string; sizeBytes: number };
+
+/** What the wizard keeps in the draft: e-form values, contact details, chosen unit, note. */
+export type DraftState = {
+  formData: Record<string, unknown>;
+  contact: Contact;
+  agencyId: string | null;
+  note: string;
+};
+
+export type SaveStatus =
+  | { status: 'idle' }
+  | { status: 'saving' }
+  | { status: 'saved'; at: Date }
+  | { status: 'error'; error: string };
+
+const EMPTY: DraftState = { formData: {}, contact: {}, agencyId: null, note: '' };
+const AUTOSAVE_MS = 800;
+
+function filesBySlot(d: DraftView): Record<string, DraftFile[]> {
+  const out: Record<string, DraftFile[]> = {};
+  for (const a of d.attachments) {
+    out[a.slot] = [...(out[a.slot] ?? []), { id: a.id, fileName: a.fileName, sizeBytes: a.sizeBytes }];
+  }
+  return out;
+}
+
+const body = (s: DraftState) => ({
+  formData: s.formData,
+  contact: s.contact,
+  agencyId: s.agencyId,
+  note: s.note.trim() === '' ? null : s.note,
+});
+
+/**
+ * The citizen's one draft of the procedure (the server keeps one per citizen and procedure):
+ * found and resumed on arrival, created on the first change or upload, saved a moment after each
+ * change (debounced; saves run one after another so versions never race), flushed on demand
+ * before a step change or the submission.
+ */
+export function useApplyDraft(procedureId: string, enabled: boolean) {
+  const [state, setStateRaw] = useState<DraftState | null>(null);
+  const [files, setFiles] = useState<Record<string, DraftFile[]>>({});
+  const [save, setSave] = useState<SaveStatus>({ status: 'idle' });
+  const [resumedAt, setResumedAt] = useState<Date | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const draftId = useRef<string | null>(null);
+  const version = useRef<number | null>(null);
+  const latest = useRef<DraftState>(EMPTY);
+  const dirty = useRef(false);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const creating = useRef<Promise<string> | null>(null);
+
+  useEffect(() => {
+    if (!enabled) return;
+    let cancelled = false;
+    (async () => {
+      try {
+        const items = ok(await api.GET('/api/v1/drafts', { params: { query: { procedureId } } })).items;
+        if (cancelled) return;
+        const d = items[0];
+        if (d) {
+          draftId.current = d.id;
+          version.current = d.version;
+          setFiles(filesBySlot(d));
+          setResumedAt(new Date(d.updatedAt));
+          latest.current = {
+            formData: d.formData ?? {},
+            contact: d.contact ?? {},
+            agencyId: d.agencyId ?? null,
+            note: d.note ?? '',
+          };
+        }
+        setStateRaw(latest.current);
+      } catch (e) {
+        if (!cancelled) setLoadError(e);
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [procedureId, enabled]);
+
+  const adopt = useCallback((d: DraftView) => {
+    draftId.current = d.id;
+    version.current = d.version;
+    setFiles(filesBySlot(d));
+  }, []);
+
+  /** The draft's id, creating it (with what is typed so far) if there is none yet. */
+  const ensureDraft = useCallback(async (): Promise<string> => {
+    if (draftId.current) return draftId.current;
+    creating.current ??= (async () => {
+      const sent = latest.current;
+      const r = await api.POST('/api/v1/drafts', { body: { procedureId, ...body(sent) } });
+      const d = ok(r);
+      adopt(d);
+      // 200: a draft already existed (another tab), unchanged: what is on screen now goes into it.
+      // 201: it holds what was sent; anything typed since is still to save.
+      dirty.current = r.response.status === 200 || latest.current !== sent;
+      return d.id;
+    })();
+    try {
+      return await creating.current;
+    } finally {
+      creating.current = null;
+    }
+  }, [procedureId, adopt]);
+
+  const persist = useCallback(async () => {
+    if (!dirty.current && draftId.current) return;
+    setSave({ status: 'saving' });
+    if (!draftId.current) {
+      await ensureDraft();
+      if (!dirty.current) {
+        setSave({ status: 'saved', at: new Date() });
+        return;
+      }
+    }
+    dirty.current = false;
+    const put = (v: number) =>
+      api.PUT('/api/v1/drafts/{id}', {
+        params: { path: { id: draftId.current! } },
+        body: { ...body(latest.current), version: v },
+      });
+    let r = await put(version.current ?? 1);
+    // Saved meanwhile from another tab: this screen is the citizen's latest word on their own draft.
+    if (r.response.status === 409) {
+      const current = (r.error as { currentVersion?: number } | undefined)?.currentVersion;
+      if (typeof current === 'number') r = await put(current);
+    }
+    const d = ok(r);
+    version.current = d.version;
+    setSave({ status: 'saved', at: new Date() });
+  }, [ensureDraft]);
+
+  /** Save now what is pending (runs after any save in flight). */
+  const flush = useCallback((): Promise<void> => {
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
+    const next = chain.current.then(persist).catch((e: unknown) => {
+      dirty.current = true;
+      setSave({ status: 'error', error: e instanceof ApiError ? e.message : String(e) });
+      throw e;
+    });
+    chain.current = next.catch(() => {});
+    return next;
+  }, [persist]);
+
+  /**
+   * A change by the citizen, saved shortly. `silent`: a change nobody made (the e-form filling in
+   * its defaults on arrival) is kept on screen and saved with the next real change, so that merely
+   * opening the wizard starts no draft.
+   */
+  const update = useCallback(
+    (patch: Partial<DraftState>, opts: { silent?: boolean } = {}) => {
+      latest.current = { ...latest.current, ...patch };
+      setStateRaw(latest.current);
+      if (opts.silent) return;
+      dirty.current = true;
+      // Not "saved at …" while a change waits for its save.
+      setSave({ status: 'saving' });
+      if (timer.current) clearTimeout(timer.current);
+      timer.current = setTimeout(() => {
+        timer.current = null;
+        flush().catch(() => {});
+      }, AUTOSAVE_MS);
+    },
+    [flush],
+  );
+
+  // Leaving the tab (or the phone's screen going off), or the wizard (a link): save what is pending.
+  // Closing or reloading the page: one last save that outlives the page (keepalive).
+  useEffect(() => {
+    const onHide = () => {
+      if (document.visibilityState === 'hidden' && dirty.current) flush().catch(() => {});
+    };
+    const onPageHide = () => {
+      if (!dirty.current || !draftId.current || version.current === null) return;
+      dirty.current = false;
+      void api.PUT('/api/v1/drafts/{id}', {
+        params: { path: { id: draftId.current } },
+        body: { ...body(latest.current), version: version.current },
+        keepalive: true,
+      });
+    };
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', onPageHide);
+      if (timer.current) clearTimeout(timer.current);
+      if (dirty.current) flush().catch(() => {});
+    };
+  }, [flush]);
+
+  const addFile = useCallback((slot: string, f: DraftFile) => {
+    setFiles((x) => ({ ...x, [slot]: [f, ...(x[slot] ?? [])] }));
+  }, []);
+
+  return {
+    state,
+    files,
+    save,
+    resumedAt,
+    loadError,
+    draftId: () => draftId.current,
+    update,
+    flush,
+    ensureDraft,
+    addFile,
+  };
+}
