@@ -70,6 +70,16 @@ export async function expectAccessible(page: Page, label: string) {
     })
     .catch(() => {});
   await page.mouse.move(0, 0);
+  // Ant Design fades form errors and messages in (CSS animations): axe would judge a half-faded
+  // text's contrast. Wait for every running animation to end first.
+  await page
+    .evaluate(() =>
+      Promise.race([
+        Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))),
+        new Promise((r) => setTimeout(r, 3_000)),
+      ]),
+    )
+    .catch(() => {});
   // Evaluated through the DevTools protocol, not as an inline <script>: the app's CSP
   // (script-src 'self') rightly blocks inline scripts.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);

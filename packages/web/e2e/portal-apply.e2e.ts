@@ -322,12 +322,12 @@ describe.skipIf(e2e.skip !== null)('the citizen applies online with the wizard',
     expect(await myDraftsOf(page, p.id)).toBe(0);
     await fillEForm(page, p.eForm);
     await page.getByLabel('Cơ quan giải quyết').fill('hoa khanh');
-    const ward = (
-      (await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-        .first()
-        .textContent()) ?? ''
-    ).trim();
+    // The options filter as she types: wait until the filtered list is showing, then take its first.
+    const firstOption = page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden):has(#apply-unit_list) .ant-select-item-option')
+      .first();
+    await firstOption.filter({ hasText: /Hòa Khánh/ }).waitFor();
+    const ward = ((await firstOption.textContent()) ?? '').trim();
     expect(ward).toMatch(/Hòa Khánh/);
     await pickOption(page, ward);
     await waitSaved(page);

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Checkbox, Input, Select, Space, Table } from 'antd';
-import { lazy, Suspense, useMemo } from 'react';
+import { type Dispatch, lazy, type SetStateAction, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loading } from '../shared/Loading.tsx';
 import { type EField, eFormOf, type Issue, keyFromTitle, messageOf, newRowId } from './procedureModel.ts';
@@ -20,20 +20,25 @@ export function EFormDesigner({
   issues,
 }: {
   fields: EField[];
-  onChange: (f: EField[]) => void;
+  /** A state setter: every edit is applied to the latest rows, never to a render's stale copy. */
+  onChange: Dispatch<SetStateAction<EField[]>>;
   uiSchema: Record<string, unknown> | null;
   issues: Issue[];
 }) {
   const { t } = useTranslation();
   const form = useMemo(() => eFormOf(fields, uiSchema), [fields, uiSchema]);
-  const set = (i: number, patch: Partial<EField>) => onChange(fields.map((f, j) => (j === i ? { ...f, ...patch } : f)));
-  const move = (i: number, by: -1 | 1) => {
-    const j = i + by;
-    if (j < 0 || j >= fields.length) return;
-    const copy = [...fields];
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    onChange(copy);
-  };
+  // Updaters, not values: antd's Table keeps cell renderers between renders, so a handler may
+  // close over an older `fields` (a label's blur followed by a click on its checkbox lost the tick).
+  const set = (i: number, patch: Partial<EField>) =>
+    onChange((rows) => rows.map((f, j) => (j === i ? { ...f, ...patch } : f)));
+  const move = (i: number, by: -1 | 1) =>
+    onChange((rows) => {
+      const j = i + by;
+      if (j < 0 || j >= rows.length) return rows;
+      const copy = [...rows];
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+      return copy;
+    });
   const general = issues.filter((e) => e.path.startsWith('eForm'));
   return (
     <Card>
@@ -51,16 +56,20 @@ export function EFormDesigner({
           rowKey={(f) => f.rid}
           size="small"
           pagination={false}
-          scroll={{ x: true }}
+          // Fixed column widths: a key that grows when a label loses focus, or the choices box that
+          // appears for a list, must not shift the row under the pointer (a click on "Bắt buộc"
+          // right after typing a label was lost when its column moved between press and release).
+          tableLayout="fixed"
+          scroll={{ x: 1160 }}
           dataSource={fields}
           columns={[
             { title: '#', width: 40, render: (_v, _f, i) => i + 1 },
             {
               title: t('pe.fieldLabel'),
+              width: 250,
               render: (_v, f, i) => (
                 <Input
                   aria-label={`${t('pe.fieldLabel')} ${i + 1}`}
-                  style={{ minWidth: 220 }}
                   value={f.title}
                   status={f.title.trim() ? undefined : 'warning'}
                   onChange={(e) => set(i, { title: e.target.value })}
@@ -79,6 +88,7 @@ export function EFormDesigner({
             },
             {
               title: t('pe.fieldType'),
+              width: 210,
               render: (_v, f, i) => (
                 <Select
                   aria-label={`${t('pe.fieldType')} ${i + 1}`}
@@ -91,6 +101,7 @@ export function EFormDesigner({
             },
             {
               title: t('pe.fieldRequired'),
+              width: 90,
               render: (_v, f, i) => (
                 <Checkbox
                   aria-label={`${t('pe.fieldRequired')} ${i + 1}`}
@@ -101,11 +112,11 @@ export function EFormDesigner({
             },
             {
               title: t('pe.fieldOptions'),
+              width: 220,
               render: (_v, f, i) =>
                 f.type === 'select' ? (
                   <Input
                     aria-label={`${t('pe.fieldOptions')} ${i + 1}`}
-                    style={{ minWidth: 200 }}
                     value={f.options}
                     status={f.options.trim() ? undefined : 'error'}
                     onChange={(e) => set(i, { options: e.target.value })}
@@ -114,10 +125,17 @@ export function EFormDesigner({
             },
             {
               title: t('pe.fieldKey'),
-              render: (_v, f) => <code style={{ fontSize: 12, color: '#555' }}>{f.key}</code>,
+              width: 170,
+              ellipsis: true,
+              render: (_v, f) => (
+                <code title={f.key} style={{ fontSize: 12, color: '#555' }}>
+                  {f.key}
+                </code>
+              ),
             },
             {
               title: '',
+              width: 180,
               render: (_v, _f, i) => (
                 <Space size={4}>
                   <Button
@@ -140,7 +158,7 @@ export function EFormDesigner({
                     danger
                     size="small"
                     aria-label={`${t('admin.remove')} ${t('pe.fieldNo', { n: i + 1 })}`}
-                    onClick={() => onChange(fields.filter((_x, j) => j !== i))}
+                    onClick={() => onChange((rows) => rows.filter((_x, j) => j !== i))}
                   >
                     {t('admin.remove')}
                   </Button>
@@ -153,13 +171,13 @@ export function EFormDesigner({
       <Button
         style={{ marginTop: 8 }}
         onClick={() =>
-          onChange([
-            ...fields,
+          onChange((rows) => [
+            ...rows,
             {
               rid: newRowId(),
               key: keyFromTitle(
                 'truong',
-                fields.map((f) => f.key),
+                rows.map((f) => f.key),
               ),
               title: '',
               type: 'string',

@@ -1,5 +1,5 @@
 import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space } from 'antd';
-import type { ReactNode } from 'react';
+import type { Dispatch, ReactNode, SetStateAction } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAllAgencies } from '../shared/catalogQueries.ts';
 import { AgencyPicker } from './AgencyPicker.tsx';
@@ -35,7 +35,8 @@ export function WorkflowDesigner({
   issues,
 }: {
   steps: Step[];
-  onChange: (s: Step[]) => void;
+  /** A state setter: every edit is applied to the latest steps, never to a render's stale copy. */
+  onChange: Dispatch<SetStateAction<Step[]>>;
   limit: TimeLimit;
   issues: Issue[];
 }) {
@@ -46,22 +47,27 @@ export function WorkflowDesigner({
     issues
       .filter((e) => (exact ? e.path === prefix : e.path === prefix || e.path.startsWith(`${prefix}.`)))
       .map((e) => messageOf(t, e));
-  const setStep = (i: number, patch: Partial<Step>) =>
-    onChange(steps.map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const setStep = (i: number, patch: Partial<Step> | ((s: Step) => Partial<Step>)) =>
+    onChange((steps) =>
+      steps.map((s, j) => (j === i ? { ...s, ...(typeof patch === 'function' ? patch(s) : patch) } : s)),
+    );
   const setConsult = (i: number, j: number, patch: Partial<Consultation>) =>
-    setStep(i, { consultations: (steps[i]!.consultations ?? []).map((c, k) => (k === j ? { ...c, ...patch } : c)) });
-  const move = (i: number, by: -1 | 1) => {
-    const j = i + by;
-    if (j < 0 || j >= steps.length) return;
-    const copy = [...steps];
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-    onChange(copy);
-  };
+    setStep(i, (s) => ({
+      consultations: (s.consultations ?? []).map((c, k) => (k === j ? { ...c, ...patch } : c)),
+    }));
+  const move = (i: number, by: -1 | 1) =>
+    onChange((steps) => {
+      const j = i + by;
+      if (j < 0 || j >= steps.length) return steps;
+      const copy = [...steps];
+      [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+      return copy;
+    });
   /** Removing a step drops jumps to it: the dossier falls through to the following step. */
-  const remove = (i: number) => {
-    const gone = steps[i]!.id;
-    onChange(
-      steps
+  const remove = (i: number) =>
+    onChange((steps) => {
+      const gone = steps[i]!.id;
+      return steps
         .filter((_s, j) => j !== i)
         .map((s) => {
           const { next, branches, ...rest } = s;
@@ -71,9 +77,8 @@ export function WorkflowDesigner({
             ...(next && next !== gone ? { next } : {}),
             ...(kept?.length ? { branches: kept } : {}),
           } as Step;
-        }),
-    );
-  };
+        });
+    });
   const add = () => {
     const step: Step = {
       id: freshId(
