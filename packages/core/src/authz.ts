@@ -15,7 +15,16 @@ export type Access = 'public' | 'authenticated' | ReadonlyArray<OfficerRole | 'a
  * system) may be granted, as OAuth 2.0 scopes. A client passes a route only when the route names
  * one of these (`clientScope`) and the client holds it: `authenticated` never admits a client.
  */
-export const CLIENT_SCOPES = ['dossiers:read', 'dossiers:write', 'events:subscribe', 'catalog:read'] as const;
+export const CLIENT_SCOPES = [
+  'dossiers:read',
+  'dossiers:write',
+  'events:subscribe',
+  'catalog:read',
+  // The GovStack facade (/govstack): reading services, files, tasks and statistics; writing
+  // applications, documents and task completions. docs/govstack.md §2.
+  'govstack:read',
+  'govstack:write',
+] as const;
 export type ClientScope = (typeof CLIENT_SCOPES)[number];
 
 export type Actor =

@@ -51,6 +51,11 @@ export type Config = {
    * list of addresses/CIDRs (e.g. `127.0.0.1,10.0.0.0/8`). Rate limits and the audit log use the result.
    */
   trustProxy: boolean | string[] | ((address: string, hop: number) => boolean);
+  /**
+   * Whether the GovStack facade (/govstack) is served (MOTCUA_GOVSTACK=on|off). Default: off when
+   * NODE_ENV=production (an operator opens it knowingly), on otherwise (the demo, development, tests).
+   */
+  govstackEnabled: boolean;
 };
 
 export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
@@ -98,5 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nationalPortalUrl: env.MOTCUA_NATIONAL_PORTAL_URL || undefined,
     nationalPortalToken: env.MOTCUA_NATIONAL_PORTAL_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.MOTCUA_TRUST_PROXY),
+    govstackEnabled:
+      env.MOTCUA_GOVSTACK === 'on' ? true : env.MOTCUA_GOVSTACK === 'off' ? false : env.NODE_ENV !== 'production',
   };
 }

@@ -10,7 +10,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en, vi } from '../../web/src/messages.ts';
 import { GENERIC_FEE_NAME, onlineLevelText, timeLimitText } from '../../web/src/portal/procedureText.ts';
 import { ROOT_DIR } from '../src/config.ts';
-import { calendarFor, legalLimitOf, submitDossier } from '../src/modules/dossiers/dossier.service.ts';
+import { closeIncompleteSupplements, supplementWindowEnd } from '../src/modules/dossiers/dossier.scans.ts';
+import {
+  type CommandBody,
+  calendarFor,
+  executeCommand,
+  legalLimitOf,
+  submitDossier,
+} from '../src/modules/dossiers/dossier.service.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
 import { actorOf, type Client, count, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
@@ -72,6 +79,52 @@ describe('calendar-day limits end on a working day (Civil Code 2015 art. 148(5))
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('received');
     expect(local(row.due!)).toBe('2027-01-04 17:00');
+  });
+
+  it('the 15-day supplement window ends like every calendar-day period: requested Thu 17/12/2026, not closed on New Year’s Day but after Mon 04/01/2027 17:00', async () => {
+    const p = await procedureNamed('Hòa giải tranh chấp đất đai thuộc thẩm quyền cấp xã');
+    const ctxOf = async (u: string) => ({ actor: await actorOf(db, u), requestId: null });
+    const at = (s: string) => new Date(`${s}+07:00`);
+    const r = await submitDossier(
+      db,
+      {
+        procedureId: p.id,
+        channel: 'counter',
+        applicant: { name: 'Lê Thị Bổ Sung', idNumber: '048090004322' },
+        formData: {},
+        checklist: checklistOf(p.content),
+      },
+      await ctxOf(DEMO.communeReceptionist),
+      null,
+      { now: at('2026-12-16T09:00:00') },
+    );
+    const id = (r.body as { id: string }).id;
+    const run = async (who: string, command: Record<string, unknown>, now: string) =>
+      executeCommand(db, {
+        dossierId: id,
+        command: command as CommandBody,
+        ctx: await ctxOf(who),
+        idempotencyKey: randomUUID(),
+        now: at(now),
+      });
+    await run(DEMO.communeReceptionist, { type: 'forward' }, '2026-12-16T09:10:00');
+    await run(DEMO.communeOfficer, { type: 'claim' }, '2026-12-16T09:20:00');
+    await run(DEMO.communeOfficer, { type: 'request_supplement', items: ['Biên bản hòa giải'] }, '2026-12-17T10:00:00');
+    const status = async () =>
+      (await db.selectFrom('dossiers').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+    expect(await status()).toBe('supplement_requested');
+    const calendar = await calendarFor(
+      db,
+      (await db.selectFrom('dossiers').select('province_id').where('id', '=', id).executeTakeFirstOrThrow())
+        .province_id,
+    );
+    expect(local(supplementWindowEnd(calendar, at('2026-12-17T10:00:00').getTime()))).toBe('2027-01-04 17:00');
+    // 15 × 24 h have passed on Fri 01/01/2027 (a holiday): the window is still open.
+    expect(await closeIncompleteSupplements(db, at('2027-01-01T12:00:00'))).not.toContain(id);
+    expect(await closeIncompleteSupplements(db, at('2027-01-04T16:59:00'))).not.toContain(id);
+    expect(await status()).toBe('supplement_requested');
+    expect(await closeIncompleteSupplements(db, at('2027-01-04T17:00:00'))).toContain(id);
+    expect(await status()).toBe('closed');
   });
 
   it('GET /calendar/due?calendarDays= and `motcua calendar due --calendar-days` give the same moment', async () => {
@@ -660,5 +713,91 @@ describe('the public procedure page says things in words', () => {
     for (const name of ['Phí, lệ phí', 'Lệ phí', 'Phí', 'phí lệ phí'])
       expect(GENERIC_FEE_NAME.test(name), name).toBe(true);
     for (const name of ['Lệ phí hộ tịch', 'Phí thẩm định']) expect(GENERIC_FEE_NAME.test(name), name).toBe(false);
+  });
+});
+
+describe('no district level since 1 July 2025 (two-level local government)', () => {
+  const minimal = (level: string) => ({
+    name: `Thủ tục thử cấp huyện ${randomUUID().slice(0, 8)}`,
+    field: { code: 'THU-NGHIEM', name: 'Thử nghiệm' },
+    level,
+    agencyIds: [],
+    channels: ['counter'],
+    applicantKinds: ['citizen'],
+    documents: [],
+    timeLimit: null,
+    fees: [],
+    legalBasis: [],
+    result: { name: 'Giấy xác nhận thử', kind: 'certificate' },
+    onlineLevel: null,
+    eForm: null,
+    workflow: null,
+    source: { verified: false, text: null, notes: null },
+  });
+
+  it('public search by level=district answers 400 in words, Vietnamese and English', async () => {
+    const r = await app.inject({ url: '/api/v1/procedures?level=district' });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const p = r.json();
+    expect(p.code).toBe('validation_failed');
+    expect(p.field).toBe('level');
+    expect(p.detail_vi).toMatch(/^Từ ngày 01\/7\/2025 không còn cấp huyện/);
+    expect(p.detail_en).toMatch(/^Since 1 July 2025 there is no district level/);
+    expect((await app.inject({ url: '/api/v1/procedures?level=commune' })).statusCode).toBe(200);
+  });
+
+  it('an administrator cannot create a district-level procedure; province and commune are accepted', async () => {
+    const procedures = async () =>
+      Number((await db.selectFrom('procedures').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await procedures();
+    const r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/procedures',
+      headers: admin.headers,
+      payload: minimal('district'),
+    });
+    expect(r.statusCode, r.body).toBe(400);
+    expect(r.json().errors.map((e: { path: string }) => e.path)).toContain('body.level');
+    expect(await procedures()).toBe(before);
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/v1/procedures',
+      headers: admin.headers,
+      payload: minimal('commune'),
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+  });
+});
+
+describe('the declaration an e-form fills (filledByEForm) travels through the Excel file', () => {
+  it('exported as "Có" for the seeded declarations, "Không" elsewhere; reading the file back changes nothing', async () => {
+    const r = await app.inject({ url: '/api/v1/catalog/export?format=xlsx', headers: admin.headers });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(r.rawPayload as unknown as ArrayBuffer);
+    const docs = wb.getWorksheet('Thành phần hồ sơ')!;
+    const header = docs.getRow(1).values as unknown[];
+    const col = header.indexOf('Thay bằng biểu mẫu điện tử');
+    const nameCol = header.indexOf('Tên giấy tờ');
+    expect(col).toBeGreaterThan(0);
+    const flagged: string[] = [];
+    const values = new Set<unknown>();
+    docs.eachRow((row, i) => {
+      if (i === 1) return;
+      values.add(row.getCell(col).value);
+      if (row.getCell(col).value === 'Có') flagged.push(String(row.getCell(nameCol).value));
+    });
+    expect(values).toEqual(new Set(['Có', 'Không']));
+    // Eleven of the twelve seeded e-forms fill a listed declaration (Chứng thực bản sao lists none).
+    expect(flagged.length).toBeGreaterThanOrEqual(11);
+    for (const name of flagged) expect(name).toMatch(/^(Tờ khai|Đơn|Giấy đề nghị)/);
+    const back = await app.inject({
+      method: 'POST',
+      url: '/api/v1/catalog/import',
+      headers: admin.headers,
+      payload: { format: 'xlsx', data: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') },
+    });
+    expect(back.statusCode, back.body).toBe(200);
+    expect(back.json()).toMatchObject({ created: 0, updated: 0 });
   });
 });

@@ -218,6 +218,22 @@ describe('a dossier walked to its return: the applicant view, the timeliness, th
     expect(history[5]).toMatchObject({ details: { method: 'counter' }, attachmentIds: [up.id] });
   });
 
+  it('form 06, the internal control slip, is the officers’: the applicant and anonymous callers get none', async () => {
+    const officer = await call(DEMO.receptionist, 'GET', `/dossiers/${id}/documents/06`);
+    expect(officer.statusCode, officer.body).toBe(200);
+    expect(officer.headers['content-type']).toMatch(/^application\/pdf/);
+    const mine = await call(DEMO.citizen, 'GET', `/dossiers/${id}/documents/06`);
+    expect(mine.statusCode, mine.body).toBe(404);
+    expect(mine.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(mine.json().detail_vi).toBe('Không có văn bản này cho người nộp hồ sơ');
+    const anonymous = await app.inject({ url: `/api/v1/dossiers/${id}/documents/06` });
+    expect([401, 404]).toContain(anonymous.statusCode);
+    expect(anonymous.body).not.toMatch(/^%PDF/);
+    // The notices she is given stay hers: the receipt (form 01).
+    const receipt = await call(DEMO.citizen, 'GET', `/dossiers/${id}/documents/01`);
+    expect(receipt.statusCode, receipt.body).toBe(200);
+  });
+
   it('a returned dossier shows "Hoàn thành trước hạn" with its date and no remaining time', async () => {
     const d = await get(DEMO.citizen, `/dossiers/${id}`);
     expect(d.status).toBe('returned');

@@ -12,6 +12,7 @@ import { buildApp } from '../src/http/app.ts';
 import { UUID } from '../src/modules/govstack/govstack.ids.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { registerClient, rootAgencyId, tokenFor } from './integration-helpers.ts';
 
 /**
  * Contract tests generated from the GovStack Registration BB spec files: every path × method ×
@@ -101,6 +102,9 @@ function responseSchemaRef(op: Op): object | null {
 }
 
 type Req = { method: string; url: string; headers?: Record<string, string>; payload?: unknown; broken?: boolean };
+
+/** The bearer token of the province's registered GovStack client (every facade call needs one). */
+let AUTH: Record<string, string> = {};
 
 let app: TestApp;
 let broken: TestApp;
@@ -240,7 +244,7 @@ async function send(r: Req) {
   return target.inject({
     method: r.method as 'GET',
     url: `${PREFIX}${r.url}`,
-    headers: r.headers ?? {},
+    headers: { ...AUTH, ...(r.headers ?? {}) },
     ...(r.payload === undefined ? {} : { payload: r.payload as string }),
   });
 }
@@ -263,7 +267,14 @@ beforeAll(async () => {
   const first = await cliLoad(started.url);
   expect(first.stdout).toMatch(/^govstack: 13 services, 8 application files, 3 tasks; 13 created$/m);
   expect(first.stdout).toContain('govstack: 13 services are drafts');
-  const listed = (await app.inject({ url: '/govstack/services' })).json() as { id: string }[];
+  // The province's integration layer, registered as an API client for its Information Mediator subsystem.
+  const gs = await registerClient(app, ctx.db, {
+    scopes: ['govstack:read', 'govstack:write'],
+    agencyIds: [await rootAgencyId(ctx.db)],
+    imSubsystems: [IMC['information-mediator-client']],
+  });
+  AUTH = { authorization: `Bearer ${await tokenFor(app, gs)}` };
+  const listed = (await app.inject({ url: '/govstack/services', headers: AUTH })).json() as { id: string }[];
   for (const s of DATA.services!) expect(listed.map((x) => x.id)).not.toContain(s.id);
   expect(
     Number(

@@ -125,7 +125,9 @@ describe('security and caching headers', () => {
     const r = await app.inject('/office');
     const csp = String(r.headers['content-security-policy']);
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self' 'unsafe-eval';");
+    // Neither eval nor inline script: the e-form validator is eval-free (core eformValidate).
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
     expect(csp).toContain("object-src 'none'");
     expect(r.headers['x-frame-options']).toBe('DENY');
     expect(r.headers['x-content-type-options']).toBe('nosniff');
@@ -164,6 +166,21 @@ describe('security and caching headers', () => {
       expect(r.headers['x-frame-options']).toBe('DENY');
     },
   );
+});
+
+describe('catalog search: LIKE wildcards in the query are literal', () => {
+  it('`q=%` and `q=_` find nothing (no name holds them), not the whole catalog; plain words still match', async () => {
+    const { app } = await startTestApp();
+    const all = (await app.inject({ url: '/api/v1/procedures?pageSize=100' })).json();
+    expect(all.total).toBeGreaterThan(10);
+    for (const q of ['%', '_', '%%', '\\', '_%_']) {
+      const r = await app.inject({ url: `/api/v1/procedures?q=${encodeURIComponent(q)}` });
+      expect(r.statusCode, q).toBe(200);
+      expect(r.json().total, q).toBe(0);
+    }
+    const word = (await app.inject({ url: `/api/v1/procedures?q=${encodeURIComponent('khai sinh')}` })).json();
+    expect(word.total).toBeGreaterThan(0);
+  });
 });
 
 describe('CSV and Excel formula injection (OWASP)', () => {

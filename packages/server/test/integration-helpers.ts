@@ -14,7 +14,13 @@ export type RegisteredClient = { clientId: string; clientSecret: string };
 export async function registerClient(
   app: TestApp,
   db: Db,
-  body: { name?: string; scopes: string[]; agencyIds: string[]; procedureIds?: string[] | null },
+  body: {
+    name?: string;
+    scopes: string[];
+    agencyIds: string[];
+    procedureIds?: string[] | null;
+    imSubsystems?: string[];
+  },
 ): Promise<RegisteredClient> {
   const admin = await sessionFor(db, DEMO.admin);
   const r = await app.inject({

@@ -309,49 +309,55 @@ describe('procedures the province cannot handle are not offered', () => {
 });
 
 /**
- * Who may apply: the catalog says for whom a procedure is (applicantKinds). Found by this journey,
- * not fixed in this change (no owner yet): the server accepts any applicant for any procedure.
- * `test.fails` keeps the defect visible; when it is fixed the test turns red: drop `.fails`.
+ * Who may apply: the catalog says for whom a procedure is (applicantKinds). The wrong kind is
+ * refused (422 rule_violated, naming who may apply) when the wizard starts a draft, online and at
+ * the counter, and nothing is created.
  */
-const APPLICANT_KIND_NOT_ENFORCED = 'submission does not check the procedure’s applicantKinds (201 today)';
 describe('only the applicants a procedure is for may apply (applicantKinds)', () => {
   const byName = (name: string) => catalog.find((p) => p.name === name)!;
+  const dossierCount = async () =>
+    (await db.selectFrom('dossiers').select(db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
 
-  test.fails(`an organization applies online for Đăng ký khai sinh (citizens only) — expected failure: ${APPLICANT_KIND_NOT_ENFORCED}`, async () => {
+  test('an organization cannot start or submit Đăng ký khai sinh (citizens only)', async () => {
     const p = byName('Đăng ký khai sinh');
     expect(p.applicantKinds).toEqual(['citizen']);
-    const draft = await api.expectStatus(
+    const before = await dossierCount();
+    const draft = await api.expectStatus(DEMO.organization, 'POST', '/drafts', { procedureId: p.id }, 422);
+    expect(draft.code).toBe('rule_violated');
+    expect(draft.reason).toBe('applicant_kind_not_allowed');
+    expect(draft.detail_vi).toContain('công dân');
+    expect(draft.detail_en).toContain('citizens');
+    const r = await api.expectStatus(
       DEMO.organization,
       'POST',
-      '/drafts',
-      { procedureId: p.id },
-      [200, 201, 403, 422],
+      '/dossiers',
+      { procedureId: p.id, agencyId: haiChau.id, formData: formDataFor(p) },
+      422,
     );
-    if (draft.id) {
-      for (const i of mandatoryDocuments(p)) {
-        await api.upload(DEMO.organization, { draftId: draft.id }, `doc-${i}`, 'document', `tp-${i}.pdf`);
-      }
-    }
-    const r = await api.call(DEMO.organization, 'POST', '/dossiers', {
-      procedureId: p.id,
-      agencyId: haiChau.id,
-      formData: formDataFor(p),
-      ...(draft.id ? { draftId: draft.id } : {}),
-    });
-    expect([403, 422], r.body.slice(0, 300)).toContain(r.statusCode);
+    expect(r.reason).toBe('applicant_kind_not_allowed');
+    expect(await dossierCount()).toBe(before);
   });
 
-  test.fails(`a citizen is entered at the counter for Đăng ký nội quy lao động của doanh nghiệp (organizations only) — expected failure: ${APPLICANT_KIND_NOT_ENFORCED}`, async () => {
+  test('a citizen cannot be entered at the counter for Đăng ký nội quy lao động của doanh nghiệp (organizations only)', async () => {
     const p = byName('Đăng ký nội quy lao động của doanh nghiệp');
     expect(p.applicantKinds).toEqual(['organization']);
-    const r = await api.call(DEMO.receptionist, 'POST', '/counter/dossiers', {
-      procedureId: p.id,
-      agencyId: (p.agencies as Json[])[0]!.id,
-      formData: formDataFor(p),
-      applicant: { kind: 'citizen', name: 'Trần Văn Bình', idNumber: '048090009999' },
-      checklist: checklistFor(p),
-    });
-    expect([403, 422], r.body.slice(0, 300)).toContain(r.statusCode);
+    const before = await dossierCount();
+    const r = await api.expectStatus(
+      DEMO.receptionist,
+      'POST',
+      '/counter/dossiers',
+      {
+        procedureId: p.id,
+        agencyId: (p.agencies as Json[])[0]!.id,
+        formData: formDataFor(p),
+        applicant: { kind: 'citizen', name: 'Trần Văn Bình', idNumber: '048090009999' },
+        checklist: checklistFor(p),
+      },
+      422,
+    );
+    expect(r.reason).toBe('applicant_kind_not_allowed');
+    expect(r.detail_vi).toContain('tổ chức');
+    expect(await dossierCount()).toBe(before);
   });
 });
 

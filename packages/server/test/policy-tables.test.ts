@@ -87,6 +87,7 @@ const API_ROUTES: [string, string, Who][] = [
   ['GET', '/api/v1/dossiers/:id', 'signed-in'],
   ['GET', '/api/v1/dossiers/:id/history', 'signed-in'],
   ['POST', '/api/v1/dossiers/:id/actions', 'CROL'],
+  // Signed-in: the applicant gets her notices (01–05); form 06, the control slip, is 404 for her.
   ['GET', '/api/v1/dossiers/:id/documents/:form', 'signed-in'],
   ['GET', '/api/v1/reports/tracking-book', 'RLA'],
   // The public lookup by code and secret (or phone): the one dossier route without a session.
@@ -101,6 +102,8 @@ const API_ROUTES: [string, string, Who][] = [
   ['POST', '/api/v1/drafts', 'C'],
   ['GET', '/api/v1/drafts/:id', 'C'],
   ['PUT', '/api/v1/drafts/:id', 'C'],
+  // Discarding: only the draft's owner (anyone else's, or an unknown one, is a 404 in the service).
+  ['DELETE', '/api/v1/drafts/:id', 'C'],
   // Indicators and reports: leaders and the administrator.
   ['GET', '/api/v1/indicators', 'LAP'],
   ['GET', '/api/v1/indicators/breakdown', 'LAP'],

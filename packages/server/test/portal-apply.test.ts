@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
 import { mergeDuplicateDrafts } from '../src/db/migrations/0011_one_draft_per_procedure.ts';
+import { checkReception } from '../src/modules/dossiers/dossier.reception.ts';
 import { draftWithMandatoryFiles, uploadToDraft } from './apply-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
@@ -27,7 +28,7 @@ beforeAll(async () => {
   organization = await sessionFor(db, DEMO.organization);
 });
 
-async function call(who: Client, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+async function call(who: Client, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {
   const headers: Record<string, string> = { ...who.headers };
   if (method === 'POST' && url === '/dossiers') headers['idempotency-key'] = randomUUID();
   return app.inject({
@@ -94,10 +95,13 @@ describe('one draft per citizen and procedure', () => {
     expect(again.json().formData).toEqual({ a: 1 });
     const mine = await call(citizen, 'GET', `/drafts?procedureId=${p.id}`);
     expect(mine.json().items.map((d: Json) => d.id)).toEqual([first.json().id]);
-    // Another citizen has a draft of their own.
-    const other = await call(organization, 'POST', '/drafts', { procedureId: p.id });
-    expect(other.statusCode).toBe(201);
-    expect(other.json().id).not.toBe(first.json().id);
+    // Another applicant has a draft of their own (a land procedure: citizens and organizations
+    // alike may apply; Đăng ký thường trú is for citizens only).
+    const land = await procedure('Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất');
+    const own = await call(citizen, 'POST', '/drafts', { procedureId: land.id });
+    const other = await call(organization, 'POST', '/drafts', { procedureId: land.id });
+    expect(other.statusCode, other.body).toBe(201);
+    expect(other.json().id).not.toBe(own.json().id);
   });
 
   it('two concurrent starts (a double click) make one draft', async () => {
@@ -202,10 +206,10 @@ describe('mandatory documents', () => {
     const still = (await call(citizen, 'GET', `/drafts/${draft.id}`)).json();
     expect(still.attachments.map((a: Json) => a.slot)).toEqual(['doc-0', 'doc-1', 'doc-2']);
 
-    // No draft at all: every mandatory component is listed.
+    // No draft at all: every mandatory component is listed but the declaration the e-form filled.
     const bare = await call(citizen, 'POST', '/dossiers', { ...body, draftId: undefined });
     expect(bare.statusCode).toBe(422);
-    expect(bare.json().missing.map((m: Json) => m.index)).toEqual([0, 1, 5]);
+    expect(bare.json().missing.map((m: Json) => m.index)).toEqual([1, 5]);
     expect(await counts(citizen.userId)).toEqual(before);
 
     // With the last one attached it goes through; conditional components (3, 4, 6) are not needed.
@@ -219,28 +223,56 @@ describe('mandatory documents', () => {
   });
 
   it('a file of another kind does not count as the document', async () => {
-    const p = await procedure('Đăng ký thường trú');
-    const draft = (await call(organization, 'POST', '/drafts', { procedureId: p.id })).json();
+    const p = await procedure('Đăng ký khai sinh');
+    const draft = (await call(citizen, 'POST', '/drafts', { procedureId: p.id })).json();
     const { multipartBody, TINY_PDF } = await import('./apply-helpers.ts');
     const { body, contentType } = await multipartBody(
-      { slot: 'doc-0', kind: 'supplement' },
+      { slot: 'doc-1', kind: 'supplement' },
       { bytes: TINY_PDF, fileName: 'x.pdf' },
     );
     const up = await app.inject({
       method: 'POST',
       url: `/api/v1/drafts/${draft.id}/attachments`,
-      headers: { ...organization.headers, 'content-type': contentType },
+      headers: { ...citizen.headers, 'content-type': contentType },
       payload: body,
     });
     expect(up.statusCode, up.body).toBe(201);
-    const r = await call(organization, 'POST', '/dossiers', {
+    expect((await uploadToDraft(app, citizen, draft.id, 'doc-5')).statusCode).toBe(201);
+    const r = await call(citizen, 'POST', '/dossiers', {
       procedureId: p.id,
       agencyId: await commune('UBND Phường Hải Châu'),
       formData: formOf(p),
       draftId: draft.id,
     });
     expect(r.statusCode).toBe(422);
-    expect(r.json().missing.map((m: Json) => m.slot)).toEqual(['doc-0']);
+    expect(r.json().missing.map((m: Json) => m.slot)).toEqual(['doc-1']);
+  });
+
+  it('the declaration the e-form fills needs no file online; at the counter the paper one is still checked', async () => {
+    const p = await procedure('Đăng ký thường trú');
+    // Document 0 is the CT01 declaration, the only mandatory one; the e-form is CT01.
+    expect(p.eForm).toBeTruthy();
+    expect(p.documents[0].filledByEForm).toBe(true);
+    expect((p.documents as Json[]).flatMap((d, i) => (d.requirement === 'mandatory' ? [i] : []))).toEqual([0]);
+    const draft = (await call(citizen, 'POST', '/drafts', { procedureId: p.id })).json();
+    const r = await call(citizen, 'POST', '/dossiers', {
+      procedureId: p.id,
+      agencyId: await commune('UBND Phường Hải Châu'),
+      formData: formOf(p),
+      draftId: draft.id,
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    // The counter ignores the flag: the paper declaration must be ticked like any mandatory document.
+    const docs = p.documents as { name: string; requirement: 'mandatory' | 'conditional'; filledByEForm?: boolean }[];
+    expect(() => checkReception(docs, [])).toThrow();
+    expect(checkReception(docs, [{ name: docs[0]!.name, original: 1 }]).map((d) => d.name)).toEqual([docs[0]!.name]);
+  });
+
+  it('only the declaration an e-form fills carries the flag', async () => {
+    const birth = await procedure('Đăng ký khai sinh');
+    // Only the seeded e-form declarations carry the flag: the birth certificate (document 1) does not.
+    expect(birth.documents[0].filledByEForm).toBe(true);
+    expect(birth.documents[1].filledByEForm ?? false).toBe(false);
   });
 
   it('a draft of another procedure is refused', async () => {
@@ -345,6 +377,42 @@ describe('the handling unit (phi địa giới, Decree 118/2025 art. 14(2))', ()
     const none = await call(citizen, 'POST', '/dossiers', { procedureId: p.id, formData: formOf(p), draftId: third });
     expect(none.statusCode).toBe(400);
     expect(none.json().field).toBe('agencyId');
+  });
+});
+
+describe('discarding a draft', () => {
+  it('the owner discards her draft with its files in one go; the next start is a fresh draft', async () => {
+    const p = await procedure('Đăng ký thường trú');
+    const started = await call(citizen, 'POST', '/drafts', { procedureId: p.id, formData: { ghi_chu: 'cũ' } });
+    expect([200, 201]).toContain(started.statusCode);
+    const draft = started.json();
+    expect((await uploadToDraft(app, citizen, draft.id, 'doc-0')).statusCode).toBe(201);
+    // Someone else's draft: 404, and it is untouched.
+    const foreign = await call(organization, 'DELETE', `/drafts/${draft.id}`);
+    expect(foreign.statusCode, foreign.body).toBe(404);
+    expect(foreign.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect((await call(citizen, 'GET', `/drafts/${draft.id}`)).statusCode).toBe(200);
+
+    const gone = await call(citizen, 'DELETE', `/drafts/${draft.id}`);
+    expect(gone.statusCode, gone.body).toBe(204);
+    expect((await call(citizen, 'GET', `/drafts/${draft.id}`)).statusCode).toBe(404);
+    const files = await db.selectFrom('attachments').select('id').where('draft_id', '=', draft.id).execute();
+    expect(files).toEqual([]);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['action', 'result'])
+      .where('target_id', '=', draft.id)
+      .where('action', '=', 'draft.discard')
+      .execute();
+    expect(audit).toEqual([{ action: 'draft.discard', result: 'ok' }]);
+    // Twice: nothing left to discard.
+    expect((await call(citizen, 'DELETE', `/drafts/${draft.id}`)).statusCode).toBe(404);
+
+    const fresh = await call(citizen, 'POST', '/drafts', { procedureId: p.id });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+    expect(fresh.json().id).not.toBe(draft.id);
+    expect(fresh.json().formData).toEqual({});
+    expect(fresh.json().attachments).toEqual([]);
   });
 });
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   e2e,
   expectAccessible,
+  expectNoHorizontalScroll,
   expectTestIdText,
   login,
   newPage,
@@ -137,8 +138,15 @@ describe.skipIf(e2e.skip !== null)('the ward counter receives an online dossier 
     await anon.page.getByTestId('lookup-result').waitFor();
     await expectTestIdText(anon.page, 'lookup-status', 'Đã tiếp nhận');
     expect(await anon.page.getByLabel('Mã hồ sơ').inputValue()).toBe(code);
+    // The appointment (hẹn trả) as dd/MM/yyyy and where the clock stands; English by the switch.
+    expect(await anon.page.getByTestId('lookup-appointment').innerText()).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    await expectTestIdText(anon.page, 'lookup-clock', 'Đang giải quyết, trong hạn');
     await expectAccessible(anon.page, 'lookup from the QR link');
     await screenshot(anon.page, 'portal-lookup-from-qr');
+    await anon.page.getByLabel('Ngôn ngữ').selectOption('en');
+    await expectTestIdText(anon.page, 'lookup-clock', 'Being handled, on time');
+    await anon.page.getByText('Appointment', { exact: true }).waitFor();
+    await anon.page.getByLabel('Language').selectOption('vi');
     // The older /lookup address with code and secret works the same way.
     await anon.page.goto(`/lookup?code=${encodeURIComponent(code)}&secret=${encodeURIComponent(secret)}`);
     await anon.page.getByTestId('lookup-result').waitFor();
@@ -156,6 +164,41 @@ describe.skipIf(e2e.skip !== null)('the ward counter receives an online dossier 
     await page.getByTestId('dossier-status').first().waitFor();
     expect(await page.locator('body').innerText()).toContain(code);
     await context.close();
+  });
+
+  it('while a fee is awaited the clock is paused: the queue says "Tạm dừng" with the frozen time, so does the lookup', async () => {
+    const { page, context } = await newPage(b.browser!);
+    await login(page, 'tiepnhan.haichau');
+    const status = await page.evaluate(async (dossierId) => {
+      const me = await (await fetch('/api/v1/auth/me')).json();
+      const d = await (await fetch(`/api/v1/dossiers/${dossierId}`)).json();
+      const r = await fetch(`/api/v1/dossiers/${dossierId}/actions`, {
+        method: 'POST',
+        headers: {
+          'x-csrf-token': me.csrfToken as string,
+          'content-type': 'application/json',
+          'idempotency-key': crypto.randomUUID(),
+        },
+        body: JSON.stringify({ type: 'request_fee', version: d.version, stage: 'full', amount: 50000 }),
+      });
+      return `${r.status} ${await r.text()}`;
+    }, id);
+    expect(status).toMatch(/^200 /);
+    await page.goto('/office?queue=all');
+    const row = page.getByRole('row').filter({ hasText: code });
+    const paused = row.getByTestId('queue-paused');
+    await paused.waitFor();
+    expect(await paused.innerText()).toMatch(/^Tạm dừng · Còn \d+ ngày/);
+    await expectAccessible(page, 'queue with a paused dossier');
+    await screenshot(page, 'office-queue-paused');
+    await context.close();
+
+    const anon = await newPage(b.browser!, { width: 360, height: 740 });
+    await anon.page.goto(`/lookup?code=${encodeURIComponent(code)}&secret=${encodeURIComponent(secret)}`);
+    await expectTestIdText(anon.page, 'lookup-clock', 'Tạm dừng tính thời gian: chờ nộp phí, lệ phí');
+    await expectNoHorizontalScroll(anon.page, 'lookup (paused) at 360 px');
+    await screenshot(anon.page, 'portal-lookup-paused-360');
+    await anon.context.close();
   });
 
   it('an unknown address shows the Vietnamese not-found page with a way home, in the portal and the office', async () => {

@@ -3,8 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
 import { e2e, expectAccessible, expectNoHorizontalScroll, login, screenshot, tinyPdf, useBrowser } from './helpers.ts';
 
-// The app's CSP allows 'unsafe-eval' for Ajv's compiled e-form validators (docs/security.md);
-// this spec runs under it like every other.
+// The app's CSP (script-src 'self', no eval) applies here as to every other spec: the e-form's
+// validator is eval-free (docs/security.md).
 async function newPage(browser: Browser, opts: { width?: number; height?: number } = {}) {
   const context = await browser.newContext({
     baseURL: e2e.baseUrl,

@@ -351,6 +351,8 @@ export interface ApiClientTable {
   scopes: string[];
   agency_ids: string[];
   procedure_ids: string[] | null;
+  /** Information Mediator subsystems the client calls the GovStack facade as (migration 0017). */
+  im_subsystems: Generated<string[]>;
   active: Generated<boolean>;
   created_by: string | null;
   created_at: CreatedAt;

@@ -68,9 +68,9 @@ const ALWAYS_AVAILABLE = new Set(['/healthz', '/readyz']);
  */
 const APP_CSP = [
   "default-src 'self'",
-  // 'unsafe-eval': Ajv (rjsf's validator) compiles each e-form's JSON Schema to a function in the
-  // browser. No inline script is allowed; a precompiled validator would let us drop it (noted).
-  "script-src 'self' 'unsafe-eval'",
+  // No 'unsafe-eval': the e-form is checked by core's eval-free eformValidate (EForm.tsx), not by
+  // Ajv's compiled functions; no inline script either (the Vite build has none).
+  "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
@@ -82,7 +82,7 @@ const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 /** Swagger UI (/docs) runs an inline initializer script of its own. */
-const DOCS_CSP = APP_CSP.replace("script-src 'self' 'unsafe-eval'", "script-src 'self' 'unsafe-eval' 'unsafe-inline'");
+const DOCS_CSP = APP_CSP.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'");
 /** Path prefixes (without the leading slash) that belong to APIs, not to the web app's client-side routes. */
 const API_PREFIX = /^(api|govstack|oauth|docs|data)(\/|$)/;
 
@@ -322,7 +322,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(dossierRoutes, { prefix: '/api/v1', db, config });
   await app.register(attachmentRoutes, { prefix: '/api/v1', db, config });
   await app.register(indicatorRoutes, { prefix: '/api/v1', db });
-  await app.register(govstackRoutes, { prefix: GOVSTACK_PREFIX, db, config });
+  // Off (MOTCUA_GOVSTACK=off, the production default): every /govstack path is the JSON 404.
+  if (config.govstackEnabled) await app.register(govstackRoutes, { prefix: GOVSTACK_PREFIX, db, config });
   await app.register(integrationRoutes, { db, config });
   await app.register(webapiRoutes, { prefix: '/api/v1', db });
 

@@ -217,7 +217,15 @@ export function toCatalogItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCode
   return item;
 }
 
+/**
+ * The declaration a seeded e-form fills in (tờ khai, đơn, giấy đề nghị): the first document of
+ * those procedures. Chứng thực bản sao lists no declaration (its first document is the original
+ * to copy), so its e-form replaces no file.
+ */
+const DECLARATION = /^(Tờ khai|Đơn|Giấy đề nghị)\b/u;
+
 function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
+  const eForm = seededEForm(p);
   const all = `${p.notes ?? ''} ${p.timeLimit?.text ?? ''}`;
   const channels: CatalogItem['channels'] = ['counter'];
   if (p.onlineLevel === 'full' || p.onlineLevel === 'partial' || /trực tuyến|VNeID/i.test(all)) channels.push('online');
@@ -236,7 +244,7 @@ function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
         ? ['citizen', 'organization']
         : ['citizen'],
     lifeEvents: lifeEventsOf(p),
-    documents: p.documents.map((d) => ({
+    documents: p.documents.map((d, j) => ({
       name: d.name.trim(),
       original: d.original,
       copy: d.copy,
@@ -244,6 +252,7 @@ function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
       condition: null,
       templateFile: null,
       templateUrl: null,
+      ...(j === 0 && eForm !== null && DECLARATION.test(d.name.trim()) ? { filledByEForm: true } : {}),
     })),
     timeLimit: p.timeLimit
       ? {
@@ -256,7 +265,7 @@ function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
     legalBasis: p.legalBasis.map((l) => l.trim()),
     result: { name: p.resultName.trim(), kind: resultKind(p.resultName) },
     onlineLevel: p.onlineLevel,
-    eForm: seededEForm(p),
+    eForm,
     workflow: null,
     source: { verified: p.verified, text: p.source, notes: p.notes },
   };

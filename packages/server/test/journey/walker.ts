@@ -57,6 +57,15 @@ export function mandatoryDocuments(procedure: Json): number[] {
   return (procedure.documents as Json[]).flatMap((d, i) => (d.requirement === 'mandatory' ? [i] : []));
 }
 
+/**
+ * The mandatory components a citizen must upload online: all but the declaration the filled
+ * e-form replaces (`filledByEForm`). At the counter the paper declaration is still ticked.
+ */
+export function onlineMandatoryDocuments(procedure: Json): number[] {
+  const documents = procedure.documents as Json[];
+  return mandatoryDocuments(procedure).filter((i) => !(procedure.eForm && documents[i]!.filledByEForm === true));
+}
+
 /** What the receptionist ticks: every mandatory component, as many originals and copies as the procedure asks. */
 export function checklistFor(procedure: Json): Json[] {
   return mandatoryDocuments(procedure).map((i) => {
@@ -90,7 +99,7 @@ async function onlineSubmission(api: JourneyApi, plan: Plan): Promise<{ id: stri
       residenceCommuneId: plan.residenceCommuneId,
     },
   };
-  const mandatory = mandatoryDocuments(procedure);
+  const mandatory = onlineMandatoryDocuments(procedure);
   if (mandatory.length > 0) {
     // Issue 13: an online dossier without its mandatory documents is refused, and nothing is created.
     const before = await dossierCount(api, who);
@@ -117,7 +126,7 @@ async function onlineSubmission(api: JourneyApi, plan: Plan): Promise<{ id: stri
   // The draft's files are the dossier's now, one per mandatory component.
   const files = await api.expectStatus(who, 'GET', `/dossiers/${r.id}/attachments`, undefined, 200);
   const slots = new Set((files.items as Json[]).map((f) => f.slot));
-  for (const i of mandatoryDocuments(procedure)) expect(slots, `doc-${i} on the dossier`).toContain(`doc-${i}`);
+  for (const i of mandatory) expect(slots, `doc-${i} on the dossier`).toContain(`doc-${i}`);
   return { id: r.id, code: r.code, secret: r.lookupSecret };
 }
 

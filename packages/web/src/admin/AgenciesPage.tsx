@@ -25,7 +25,12 @@ const CREATE_FIELDS = [
 ] as const;
 const EDIT_FIELDS = ['name', 'nameEn', 'address', 'phone', 'email', 'receivesDossiers', 'active'] as const;
 
-const LEVELS = ['province', 'department', 'district', 'commune', 'unit', 'center'] as const;
+/**
+ * The levels an agency can be created at or filtered by. No district: local government has two
+ * levels since 1 July 2025 (Law on the Organisation of Local Government 2025, art. 1; RULES.md §10);
+ * an old record that still says `district` shows its label in the table.
+ */
+const LEVELS = ['province', 'department', 'commune', 'unit', 'center'] as const;
 
 /** Agencies of the province in tree order (search, filter by level); add, edit, deactivate. */
 export default function AgenciesPage() {

@@ -271,6 +271,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -358,6 +359,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -2643,7 +2645,7 @@ export interface paths {
     };
     /**
      * Văn bản của hồ sơ theo mẫu 01–06 Thông tư 03/2025/TT-VPCP (PDF, A5) / The dossier’s forms 01–06 as PDF
-     * @description 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 notice of stopping, 06 processing control slip.
+     * @description 01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 notice of stopping, 06 processing control slip (internal: officers only; 404 for applicants).
      */
     get: {
       parameters: {
@@ -3082,7 +3084,30 @@ export interface paths {
       };
     };
     post?: never;
-    delete?: never;
+    /**
+     * Hủy hồ sơ nháp / Discard a draft
+     * @description Deletes the caller’s draft and the files uploaded to it, so the procedure can be started afresh. 204; 404 not_found when the draft is not the caller’s (or no longer exists).
+     */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
     options?: never;
     head?: never;
     patch?: never;
@@ -3616,10 +3641,18 @@ export interface paths {
                 clientId: string;
                 createdAt: string;
                 description: string | null;
+                imSubsystems: string[];
                 name: string;
                 procedureIds: string[] | null;
                 revokedAt: string | null;
-                scopes: ('dossiers:read' | 'dossiers:write' | 'events:subscribe' | 'catalog:read')[];
+                scopes: (
+                  | 'dossiers:read'
+                  | 'dossiers:write'
+                  | 'events:subscribe'
+                  | 'catalog:read'
+                  | 'govstack:read'
+                  | 'govstack:write'
+                )[];
               }[];
             };
           };
@@ -3643,9 +3676,17 @@ export interface paths {
           'application/json': {
             agencyIds: string[];
             description?: string | null;
+            imSubsystems?: string[];
             name: string;
             procedureIds?: string[] | null;
-            scopes: ('dossiers:read' | 'dossiers:write' | 'events:subscribe' | 'catalog:read')[];
+            scopes: (
+              | 'dossiers:read'
+              | 'dossiers:write'
+              | 'events:subscribe'
+              | 'catalog:read'
+              | 'govstack:read'
+              | 'govstack:write'
+            )[];
           };
         };
       };
@@ -3663,10 +3704,18 @@ export interface paths {
               clientSecret: string;
               createdAt: string;
               description: string | null;
+              imSubsystems: string[];
               name: string;
               procedureIds: string[] | null;
               revokedAt: string | null;
-              scopes: ('dossiers:read' | 'dossiers:write' | 'events:subscribe' | 'catalog:read')[];
+              scopes: (
+                | 'dossiers:read'
+                | 'dossiers:write'
+                | 'events:subscribe'
+                | 'catalog:read'
+                | 'govstack:read'
+                | 'govstack:write'
+              )[];
             };
           };
         };
@@ -3712,10 +3761,18 @@ export interface paths {
               clientId: string;
               createdAt: string;
               description: string | null;
+              imSubsystems: string[];
               name: string;
               procedureIds: string[] | null;
               revokedAt: string | null;
-              scopes: ('dossiers:read' | 'dossiers:write' | 'events:subscribe' | 'catalog:read')[];
+              scopes: (
+                | 'dossiers:read'
+                | 'dossiers:write'
+                | 'events:subscribe'
+                | 'catalog:read'
+                | 'govstack:read'
+                | 'govstack:write'
+              )[];
             };
           };
         };
@@ -4425,6 +4482,7 @@ export interface paths {
             documents: {
               condition: string | null;
               copy: number | null;
+              filledByEForm?: boolean;
               name: string;
               original: number | null;
               /** @enum {string} */
@@ -4523,6 +4581,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -4610,6 +4669,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -4736,6 +4796,7 @@ export interface paths {
               documents: {
                 condition: string | null;
                 copy: number | null;
+                filledByEForm?: boolean;
                 name: string;
                 original: number | null;
                 /** @enum {string} */
@@ -4846,6 +4907,7 @@ export interface paths {
             documents: {
               condition: string | null;
               copy: number | null;
+              filledByEForm?: boolean;
               name: string;
               original: number | null;
               /** @enum {string} */
@@ -4944,6 +5006,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -5031,6 +5094,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -5169,6 +5233,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -5256,6 +5321,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -5384,6 +5450,7 @@ export interface paths {
                 documents: {
                   condition: string | null;
                   copy: number | null;
+                  filledByEForm?: boolean;
                   name: string;
                   original: number | null;
                   /** @enum {string} */
@@ -5876,6 +5943,47 @@ export interface paths {
     trace?: never;
   };
   '/govstack/data/statistics': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** GovStack: statistics of decisions */
+    get: {
+      parameters: {
+        query?: {
+          endDate?: string;
+          operator?: string;
+          registrationName?: string;
+          role?: string;
+          startDate?: string;
+          timeframe?: 'day' | 'week' | 'month' | 'year';
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/govstack/data/statistics/1.0': {
     parameters: {
       query?: never;
       header?: never;

@@ -34,6 +34,10 @@ export type QueueItem = {
   stepRemaining: Remaining | null;
   remaining: Remaining | null;
   tone: Tone | null;
+  /** Stored flags (`paused`, `in_consultation`, …). */
+  flags?: string[];
+  /** The legal clock, once the queue response carries it (as the dossier detail does). */
+  clock?: 'not_started' | 'running' | 'paused' | 'stopped';
   version: number;
 };
 

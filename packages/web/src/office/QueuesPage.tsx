@@ -8,7 +8,7 @@ import { api, ok } from '../api/client.ts';
 import type { QueueItem, QueuePage } from '../api/types.ts';
 import { fmtDate, pick } from '../format.ts';
 import { ErrorText } from '../shared/Loading.tsx';
-import { RemainingTag } from '../shared/Remaining.tsx';
+import { QueueTime } from '../shared/Remaining.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { sendCommand } from './command.ts';
 
@@ -125,7 +125,7 @@ export default function QueuesPage({ fixed, title }: { fixed?: Queue; title?: st
           },
           {
             title: t('office.remaining'),
-            render: (_v, d) => <RemainingTag remaining={d.stepRemaining ?? d.remaining} tone={d.tone} />,
+            render: (_v, d) => <QueueTime dossier={d} />,
           },
           { title: t('office.due'), render: (_v, d) => fmtDate(d.due) },
           ...(queue === 'unit_unclaimed'

@@ -2,13 +2,14 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Descriptions, Form, Input, Result, Select, Steps } from 'antd';
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Navigate, useParams, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
 import { type Me, useAuth } from '../api/auth.tsx';
 import { ApiError, api, newKey, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
 import { fmtDate } from '../format.ts';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
+import { DiscardDraftButton } from './apply/DiscardDraftButton.tsx';
 import { Review } from './apply/Review.tsx';
 import { foldedFilter } from './apply/text.ts';
 import { type Contact, useApplyDraft } from './apply/useApplyDraft.ts';
@@ -63,6 +64,7 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const draft = useApplyDraft(p.id, true);
+  const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
@@ -233,6 +235,17 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
         {saveText ||
           (draft.resumedAt ? t('apply.resumed', { time: hhmm(draft.resumedAt), date: fmtDate(draft.resumedAt) }) : '')}
       </div>
+      {draft.draftId() !== null && (
+        <DiscardDraftButton
+          procedureName={p.name}
+          testId="discard-draft"
+          discard={draft.discard}
+          onDone={() => {
+            void qc.invalidateQueries({ queryKey: ['my-drafts'] });
+            navigate(`/procedures/${p.id}`);
+          }}
+        />
+      )}
       <h2 ref={heading} tabIndex={-1} style={{ fontSize: 18, outline: 'none' }} data-testid="step-heading">
         {t('apply.stepOf', { n: step + 1, total: STEPS.length, title: titles[step] })}
       </h2>

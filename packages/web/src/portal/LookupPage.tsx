@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
+import type { Clock, Settlement } from '../shared/Remaining.tsx';
 
 type LookupView = Record<string, unknown> & {
   code: string;
@@ -18,7 +19,49 @@ type LookupView = Record<string, unknown> & {
   currentStep?: { name_vi: string; name_en: string | null; agency: string | null } | null;
   resultReadyAt?: string | null;
   returnedAt?: string | null;
+  clock?: Clock;
+  settlement?: Settlement | null;
+  overdue?: boolean;
 };
+
+/**
+ * Where the dossier stands against its appointment, from the server's fields (no remaining time is
+ * public): the result's timeliness once ready, paused while a supplement or a fee is awaited,
+ * otherwise on time or overdue while it is handled.
+ */
+function LookupClock({ view }: { view: LookupView }) {
+  const { t, i18n } = useTranslation();
+  if (view.settlement) {
+    return (
+      <Tag color={view.settlement.kind === 'late' ? 'red' : 'green'} data-testid="lookup-clock">
+        <span style={{ color: '#000' }}>
+          {t('citizen.finishedOn', { label: pick(view.settlement, i18n.language), date: fmtDate(view.settlement.at) })}
+        </span>
+      </Tag>
+    );
+  }
+  if (view.clock === 'paused') {
+    return (
+      <Tag color="gold" data-testid="lookup-clock">
+        <span style={{ color: '#000' }}>
+          {view.status === 'fee_requested' ? t('citizen.clock.pausedFee') : t('citizen.clock.paused')}
+        </span>
+      </Tag>
+    );
+  }
+  if (view.clock === 'running') {
+    return (
+      <Tag color={view.overdue ? 'red' : 'green'} data-testid="lookup-clock">
+        <span style={{ color: '#000' }}>{view.overdue ? t('lookup.overdue') : t('lookup.onTime')}</span>
+      </Tag>
+    );
+  }
+  return (
+    <span data-testid="lookup-clock">
+      {view.clock === 'not_started' ? t('citizen.clock.not_started') : t('citizen.clock.stopped')}
+    </span>
+  );
+}
 
 type Query = { code: string; secret: string };
 
@@ -120,7 +163,10 @@ export default function LookupPage() {
                 </Descriptions.Item>
               )}
               <Descriptions.Item label={t('my.appointment')}>
-                {view.appointment ? fmtDate(view.appointment) : '—'}
+                <span data-testid="lookup-appointment">{view.appointment ? fmtDate(view.appointment) : '—'}</span>
+              </Descriptions.Item>
+              <Descriptions.Item label={t('lookup.progress')}>
+                <LookupClock view={view} />
               </Descriptions.Item>
               {view.returnedAt && (
                 <Descriptions.Item label={t('lookup.returnedAt')}>{fmtDateTime(view.returnedAt)}</Descriptions.Item>

@@ -1,4 +1,4 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { List } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
@@ -8,11 +8,13 @@ import type { QueuePage } from '../api/types.ts';
 import { fmtDate } from '../format.ts';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { StatusTag } from '../shared/StatusTag.tsx';
+import { DiscardDraftButton } from './apply/DiscardDraftButton.tsx';
 
-/** My dossiers: status, dates, appointment; and drafts to continue. */
+/** My dossiers: status, dates, appointment; and drafts to continue or discard. */
 export default function MyDossiersPage() {
   const { t } = useTranslation();
   const { me, loading } = useAuth();
+  const qc = useQueryClient();
   const q = useQuery({
     queryKey: ['my-dossiers'],
     enabled: me?.kind === 'applicant',
@@ -57,7 +59,15 @@ export default function MyDossiersPage() {
             {drafts.data!.map((d) => (
               <li key={d.id}>
                 {d.procedureName} ({fmtDate(d.updatedAt)}) —{' '}
-                <Link to={`/procedures/${d.procedureId}/apply?draft=${d.id}`}>{t('my.continueDraft')}</Link>
+                <Link to={`/procedures/${d.procedureId}/apply?draft=${d.id}`}>{t('my.continueDraft')}</Link>{' '}
+                <DiscardDraftButton
+                  procedureName={d.procedureName}
+                  testId={`discard-draft-${d.id}`}
+                  discard={async () => {
+                    ok(await api.DELETE('/api/v1/drafts/{id}', { params: { path: { id: d.id } } }));
+                  }}
+                  onDone={() => void qc.invalidateQueries({ queryKey: ['my-drafts'] })}
+                />
               </li>
             ))}
           </ul>

@@ -23,11 +23,16 @@ export default function ProcedurePage() {
   const p = q.data;
   // Online submission needs a unit to handle it: a procedure with no agency offers none.
   const online = p.channels.includes('online') && p.agencies.length > 0;
+  // Who may apply (applicantKinds): the server refuses other accounts, so they are not offered the button.
+  const kinds = p.applicantKinds.map((k) => t(`home.audience.${k}`)).join('; ');
+  const notForMe = me?.kind === 'applicant' && !p.applicantKinds.includes(me.applicantType ?? 'citizen');
   return (
     <>
       <h1 style={{ fontSize: 22 }}>{p.name}</h1>
       <div style={{ marginBottom: 16 }}>
-        {online ? (
+        {online && notForMe ? (
+          <Alert type="warning" title={t('procedure.notForKind', { kinds })} />
+        ) : online ? (
           me?.kind === 'applicant' ? (
             <Button type="primary" size="large" onClick={() => navigate(`/procedures/${p.id}/apply`)}>
               {t('procedure.apply')}
@@ -57,9 +62,7 @@ export default function ProcedurePage() {
                 )
               : t('procedure.noAgency')}
           </Descriptions.Item>
-          <Descriptions.Item label={t('procedure.applicantKinds')}>
-            {p.applicantKinds.map((k) => t(`home.audience.${k}`)).join('; ')}
-          </Descriptions.Item>
+          <Descriptions.Item label={t('procedure.applicantKinds')}>{kinds}</Descriptions.Item>
           <Descriptions.Item label={t('procedure.timeLimit')}>
             {p.timeLimit ? timeLimitText(t, p.timeLimit) : t('procedure.noTimeLimit')}
             {p.timeLimit?.text && p.timeLimit.unit !== 'text' && (

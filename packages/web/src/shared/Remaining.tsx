@@ -62,3 +62,51 @@ export function DueStatus({
   if (clock === 'stopped' || !dossier.remaining) return <span>{t('citizen.clock.stopped')}</span>;
   return <RemainingTag remaining={dossier.remaining} />;
 }
+
+/**
+ * The clock of a queue row as the server reports it; until the queue response carries `clock`,
+ * the same rule as the server's `clockOf` (dossier.views.ts) on the fields it does send: a supplement
+ * or a fee awaited, or a stored pause, stops the clock.
+ */
+export function queueClock(d: { status: string; clock?: Clock; flags?: string[] }): Clock | undefined {
+  if (d.clock) return d.clock;
+  if (d.status === 'supplement_requested' || d.status === 'fee_requested' || d.flags?.includes('paused')) {
+    return 'paused';
+  }
+  return undefined;
+}
+
+/**
+ * A queue row's time: "Tạm dừng" while the clock stands still, never a remaining time counting as if
+ * it ran. While a fee is awaited the remaining time is frozen (the server counts the pause out) and is
+ * shown with it; while a supplement is awaited the time limit restarts from zero once the complete
+ * dossier arrives (Decree 118/2025/NĐ-CP art. 19(5)), so there is no remaining time to show.
+ */
+export function QueueTime({
+  dossier,
+}: {
+  dossier: {
+    status: string;
+    clock?: Clock;
+    flags?: string[];
+    remaining: R | null;
+    stepRemaining: R | null;
+    tone: Tone | null;
+  };
+}) {
+  const { t, i18n } = useTranslation();
+  const d = dossier;
+  if (queueClock(d) === 'paused') {
+    const frozen = d.status === 'supplement_requested' ? null : (d.stepRemaining ?? d.remaining);
+    const text = frozen ? (i18n.language === 'en' ? frozen.text_en : frozen.text_vi) : null;
+    return (
+      <Tag color="default" data-testid="queue-paused">
+        <span style={{ color: '#000' }}>
+          {text ? t('office.pausedWith', { text }) : t('office.paused')}
+          {d.status === 'supplement_requested' && ` · ${t('office.pausedSupplement')}`}
+        </span>
+      </Tag>
+    );
+  }
+  return <RemainingTag remaining={d.stepRemaining ?? d.remaining} tone={d.tone} />;
+}

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
+import { escapeLike } from '../../shared/like.ts';
 import { verifyAuditChain } from './audit.service.ts';
 
 const AuditView = z.object({
@@ -49,7 +50,7 @@ export async function auditRoutes(base: FastifyInstance, opts: { db: Db }) {
         .selectFrom('audit_log as l')
         .leftJoin('agencies as a', 'a.id', 'l.agency_id')
         .selectAll('l')
-        .where('a.path', 'like', `${actor.agencyPath}%`);
+        .where('a.path', 'like', `${escapeLike(actor.agencyPath)}%`);
       if (req.query.targetType) q = q.where('l.target_type', '=', req.query.targetType);
       if (req.query.targetId) q = q.where('l.target_id', '=', req.query.targetId);
       if (req.query.before !== undefined) q = q.where(sql<boolean>`l.id < ${String(req.query.before)}::bigint`);

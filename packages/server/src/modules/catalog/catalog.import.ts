@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import { restoreNeutralized, safeCell } from '../../shared/spreadsheet.ts';
 import { auditFields, type CommandContext, canonicalJson, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import {
@@ -96,6 +97,7 @@ const DOCUMENT_COLUMNS: Col[] = [
   { key: 'condition', header: 'Điều kiện', width: 40 },
   { key: 'templateFile', header: 'Mẫu đơn (tệp)', width: 24 },
   { key: 'templateUrl', header: 'Mẫu đơn (URL)', width: 30 },
+  { key: 'filledByEForm', header: 'Thay bằng biểu mẫu điện tử', width: 14 },
 ];
 const FEE_COLUMNS: Col[] = [
   { key: 'key', header: 'Khóa thủ tục', width: 12 },
@@ -127,53 +129,69 @@ export async function catalogToXlsx(file: CatalogFile): Promise<Buffer> {
   const wsC = sheet(SHEET_CONSULTATIONS, CONSULTATION_COLUMNS);
   file.procedures.forEach((p, i) => {
     const key = itemKey(p, i);
-    wsP.addRow({
-      key,
-      id: p.id,
-      code: p.code,
-      fullCode: p.fullCode,
-      name: p.name,
-      fieldCode: p.field.code,
-      fieldName: p.field.name,
-      level: labelOf(LEVEL_LABELS, p.level),
-      agencyCodes: p.agencyCodes.join(LIST_SEP),
-      channels: p.channels.map((c) => labelOf(CHANNEL_LABELS, c)).join(LIST_SEP),
-      applicantKinds: p.applicantKinds.map((k) => labelOf(APPLICANT_KIND_LABELS, k)).join(LIST_SEP),
-      lifeEvents: p.lifeEvents.map((e) => labelOf(LIFE_EVENT_LABELS, e)).join(LIST_SEP),
-      timeValue: p.timeLimit?.value ?? null,
-      timeUnit: labelOf(TIME_UNIT_LABELS, p.timeLimit?.unit ?? null),
-      timeText: p.timeLimit?.text ?? null,
-      resultName: p.result.name,
-      resultKind: labelOf(RESULT_KIND_LABELS, p.result.kind),
-      onlineLevel: labelOf(ONLINE_LEVEL_LABELS, p.onlineLevel),
-      legalBasis: p.legalBasis.join('\n'),
-      verified: p.source.verified ? 'Có' : 'Không',
-      sourceText: p.source.text,
-      sourceNotes: p.source.notes,
-      eForm: p.eForm ? JSON.stringify(p.eForm) : null,
-      // A workflow travels as rows of the "Quy trình" sheets; only one they cannot hold stays JSON.
-      workflow: p.workflow && !fitsSheets(p.workflow) ? JSON.stringify(p.workflow) : null,
-    });
+    wsP.addRow(
+      safeRow({
+        key,
+        id: p.id,
+        code: p.code,
+        fullCode: p.fullCode,
+        name: p.name,
+        fieldCode: p.field.code,
+        fieldName: p.field.name,
+        level: labelOf(LEVEL_LABELS, p.level),
+        agencyCodes: p.agencyCodes.join(LIST_SEP),
+        channels: p.channels.map((c) => labelOf(CHANNEL_LABELS, c)).join(LIST_SEP),
+        applicantKinds: p.applicantKinds.map((k) => labelOf(APPLICANT_KIND_LABELS, k)).join(LIST_SEP),
+        lifeEvents: p.lifeEvents.map((e) => labelOf(LIFE_EVENT_LABELS, e)).join(LIST_SEP),
+        timeValue: p.timeLimit?.value ?? null,
+        timeUnit: labelOf(TIME_UNIT_LABELS, p.timeLimit?.unit ?? null),
+        timeText: p.timeLimit?.text ?? null,
+        resultName: p.result.name,
+        resultKind: labelOf(RESULT_KIND_LABELS, p.result.kind),
+        onlineLevel: labelOf(ONLINE_LEVEL_LABELS, p.onlineLevel),
+        legalBasis: p.legalBasis.join('\n'),
+        verified: p.source.verified ? 'Có' : 'Không',
+        sourceText: p.source.text,
+        sourceNotes: p.source.notes,
+        eForm: p.eForm ? JSON.stringify(p.eForm) : null,
+        // A workflow travels as rows of the "Quy trình" sheets; only one they cannot hold stays JSON.
+        workflow: p.workflow && !fitsSheets(p.workflow) ? JSON.stringify(p.workflow) : null,
+      }),
+    );
     if (p.workflow && fitsSheets(p.workflow)) {
       const rows = workflowRows(key, p.workflow);
-      for (const r of rows.steps) wsW.addRow(r);
-      for (const r of rows.consultations) wsC.addRow(r);
+      for (const r of rows.steps) wsW.addRow(safeRow(r));
+      for (const r of rows.consultations) wsC.addRow(safeRow(r));
     }
     p.documents.forEach((d, j) => {
-      wsD.addRow({ key, no: j + 1, ...d, requirement: labelOf(REQUIREMENT_LABELS, d.requirement) });
+      wsD.addRow(
+        safeRow({
+          key,
+          no: j + 1,
+          ...d,
+          requirement: labelOf(REQUIREMENT_LABELS, d.requirement),
+          filledByEForm: d.filledByEForm ? 'Có' : 'Không',
+        }),
+      );
     });
     p.fees.forEach((f, j) => {
-      wsF.addRow({ key, no: j + 1, ...f });
+      wsF.addRow(safeRow({ key, no: j + 1, ...f }));
     });
   });
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** Every text cell of an exported row neutralized against formula injection (OWASP CSV injection). */
+function safeRow(row: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, safeCell(v)]));
 }
 
 type Cell = string | number | boolean | null;
 
 function cellValue(v: ExcelJS.CellValue): Cell {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'string') return v.trim() === '' ? null : v.normalize('NFC');
+  // Our export neutralizes formula-like text (shared/spreadsheet.ts); undo it so export → import is the identity.
+  if (typeof v === 'string') return v.trim() === '' ? null : restoreNeutralized(v.normalize('NFC'));
   if (typeof v === 'number' || typeof v === 'boolean') return v;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') {
@@ -405,6 +423,8 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
     condition: asText(get('condition')),
     templateFile: asText(get('templateFile')),
     templateUrl: asText(get('templateUrl')),
+    // Written only when set, so that a file without the column (or with "Không") changes nothing.
+    ...(asBool(get('filledByEForm')) === false ? {} : { filledByEForm: asBool(get('filledByEForm')) }),
   }));
   attach(fRows, SHEET_FEES, 'fees', feeRows, (get) => ({
     name: asText(get('name')),

@@ -30,7 +30,22 @@ export const RESULT_KINDS = [
 ] as const;
 export const VERSION_STATUSES = ['draft', 'published', 'archived'] as const;
 
+/** Any stored level, district included: versions written before 1 July 2025 stay readable. */
 export const LevelSchema = z.enum(LEVELS);
+/**
+ * The levels a procedure may be given now: since 1 July 2025 local government has two levels,
+ * province and commune, and there is no district (Law on Local Government Organization 2025,
+ * Resolution 202/2025/QH15; Decree 118/2025). RULES.md §8.
+ */
+export const NO_DISTRICT = {
+  vi: 'Từ ngày 01/7/2025 không còn cấp huyện (chính quyền địa phương hai cấp): chọn cấp tỉnh hoặc cấp xã',
+  en: 'Since 1 July 2025 there is no district level (two-level local government): choose province or commune',
+} as const;
+// Annotated as boolean so the type stays the stored one (legacy exports still type-check).
+export const CurrentLevelSchema = LevelSchema.refine(
+  (l): boolean => l !== 'district',
+  `${NO_DISTRICT.vi} / ${NO_DISTRICT.en}`,
+);
 export const ChannelSchema = z.enum(CHANNELS);
 export const ApplicantKindSchema = z.enum(APPLICANT_KINDS);
 export const OnlineLevelSchema = z.enum(ONLINE_LEVELS);
@@ -71,6 +86,11 @@ export const DocumentSchema = z
     /** The blank form to fill in, if any. */
     templateFile: line(255).nullable(),
     templateUrl: z.url().max(1000).nullable(),
+    /**
+     * The declaration (tờ khai) the procedure's e-form fills in: online, the filled e-form is this
+     * document and no file is asked for it. At the counter the paper form is checked as usual.
+     */
+    filledByEForm: z.boolean().optional(),
   })
   .refine((d) => d.requirement === 'conditional' || d.condition === null, {
     message: 'Điều kiện chỉ dùng cho giấy tờ có điều kiện / condition only for conditional documents',
@@ -145,7 +165,7 @@ export const SourceSchema = z.strictObject({
 const contentShape = {
   name: line(500),
   field: z.strictObject({ code: FieldCodeSchema, name: line(200) }),
-  level: LevelSchema,
+  level: CurrentLevelSchema,
   channels: uniqueList(ChannelSchema, 1),
   applicantKinds: uniqueList(ApplicantKindSchema, 1),
   /** Browse by life event on the portal; files written before it existed have none. */
@@ -272,6 +292,8 @@ const contentView = {
       condition: z.string().nullable(),
       templateFile: z.string().nullable(),
       templateUrl: z.string().nullable(),
+      /** Online, the filled e-form is this document: the wizard asks no file for it. */
+      filledByEForm: z.boolean().optional(),
     }),
   ),
   timeLimit: z

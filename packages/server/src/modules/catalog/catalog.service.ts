@@ -4,6 +4,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { fieldError, Problem } from '../../http/problem.ts';
+import { escapeLike } from '../../shared/like.ts';
 import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { assertPublishable, type PublishCandidate, publishIssues } from './catalog.publishable.ts';
@@ -15,6 +16,7 @@ import type {
   SearchQuery,
   VersionView,
 } from './catalog.schemas.ts';
+import { NO_DISTRICT } from './catalog.schemas.ts';
 
 /** The parts of a version kept in its `content` jsonb column. */
 type StoredContent = Pick<
@@ -569,6 +571,8 @@ export async function publishDraft(
 export async function searchProcedures(db: Db, f: SearchQuery) {
   const q = f.q?.normalize('NFC').trim() ?? '';
   const fq = sql`search_fold(${q})`;
+  // For LIKE: the query's own % _ \ escaped (folding leaves them as they are).
+  const lfq = sql`search_fold(${escapeLike(q)})`;
   let query = db
     .selectFrom('procedure_versions as v')
     .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
@@ -576,10 +580,11 @@ export async function searchProcedures(db: Db, f: SearchQuery) {
   if (q) {
     query = query.where((eb) =>
       eb.or([
-        sql<boolean>`v.search_text LIKE '%' || ${fq} || '%'`,
+        // `q=%` looks for "%", not for everything.
+        sql<boolean>`v.search_text LIKE '%' || ${lfq} || '%'`,
         sql<boolean>`v.search_text % ${fq}`,
         sql<boolean>`${fq} <% v.search_text`,
-        eb('p.code', 'like', `${q.replace(/[%_\\]/g, '')}%`),
+        eb('p.code', 'like', `${escapeLike(q)}%`),
       ]),
     );
   }
@@ -596,6 +601,10 @@ export async function searchProcedures(db: Db, f: SearchQuery) {
     );
   }
   if (f.field) query = query.where('v.field_code', '=', f.field);
+  // No district level since 1 July 2025 (two-level local government): a clear 400, not an empty page.
+  if (f.level === 'district') {
+    throw new Problem('validation_failed', { detail: NO_DISTRICT, extra: { field: 'level' } });
+  }
   if (f.level) query = query.where('v.level', '=', f.level);
   if (f.onlineLevel) query = query.where('v.online_level', '=', f.onlineLevel);
   if (f.applicantKind) query = query.where(sql<boolean>`${f.applicantKind} = ANY(v.applicant_kinds)`);
@@ -605,9 +614,9 @@ export async function searchProcedures(db: Db, f: SearchQuery) {
     ? sql<number>`(
         greatest(similarity(v.search_text, ${fq}), word_similarity(${fq}, v.search_text))
         + CASE WHEN v.search_text = ${fq} THEN 2 ELSE 0 END
-        + CASE WHEN v.search_text LIKE ${fq} || '%' THEN 1 ELSE 0 END
-        + CASE WHEN v.search_text LIKE '%' || ${fq} || '%' THEN 0.5 ELSE 0 END
-        + CASE WHEN p.code IS NOT NULL AND p.code LIKE ${q.replace(/[%_\\]/g, '')} || '%' THEN 3 ELSE 0 END
+        + CASE WHEN v.search_text LIKE ${lfq} || '%' THEN 1 ELSE 0 END
+        + CASE WHEN v.search_text LIKE '%' || ${lfq} || '%' THEN 0.5 ELSE 0 END
+        + CASE WHEN p.code IS NOT NULL AND p.code LIKE ${escapeLike(q)} || '%' THEN 3 ELSE 0 END
       )::float8`
     : sql<number | null>`NULL::float8`;
   const rows = await query

@@ -6,6 +6,7 @@
  */
 import { LOCAL_OFFSET_MS } from '@motcua/core';
 import ExcelJS from 'exceljs';
+import { neutralizeFormula, safeCell } from '../../shared/spreadsheet.ts';
 import { formatCalendarDate } from './documents.format.ts';
 import { FORMS } from './documents.parts.ts';
 import type { ResultDelivery, TrackingBookMeta, TrackingBookRow } from './documents.types.ts';
@@ -77,7 +78,8 @@ export async function renderTrackingBook07(rows: TrackingBookRow[], meta: Tracki
   const put = (row: number, from: number, to: number, value: string, font: Partial<ExcelJS.Font> = {}) => {
     if (to > from) ws.mergeCells(row, from, row, to);
     const cell = ws.getCell(row, from);
-    cell.value = value;
+    // Agency and field names are admin input: neutralized against formula injection (shared/spreadsheet.ts).
+    cell.value = neutralizeFormula(value);
     cell.font = { name: FONT, size: 12, ...font };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   };
@@ -127,6 +129,7 @@ export async function renderTrackingBook07(rows: TrackingBookRow[], meta: Tracki
       .filter((s) => s?.trim())
       .join('\n');
     const row = ws.getRow(FIRST_DATA_ROW + i);
+    // Citizen and staff text neutralized against formula injection; numbers and dates stay typed.
     row.values = [
       i + 1,
       r.dossierCode,
@@ -140,7 +143,7 @@ export async function renderTrackingBook07(rows: TrackingBookRow[], meta: Tracki
       r.resultDelivery ? RESULT_DELIVERY_LABELS[r.resultDelivery] : null,
       null,
       r.note,
-    ];
+    ].map(safeCell);
     for (let col = 1; col <= last; col++) {
       const cell = row.getCell(col);
       const date = 'date' in TRACKING_BOOK_COLUMNS[col - 1]!;

@@ -34,6 +34,21 @@ import type { Applicant } from './dossier.service.ts';
 export const DOSSIER_FORMS = ['01', '02', '03', '04', '05', '06'] as const;
 export type DossierForm = (typeof DOSSIER_FORMS)[number];
 
+/**
+ * Forms for the administration's own use: 06, the control slip, travels with the dossier between
+ * officers and agencies (who handled it, consultations sent and answered, lateness) — it is not
+ * one of the notices the applicant is given (01–05: Decree 118/2025 art. 17–19 say what she is
+ * told). An applicant asking for it gets the same 404 as for a dossier she cannot see.
+ */
+const INTERNAL_FORMS: ReadonlySet<DossierForm> = new Set(['06']);
+
+export function assertFormVisibleTo(actorKind: string, form: DossierForm): void {
+  if (actorKind === 'officer' || !INTERNAL_FORMS.has(form)) return;
+  throw new Problem('not_found', {
+    detail: { vi: 'Không có văn bản này cho người nộp hồ sơ', en: 'No such document for the applicant' },
+  });
+}
+
 type EventRow = { event: DossierEvent; actorName: string | null; actorAgency: string | null; at: Date };
 
 async function historyOf(ex: Executor, dossierId: string): Promise<EventRow[]> {

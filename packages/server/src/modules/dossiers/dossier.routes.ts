@@ -10,7 +10,7 @@ import { commandContext } from '../accounts/accounts.routes.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
-import { DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
+import { assertFormVisibleTo, DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
 import { validateForm } from './dossier.eform.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
 import {
@@ -25,6 +25,7 @@ import {
 } from './dossier.schemas.ts';
 import { type CommandBody, calendarFor, dossierActorOf, executeCommand, submitDossier } from './dossier.service.ts';
 import { dossierDetail, dossierHistory, publicLookupView } from './dossier.views.ts';
+import { discardDraft } from './drafts.service.ts';
 
 const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
 const ACTORS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
@@ -117,6 +118,28 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       },
     },
     async (req) => findApplicantByIdNumber(db, req.query.idNumber),
+  );
+
+  // Beside the other draft routes (webapi.routes.ts), here because discarding is a dossiers rule.
+  app.delete(
+    '/drafts/:id',
+    {
+      config: { access: ['applicant'], auditAction: 'draft.discard' },
+      schema: {
+        tags: ['drafts'],
+        summary: 'Hủy hồ sơ nháp / Discard a draft',
+        description:
+          'Deletes the caller’s draft and the files uploaded to it, so the procedure can be started afresh. ' +
+          '204; 404 not_found when the draft is not the caller’s (or no longer exists).',
+        params: DossierIdParams,
+      },
+    },
+    async (req, reply) => {
+      if (req.actor.kind !== 'applicant') throw new Problem('forbidden');
+      await discardDraft(db, commandContext(req), req.actor.userId, req.params.id);
+      req.auditRecorded = true;
+      return reply.status(204).send();
+    },
   );
 
   app.get(
@@ -232,12 +255,13 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         summary:
           'Văn bản của hồ sơ theo mẫu 01–06 Thông tư 03/2025/TT-VPCP (PDF, A5) / The dossier’s forms 01–06 as PDF',
         description:
-          '01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 notice of stopping, 06 processing control slip.',
+          '01 receipt and appointment, 02 supplement request, 03 refusal, 04 apology and extension, 05 notice of stopping, 06 processing control slip (internal: officers only; 404 for applicants).',
         params: z.strictObject({ id: z.uuid(), form: z.enum(DOSSIER_FORMS) }),
       },
     },
     async (req, reply) => {
       const row = await findVisibleDossier(db, req.actor, req.params.id);
+      assertFormVisibleTo(req.actor.kind, req.params.form);
       const calendar = await calendarFor(db, row.province_id);
       const pdf = await renderDossierForm(db, row, req.params.form, { publicUrl: config.publicUrl, calendar });
       const name = `mau-${req.params.form}-${row.code}.pdf`;

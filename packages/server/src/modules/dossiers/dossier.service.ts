@@ -28,6 +28,7 @@ import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { escapeLike, findVisibleDossier } from './dossier.access.ts';
+import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
 import { currentResultFile, RESULT_COMMANDS, resultAttachmentIds } from './dossier.approval.ts';
 import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
 import { checkedReceive, checkReception, versionDocuments } from './dossier.reception.ts';
@@ -722,7 +723,7 @@ export type SubmitInput = {
   viaIntegration?: boolean;
 };
 
-type SubmitDocument = { name: string; requirement: 'mandatory' | 'conditional' };
+type SubmitDocument = { name: string; requirement: 'mandatory' | 'conditional'; filledByEForm?: boolean };
 
 export type SubmitOptions = {
   codePattern?: string;
@@ -804,11 +805,24 @@ export async function submitDossier(
     const version = await tx
       .selectFrom('procedure_versions as v')
       .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
-      .select(['v.id', 'v.name', 'v.field_code', 'v.content', 'p.id as procedure_id', 'p.code', 'p.province_id'])
+      .select([
+        'v.id',
+        'v.name',
+        'v.field_code',
+        'v.content',
+        'v.applicant_kinds',
+        'p.id as procedure_id',
+        'p.code',
+        'p.province_id',
+      ])
       .where('p.id', '=', input.procedureId)
       .where('v.status', '=', 'published')
       .executeTakeFirst();
     if (!version) throw new Problem('procedure_not_available');
+    // Who may apply (applicantKinds): the account's kind online, before anything else is checked.
+    if (actor.kind === 'applicant') {
+      assertApplicantKind(version.applicant_kinds, await applicantKindOfUser(tx, actor.userId));
+    }
     const content = version.content as {
       workflow: unknown;
       timeLimit: { value: number | null; unit: string } | null;
@@ -869,6 +883,7 @@ export async function submitDossier(
               procedureId: input.procedureId,
               draftId: input.draftId ?? null,
               documents: (version.content as { documents?: SubmitDocument[] }).documents ?? [],
+              eFormFilled: Boolean(content.eForm) && Object.keys(input.formData).length > 0,
             })
           : null;
       authorityId = chooseHandlingAgency(
@@ -927,6 +942,7 @@ export async function submitDossier(
         address: a.address ?? null,
         residenceCommuneId: a.residenceCommuneId ?? null,
       };
+      assertApplicantKind(version.applicant_kinds, applicant.kind);
       // A walk-in applicant with an account gets the dossier in their portal too.
       const owner = applicant.idNumber
         ? await tx

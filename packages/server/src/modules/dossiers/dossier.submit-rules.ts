@@ -6,7 +6,7 @@ import { Problem } from '../../http/problem.ts';
  * submitting transaction so that a refusal leaves nothing behind.
  */
 
-type DocumentComponent = { name: string; requirement: 'mandatory' | 'conditional' };
+type DocumentComponent = { name: string; requirement: 'mandatory' | 'conditional'; filledByEForm?: boolean };
 
 /** The slot a document component's files are uploaded to: its index in the procedure's list. */
 export const documentSlot = (index: number) => `doc-${index}`;
@@ -39,12 +39,15 @@ async function lockDraft(tx: Tx, userId: string, draftId: string, procedureId: s
 /**
  * Every mandatory document component of the procedure has at least one file in the draft.
  * Conditional components (required only in some cases, which the system cannot judge) are not
- * enforced here; the receptionist checks them. 422 documents_missing lists the missing ones by name.
+ * enforced here; the receptionist checks them. The declaration a filled e-form replaces
+ * (`filledByEForm`) needs no file: the procedures' own texts say so ("Tờ khai … theo mẫu (nộp trực
+ * tiếp) hoặc mẫu điện tử tương tác (nộp trực tuyến)"). 422 documents_missing lists the missing ones.
  */
 export async function assertMandatoryDocuments(
   tx: Tx,
   draftId: string | null,
   documents: readonly DocumentComponent[],
+  eFormFilled = false,
 ): Promise<void> {
   const slots = new Set<string>();
   if (draftId !== null) {
@@ -60,7 +63,8 @@ export async function assertMandatoryDocuments(
   }
   const missing = documents
     .map((d, index) => ({ index, name: d.name, requirement: d.requirement }))
-    .filter((d) => d.requirement === 'mandatory' && !slots.has(documentSlot(d.index)));
+    .filter((d) => d.requirement === 'mandatory' && !slots.has(documentSlot(d.index)))
+    .filter((d) => !(eFormFilled && documents[d.index]!.filledByEForm === true));
   if (missing.length === 0) return;
   const names = missing.map((d) => d.name).join('; ');
   throw new Problem('documents_missing', {
@@ -75,10 +79,17 @@ export async function assertMandatoryDocuments(
  */
 export async function checkCitizenSubmission(
   tx: Tx,
-  input: { userId: string; procedureId: string; draftId: string | null; documents: readonly DocumentComponent[] },
+  input: {
+    userId: string;
+    procedureId: string;
+    draftId: string | null;
+    documents: readonly DocumentComponent[];
+    /** The procedure has an e-form and it was filled (and validated) with this submission. */
+    eFormFilled: boolean;
+  },
 ): Promise<SubmittedDraft | null> {
   const draft = input.draftId === null ? null : await lockDraft(tx, input.userId, input.draftId, input.procedureId);
-  await assertMandatoryDocuments(tx, draft?.id ?? null, input.documents);
+  await assertMandatoryDocuments(tx, draft?.id ?? null, input.documents, input.eFormFilled);
   return draft;
 }
 

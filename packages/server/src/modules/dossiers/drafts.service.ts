@@ -3,6 +3,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import { Problem } from '../../http/problem.ts';
 import { toAttachmentView } from '../attachments/attachments.service.ts';
 import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
 
 /**
  * The citizen's draft (hồ sơ lưu nháp): the e-form values, contact details, chosen handling unit
@@ -108,10 +109,13 @@ function draftNotFound(): Problem {
 }
 
 /** The published version a draft is written against; only procedures taking online dossiers. */
-async function onlineVersion(ex: Executor, procedureId: string): Promise<{ id: string; handlers: string[] }> {
+async function onlineVersion(
+  ex: Executor,
+  procedureId: string,
+): Promise<{ id: string; handlers: string[]; applicantKinds: string[] }> {
   const v = await ex
     .selectFrom('procedure_versions')
-    .select(['id', 'content'])
+    .select(['id', 'content', 'applicant_kinds'])
     .where('procedure_id', '=', procedureId)
     .where('status', '=', 'published')
     .executeTakeFirst();
@@ -128,7 +132,7 @@ async function onlineVersion(ex: Executor, procedureId: string): Promise<{ id: s
   const handlers = (
     await ex.selectFrom('procedure_version_agencies').select('agency_id').where('version_id', '=', v.id).execute()
   ).map((r) => r.agency_id);
-  return { id: v.id, handlers };
+  return { id: v.id, handlers, applicantKinds: v.applicant_kinds };
 }
 
 /** A unit the citizen may choose must handle the procedure (Decree 118/2025 art. 14(2): any of them). */
@@ -163,6 +167,8 @@ export async function startDraft(
   input: DraftInput,
 ): Promise<{ id: string; created: boolean }> {
   const version = await onlineVersion(db, procedureId);
+  // The wizard starts here: an applicant the procedure is not for is told before typing anything.
+  assertApplicantKind(version.applicantKinds, await applicantKindOfUser(db, userId));
   assertHandlingUnit(version.handlers, input.agencyId);
   return db.transaction().execute(async (tx) => {
     const row = await tx
@@ -247,6 +253,40 @@ export async function saveDraft(
       targetId: id,
       result: 'ok',
       details: { version: cur.version + 1 },
+    });
+  });
+}
+
+/**
+ * Discard the citizen's draft (Hủy hồ sơ nháp): the draft and the files uploaded to it only, in
+ * one transaction with its audit entry, so the one-draft-per-procedure rule (migration 0011) lets
+ * her start afresh. Someone else's draft, or none, is a 404. The stored bytes stay: blobs are
+ * content-addressed and may back other files; none is reachable from the deleted rows.
+ */
+export async function discardDraft(db: Db, ctx: CommandContext, userId: string, id: string): Promise<void> {
+  await db.transaction().execute(async (tx: Tx) => {
+    const d = await tx
+      .selectFrom('dossier_drafts')
+      .select(['id', 'procedure_id'])
+      .where('id', '=', id)
+      .where('applicant_user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!d) throw draftNotFound();
+    const files = await tx
+      .deleteFrom('attachments')
+      .where('draft_id', '=', id)
+      .where('dossier_id', 'is', null)
+      .returning('id')
+      .execute();
+    await tx.deleteFrom('dossier_drafts').where('id', '=', id).execute();
+    await recordAudit(tx, {
+      ...auditFields(ctx),
+      action: 'draft.discard',
+      targetType: 'dossier_draft',
+      targetId: id,
+      result: 'ok',
+      details: { procedureId: d.procedure_id, files: files.length },
     });
   });
 }

@@ -10,6 +10,7 @@ import { inspectUpload } from '../attachments/inspect.ts';
 import { defaultStorage } from '../attachments/storage.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { eformFieldErrors } from '../dossiers/dossier.eform.ts';
+import { assertDossierInScope, clientOf, memberOf } from './govstack.auth.ts';
 import { GOVSTACK_PREFIX, mapId } from './govstack.ids.ts';
 import {
   AdditionalData,
@@ -18,7 +19,6 @@ import {
   DocumentsQuery,
   EFormParams,
   FileParams,
-  IM_CLIENT,
   IM_CLIENT_HEADER,
   ServiceParams,
   ServicesQuery,
@@ -68,36 +68,25 @@ function systemError(p: Problem, traceId: string) {
   };
 }
 
-/**
- * The `Information-Mediator-Client` header, where the spec requires it: the calling member's
- * subsystem as the Information Mediator (X-Road security server) states it. Missing or not of the
- * form INSTANCE/CLASS/MEMBER/SUBSYSTEM → 400.
- */
-function requireClient(req: FastifyRequest): string {
-  const h = req.headers[IM_CLIENT_HEADER];
-  const v = Array.isArray(h) ? h[0] : h;
-  if (typeof v !== 'string' || !IM_CLIENT.test(v.trim())) {
-    throw new Problem('validation_failed', {
-      detail: {
-        vi: 'Thiếu hoặc sai tiêu đề Information-Mediator-Client (INSTANCE/CLASS/MEMBER/SUBSYSTEM)',
-        en: 'Missing or malformed Information-Mediator-Client header (INSTANCE/CLASS/MEMBER/SUBSYSTEM)',
-      },
-    });
-  }
-  return v.trim();
-}
-
 /** The request id carries the calling subsystem into the audit rows of the dossier service. */
 const traceOf = (req: FastifyRequest, client: string | null) => (client ? `${req.id} ${client}`.slice(0, 300) : req.id);
 
-const PUBLIC = { access: 'public' as const, csrfExempt: true };
+/**
+ * Registered API clients only (bearer token, docs/govstack.md §2): `access: []` admits no session
+ * user, the scope admits the client (http/app.ts). Reads and writes are separate grants.
+ */
+const READ = { access: [] as const, clientScope: 'govstack:read' as const, csrfExempt: true };
+const WRITE = { access: [] as const, clientScope: 'govstack:write' as const, csrfExempt: true };
 const tags = ['govstack'];
 
 /**
  * GovStack Registration Building Block API (v0.1.1) and its statistics API under `/govstack`.
- * No session, no CSRF: the spec has no security scheme; the facade is reached through the
- * province's integration layer (Information Mediator / LGSP security server), which authenticates
- * the calling member and sets `Information-Mediator-Client`. docs/govstack.md §2.
+ * The spec has no security scheme of its own: in the GovStack architecture the Information
+ * Mediator authenticates the calling member. Here every call needs a registered API client's
+ * bearer token with `govstack:read` or `govstack:write`; an `Information-Mediator-Client` header
+ * must name a subsystem registered on that client (required where the spec requires it); the
+ * client sees and acts on its own agencies' dossiers only; every call is in the exchange log
+ * (http/app.ts onSend). docs/govstack.md §2.
  */
 export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
@@ -125,10 +114,15 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
     return reply.status(p.status).type('application/json; charset=utf-8').send(systemError(p, req.id));
   });
 
+  // Where the spec leaves the header optional, a client that sends it must still be registered as that subsystem.
+  app.addHook('preHandler', async (req) => {
+    if (req.headers[IM_CLIENT_HEADER] !== undefined) await memberOf(db, req);
+  });
+
   app.get(
     '/services',
     {
-      config: PUBLIC,
+      config: READ,
       schema: { tags, summary: 'GovStack: services (published procedures)', querystring: ServicesQuery },
     },
     async (req) => listServices(db, req.query.name),
@@ -136,26 +130,26 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
 
   app.get(
     '/services/:serviceId',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: one service', params: ServiceParams } },
+    { config: READ, schema: { tags, summary: 'GovStack: one service', params: ServiceParams } },
     async (req) => getService(db, req.params.serviceId),
   );
 
   app.get(
     '/services/:serviceId/eForms',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: the e-forms of a service', params: ServiceParams } },
+    { config: READ, schema: { tags, summary: 'GovStack: the e-forms of a service', params: ServiceParams } },
     async (req) => listServiceEForms(db, req.params.serviceId),
   );
 
   app.get(
     '/eForms/:eFormId',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: an e-form with its JSON Schema', params: EFormParams } },
+    { config: READ, schema: { tags, summary: 'GovStack: an e-form with its JSON Schema', params: EFormParams } },
     async (req) => getEForm(db, req.params.eFormId),
   );
 
   app.post(
     '/services/:serviceId/applications',
     {
-      config: { ...PUBLIC, auditAction: 'govstack.submit_application' },
+      config: { ...WRITE, auditAction: 'govstack.submit_application' },
       schema: {
         tags,
         summary: 'GovStack: submit an application file (a dossier, received by the intake account)',
@@ -164,10 +158,11 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
       },
     },
     async (req) => {
-      const client = requireClient(req);
-      const r = await submitApplication(db, req.params.serviceId, req.body, traceOf(req, client), {
+      const member = await memberOf(db, req);
+      const r = await submitApplication(db, req.params.serviceId, req.body, traceOf(req, member), {
         codePattern: config.dossierCodePattern,
         validateForm,
+        client: clientOf(req),
       });
       req.auditRecorded = true;
       return r;
@@ -177,22 +172,23 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
   app.get(
     '/applications',
     {
-      config: PUBLIC,
+      config: READ,
       schema: { tags, summary: 'GovStack: application files (dossiers)', querystring: ApplicationsQuery },
     },
     async (req) => {
-      requireClient(req);
-      return listApplications(db, req.query);
+      await memberOf(db, req);
+      return listApplications(db, req.query, clientOf(req));
     },
   );
 
   app.get(
     '/applications/:fileId',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: one application file', params: FileParams } },
+    { config: READ, schema: { tags, summary: 'GovStack: one application file', params: FileParams } },
     async (req) => {
-      requireClient(req);
+      await memberOf(db, req);
       const d = await findFile(db, req.params.fileId);
       if (!d) throw new Problem('not_found');
+      await assertDossierInScope(db, clientOf(req), d.id);
       return fileView(db, d);
     },
   );
@@ -200,7 +196,7 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
   app.put(
     '/applications/:fileId',
     {
-      config: { ...PUBLIC, auditAction: 'govstack.update_application' },
+      config: { ...WRITE, auditAction: 'govstack.update_application' },
       schema: {
         tags,
         summary: "GovStack: the operator's form data on an application file",
@@ -209,8 +205,8 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
       },
     },
     async (req) => {
-      const client = requireClient(req);
-      const r = await updateApplication(db, req.params.fileId, req.body, traceOf(req, client));
+      const member = await memberOf(db, req);
+      const r = await updateApplication(db, req.params.fileId, req.body, traceOf(req, member), clientOf(req));
       req.auditRecorded = true;
       return r;
     },
@@ -219,41 +215,43 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
   app.get(
     '/tasks',
     {
-      config: PUBLIC,
+      config: READ,
       schema: { tags, summary: 'GovStack: open tasks (steps waiting for an officer)', querystring: TasksQuery },
     },
-    async (req) => listTasks(db, req.query),
+    async (req) => listTasks(db, req.query, clientOf(req)),
   );
 
   app.get(
     '/tasks/:taskId',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: one task (a step visit)', params: TaskParams } },
-    async (req) => getTask(db, req.params.taskId),
+    { config: READ, schema: { tags, summary: 'GovStack: one task (a step visit)', params: TaskParams } },
+    async (req) => getTask(db, req.params.taskId, clientOf(req)),
   );
 
   app.post(
     '/tasks/:taskId/complete',
     {
-      config: { ...PUBLIC, auditAction: 'govstack.complete_task' },
+      config: { ...WRITE, auditAction: 'govstack.complete_task' },
       schema: { tags, summary: 'GovStack: complete a task', params: TaskParams, body: AdditionalData },
     },
     async (req) => {
-      const h = req.headers[IM_CLIENT_HEADER];
-      const client = typeof h === 'string' && IM_CLIENT.test(h) ? h : null;
-      const r = await completeTask(db, req.params.taskId, req.body.data ?? {}, traceOf(req, client));
+      const member = req.headers[IM_CLIENT_HEADER] === undefined ? null : await memberOf(db, req);
+      const r = await completeTask(db, req.params.taskId, req.body.data ?? {}, traceOf(req, member), clientOf(req));
       req.auditRecorded = true;
       return r;
     },
   );
 
-  app.get(
-    '/data/statistics',
-    { config: PUBLIC, schema: { tags, summary: 'GovStack: statistics of decisions', querystring: StatisticsQuery } },
-    async (req) => {
-      requireClient(req);
-      return statistics(db, req.query);
-    },
-  );
+  // The statistics API at its published versioned path and at the bare one (clients in the field call both).
+  for (const url of ['/data/statistics', '/data/statistics/1.0']) {
+    app.get(
+      url,
+      { config: READ, schema: { tags, summary: 'GovStack: statistics of decisions', querystring: StatisticsQuery } },
+      async (req) => {
+        await memberOf(db, req);
+        return statistics(db, req.query);
+      },
+    );
+  }
 
   // Documents: multipart only, in a scope of their own (the rest of the facade speaks JSON).
   await app.register(async (scope) => {
@@ -265,7 +263,7 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/documents',
       {
-        config: { ...PUBLIC, auditAction: 'govstack.upload_document' },
+        config: { ...WRITE, auditAction: 'govstack.upload_document' },
         schema: {
           tags,
           summary: 'GovStack: upload a document (stored; its url links it to an application)',
@@ -325,7 +323,12 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
             targetId: id,
             requestId: req.id,
             result: 'ok',
-            details: { sha256: blob.sha256, size: blob.size, mediaType: file.mediaType },
+            details: {
+              sha256: blob.sha256,
+              size: blob.size,
+              mediaType: file.mediaType,
+              clientId: clientOf(req).clientId,
+            },
           });
         });
         req.auditRecorded = true;

@@ -6,6 +6,7 @@ import type { DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
 import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { type CommandBody, executeCommand, submitDossier } from '../dossiers/dossier.service.ts';
+import { assertDossierInScope, assertProcedureInScope, dossierInScope, type GovstackClient } from './govstack.auth.ts';
 import { documentIdOf, externalIds, internalIds, mapId } from './govstack.ids.ts';
 
 /**
@@ -326,8 +327,12 @@ function page(q: ListQuery) {
 }
 
 /** GET /applications: one page of dossiers, filtered, sorted and paged in SQL. */
-export async function listApplications(db: Db, q: ListQuery) {
-  let query = db.selectFrom('dossiers as d').selectAll('d').where('d.parent_dossier_id', 'is', null);
+export async function listApplications(db: Db, q: ListQuery, client: GovstackClient) {
+  let query = db
+    .selectFrom('dossiers as d')
+    .selectAll('d')
+    .where('d.parent_dossier_id', 'is', null)
+    .where(dossierInScope(db, client));
   if (q.serviceId !== undefined) {
     const ids = await internalIds(db, 'service', q.serviceId);
     if (!ids.length) return [];
@@ -560,7 +565,7 @@ export type TaskQuery = ListQuery & {
   assigneeId?: string | undefined;
 };
 
-export async function listTasks(db: Db, q: TaskQuery) {
+export async function listTasks(db: Db, q: TaskQuery, client: GovstackClient) {
   let query = db
     .selectFrom('dossiers as d')
     .innerJoinLateral(
@@ -578,7 +583,8 @@ export async function listTasks(db: Db, q: TaskQuery) {
     .selectAll('d')
     .select(['t.task_version', 't.task_at', 't.task_type', 't.task_event'])
     .where('d.status', 'in', OPEN)
-    .where('d.parent_dossier_id', 'is', null);
+    .where('d.parent_dossier_id', 'is', null)
+    .where(dossierInScope(db, client));
   for (const [kind, value] of [
     ['file', q.fileId],
     ['main_task', q.mainTaskId],
@@ -640,9 +646,10 @@ export async function listTasks(db: Db, q: TaskQuery) {
 }
 
 /** GET /tasks/{taskId}: dataUserTaskResponse of an open or closed task. */
-export async function getTask(db: Db, taskId: string) {
+export async function getTask(db: Db, taskId: string, client: GovstackClient) {
   const t = await findTask(db, taskId);
   if (!t) throw new Problem('not_found');
+  await assertDossierInScope(db, client, t.dossier.id);
   return taskView(db, t);
 }
 
@@ -720,10 +727,11 @@ export async function submitApplication(
   serviceId: string,
   body: SubmitBody,
   requestId: string,
-  opts: { codePattern?: string; validateForm?: (schema: unknown, data: unknown) => void },
+  opts: { codePattern?: string; validateForm?: (schema: unknown, data: unknown) => void; client: GovstackClient },
 ) {
   const service = await findService(db, serviceId);
   if (!service) throw new Problem('not_found');
+  await assertProcedureInScope(db, opts.client, service.id);
   const documents = await storedDocuments(db, body.documentUrls ?? []);
   const actor = await operatorActor(db, 'intake');
   const ctx: CommandContext = { actor, requestId };
@@ -837,9 +845,16 @@ async function attachDocuments(db: Db, dossierId: string, docs: StoredDocument[]
  * submitted (they are the dossier's legal content); the operator's data is kept with the GovStack
  * file and shown by the facade. One transaction with its audit row; the dossier does not change.
  */
-export async function updateApplication(db: Db, fileId: string, body: SubmitBody, requestId: string) {
+export async function updateApplication(
+  db: Db,
+  fileId: string,
+  body: SubmitBody,
+  requestId: string,
+  client: GovstackClient,
+) {
   const d = await findFile(db, fileId);
   if (!d) throw new Problem('not_found');
+  await assertDossierInScope(db, client, d.id);
   const documents = await storedDocuments(db, body.documentUrls ?? []);
   await db.transaction().execute(async (tx) => {
     const row = await tx
@@ -896,9 +911,16 @@ function decisionOf(data: Record<string, unknown>): { decision: StatusCode; note
  * signed when it asks for it and finished when final, else forwarded. A task already closed
  * answers its outcome and changes nothing.
  */
-export async function completeTask(db: Db, taskId: string, data: Record<string, unknown>, requestId: string) {
+export async function completeTask(
+  db: Db,
+  taskId: string,
+  data: Record<string, unknown>,
+  requestId: string,
+  client: GovstackClient,
+) {
   const t = await findTask(db, taskId);
   if (!t) throw new Problem('not_found');
+  await assertDossierInScope(db, client, t.dossier.id);
   const before = await taskOutcome(db, t);
   if (before.open) {
     const d = t.dossier;

@@ -2,7 +2,7 @@ import { type DossierCounts, localDateOf, onTimeRate, pendingFrom } from '@motcu
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { neutralizeFormula } from '../../shared/spreadsheet.ts';
+import { neutralizeFormula, safeCell } from '../../shared/spreadsheet.ts';
 import { formatCalendarDate, formatDate, formatTime } from '../documents/documents.format.ts';
 import { escapeLike } from '../dossiers/dossier.access.ts';
 import { addDays, type BreakdownRow, breakdown, type Period, type Scope } from './indicators.service.ts';
@@ -195,7 +195,7 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
   const put = (row: number, from: number, to: number, value: string, font: Partial<ExcelJS.Font> = {}) => {
     if (to > from) ws.mergeCells(row, from, row, to);
     const cell = ws.getCell(row, from);
-    cell.value = value;
+    cell.value = neutralizeFormula(value);
     cell.font = { name: FONT, size: 12, ...font };
     cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
   };
@@ -277,7 +277,7 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
   const all = [...rows.map((r, i) => values(r, i + 1)), values(totalRow(rows), '')];
   all.forEach((v, i) => {
     const row = ws.getRow(H + 4 + i);
-    row.values = v;
+    row.values = v.map(safeCell);
     // The field's name wraps in column 2: count its lines (a character at most one width unit).
     row.height = Math.max(18, wrappedLines(String(v[1]), widths[1]! - 2) * 15 + 3);
     row.eachCell({ includeEmpty: true }, (cell, col) => {

@@ -27,6 +27,8 @@ export type ClientView = {
   scopes: ClientScope[];
   agencyIds: string[];
   procedureIds: string[] | null;
+  /** Information Mediator subsystems it may call the GovStack facade as. */
+  imSubsystems: string[];
   active: boolean;
   createdAt: string;
   revokedAt: string | null;
@@ -39,6 +41,7 @@ type ClientRow = {
   scopes: string[];
   agency_ids: string[];
   procedure_ids: string[] | null;
+  im_subsystems: string[];
   active: boolean;
   created_at: Date;
   revoked_at: Date | null;
@@ -51,6 +54,7 @@ const view = (r: ClientRow): ClientView => ({
   scopes: r.scopes.filter((s): s is ClientScope => (CLIENT_SCOPES as readonly string[]).includes(s)),
   agencyIds: r.agency_ids,
   procedureIds: r.procedure_ids,
+  imSubsystems: r.im_subsystems,
   active: r.active,
   createdAt: r.created_at.toISOString(),
   revokedAt: r.revoked_at?.toISOString() ?? null,
@@ -63,6 +67,7 @@ const COLUMNS = [
   'scopes',
   'agency_ids',
   'procedure_ids',
+  'im_subsystems',
   'active',
   'created_at',
   'revoked_at',
@@ -74,6 +79,7 @@ export type RegisterClientInput = {
   scopes: ClientScope[];
   agencyIds: string[];
   procedureIds?: string[] | null;
+  imSubsystems?: string[];
 };
 
 /** Register a client; the secret is returned here once and never again. */
@@ -110,6 +116,7 @@ export async function registerClient(
         scopes: [...new Set(input.scopes)],
         agency_ids: [...new Set(input.agencyIds)],
         procedure_ids: procedureIds === null ? null : [...new Set(procedureIds)],
+        im_subsystems: [...new Set(input.imSubsystems ?? [])],
         created_by: ctx.actor.kind === 'officer' ? ctx.actor.userId : null,
       })
       .returning(COLUMNS)
@@ -120,7 +127,13 @@ export async function registerClient(
       targetType: 'api_client',
       targetId: row.id,
       result: 'ok',
-      details: { name: row.name, scopes: row.scopes, agencyIds: row.agency_ids, procedureIds: row.procedure_ids },
+      details: {
+        name: row.name,
+        scopes: row.scopes,
+        agencyIds: row.agency_ids,
+        procedureIds: row.procedure_ids,
+        imSubsystems: row.im_subsystems,
+      },
     });
     return { ...view(row), clientSecret: secret };
   });

@@ -1,5 +1,6 @@
 import { CLIENT_SCOPES } from '@motcua/core';
 import { z } from 'zod';
+import { IM_CLIENT } from '../govstack/govstack.schemas.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -11,6 +12,8 @@ export const RegisterClientBody = z.strictObject({
   scopes: z.array(z.enum(CLIENT_SCOPES)).min(1),
   agencyIds: z.array(z.uuid()).min(1).max(200),
   procedureIds: z.array(z.uuid()).max(2000).nullable().optional(),
+  /** Information Mediator subsystems (INSTANCE/CLASS/MEMBER/SUBSYSTEM) it calls the GovStack facade as. */
+  imSubsystems: z.array(z.string().trim().regex(IM_CLIENT, 'INSTANCE/CLASS/MEMBER/SUBSYSTEM')).max(20).optional(),
 });
 
 export const ClientView = z.object({
@@ -20,6 +23,7 @@ export const ClientView = z.object({
   scopes: z.array(z.enum(CLIENT_SCOPES)),
   agencyIds: z.array(z.string()),
   procedureIds: z.array(z.string()).nullable(),
+  imSubsystems: z.array(z.string()),
   active: z.boolean(),
   createdAt: z.string(),
   revokedAt: z.string().nullable(),

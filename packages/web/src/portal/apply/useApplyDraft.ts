@@ -207,12 +207,36 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
     setFiles((x) => ({ ...x, [slot]: [f, ...(x[slot] ?? [])] }));
   }, []);
 
+  /**
+   * Discard the draft (its values and files): pending saves are dropped, the one in flight ends
+   * first, then the server deletes it; the wizard is empty again and a next change starts afresh.
+   */
+  const discard = useCallback(async () => {
+    if (timer.current) {
+      clearTimeout(timer.current);
+      timer.current = null;
+    }
+    dirty.current = false;
+    await chain.current;
+    const id = draftId.current;
+    if (id) ok(await api.DELETE('/api/v1/drafts/{id}', { params: { path: { id } } }));
+    draftId.current = null;
+    version.current = null;
+    creating.current = null;
+    latest.current = EMPTY;
+    setStateRaw(EMPTY);
+    setFiles({});
+    setSave({ status: 'idle' });
+    setResumedAt(null);
+  }, []);
+
   return {
     state,
     files,
     save,
     resumedAt,
     loadError,
+    discard,
     draftId: () => draftId.current,
     update,
     flush,
