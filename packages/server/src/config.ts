@@ -56,6 +56,8 @@ export type Config = {
    * NODE_ENV=production (an operator opens it knowingly), on otherwise (the demo, development, tests).
    */
   govstackEnabled: boolean;
+  /** Minutes without a request after which a session ends (MOTCUA_SESSION_IDLE_MINUTES; 0: none). */
+  sessionIdleMinutes: number;
 };
 
 export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
@@ -103,6 +105,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     nationalPortalUrl: env.MOTCUA_NATIONAL_PORTAL_URL || undefined,
     nationalPortalToken: env.MOTCUA_NATIONAL_PORTAL_TOKEN || undefined,
     trustProxy: parseTrustProxy(env.MOTCUA_TRUST_PROXY),
+    sessionIdleMinutes: Number(env.MOTCUA_SESSION_IDLE_MINUTES ?? 30),
     govstackEnabled:
       env.MOTCUA_GOVSTACK === 'on' ? true : env.MOTCUA_GOVSTACK === 'off' ? false : env.NODE_ENV !== 'production',
   };

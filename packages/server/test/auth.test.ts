@@ -81,36 +81,60 @@ describe('sign-in, sessions and CSRF', () => {
     expect(rows.map((r) => r.token_hash)).not.toContain(fresh);
   });
 
-  it('locks the account after repeated failures, even for the right password', async () => {
+  it('repeated failures make that address wait a growing time, known or unknown account alike; the owner elsewhere signs in', async () => {
     const { app, db } = await startTestApp({ loginMaxFailures: 3, loginLockMinutes: 15 });
-    const attempt = (password: string) =>
+    const attempt = (username: string, password: string, remoteAddress = '203.0.113.7') =>
       app.inject({
         method: 'POST',
         url: '/api/v1/auth/login',
         headers: json,
-        payload: { username: DEMO.deptOfficer, password },
+        remoteAddress,
+        payload: { username, password },
       });
-    expect((await attempt('sai-mat-khau-1')).statusCode).toBe(401);
-    expect((await attempt('sai-mat-khau-2')).statusCode).toBe(401);
-    const third = await attempt('sai-mat-khau-3');
-    expect(third.statusCode).toBe(423);
-    expect(third.json().code).toBe('account_locked');
-    const right = await attempt(DEMO.password);
-    expect(right.statusCode).toBe(423);
+    const answers: Record<string, { status: number; code: string; retry: string | undefined }[]> = {};
+    for (const username of [DEMO.deptOfficer, 'khong.ton.tai.ai']) {
+      answers[username] = [];
+      for (let i = 1; i <= 4; i++) {
+        const r = await attempt(username, `sai-mat-khau-${i}`);
+        answers[username]!.push({
+          status: r.statusCode,
+          code: r.json().code,
+          retry: r.headers['retry-after'] as string,
+        });
+      }
+    }
+    // Two failures answer 401; the third starts a 30 s wait: the fourth is told how long, in words.
+    const expected = [
+      { status: 401, code: 'invalid_credentials', retry: undefined },
+      { status: 401, code: 'invalid_credentials', retry: undefined },
+      { status: 401, code: 'invalid_credentials', retry: undefined },
+      { status: 429, code: 'sign_in_throttled', retry: expect.stringMatching(/^(29|30)$/) },
+    ];
+    expect(answers[DEMO.deptOfficer]).toEqual(expected);
+    expect(answers['khong.ton.tai.ai']).toEqual(expected);
+    const waiting = await attempt(DEMO.deptOfficer, DEMO.password);
+    expect(waiting.statusCode).toBe(429);
+    expect(waiting.json().detail).toMatch(/thử lại sau \d+ giây/);
     expect(await count(db, 'sessions')).toBe(0);
-    // Unlocking is a matter of time: move the lock into the past.
+    // Nobody can lock the owner out: from her own address she signs in at once.
+    expect((await attempt(DEMO.deptOfficer, DEMO.password, '198.51.100.20')).statusCode).toBe(200);
+    // The wait grows: when it is over, one more failure doubles it (60 s).
     await db
-      .updateTable('users')
-      .set({ locked_until: new Date(Date.now() - 1000) })
-      .where('username', '=', DEMO.deptOfficer)
+      .updateTable('rate_limits')
+      .set({ window_start: new Date(Date.now() - 1000) })
       .execute();
-    expect((await attempt(DEMO.password)).statusCode).toBe(200);
+    const again = await attempt(DEMO.deptOfficer, 'sai-mat-khau-5');
+    expect(again.statusCode).toBe(401);
+    const next = await attempt(DEMO.deptOfficer, 'sai-mat-khau-6');
+    expect(next.statusCode).toBe(429);
+    expect(Number(next.headers['retry-after'])).toBeGreaterThanOrEqual(59);
+    // Nothing is locked on the account itself.
     const u = await db
       .selectFrom('users')
-      .select('failed_logins')
+      .select(['failed_logins', 'locked_until'])
       .where('username', '=', DEMO.deptOfficer)
       .executeTakeFirstOrThrow();
-    expect(u.failed_logins).toBe(0);
+    expect(u.locked_until).toBeNull();
   });
 
   it('does not reveal whether a username exists', async () => {

@@ -331,3 +331,71 @@ describe('rate limits: one budget across API processes, proxy trust explicit', (
     expect(t).toEqual([401, 401, 401, 401, 429]);
   });
 });
+
+describe('sessions: an idle limit, and no endless password guessing with a stolen session', () => {
+  it('a session unused for longer than the idle limit ends, and says why; activity keeps it alive', async () => {
+    const { app, db, config } = await startTestApp();
+    expect(config.sessionIdleMinutes).toBe(30);
+    const idle = await sessionFor(db, DEMO.receptionist);
+    const busy = await sessionFor(db, DEMO.receptionist);
+    const ago = (min: number) => new Date(Date.now() - min * 60_000);
+    // The clock is moved by the session's last activity, not by waiting.
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: ago(31) })
+      .where('csrf_token', '=', idle.csrf)
+      .execute();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: ago(29) })
+      .where('csrf_token', '=', busy.csrf)
+      .execute();
+    const gone = await app.inject({ url: '/api/v1/auth/me', headers: idle.headers });
+    expect(gone.statusCode).toBe(401);
+    expect(gone.json().code).toBe('session_idle');
+    expect(gone.json().detail ?? gone.json().title).toBeTruthy();
+    expect(await db.selectFrom('sessions').select('token_hash').where('csrf_token', '=', idle.csrf).execute()).toEqual(
+      [],
+    );
+    expect((await app.inject({ url: '/api/v1/auth/me', headers: busy.headers })).statusCode).toBe(200);
+    // The request slid the window: 29 minutes later it is still alive.
+    const seen = await db
+      .selectFrom('sessions')
+      .select('last_seen_at')
+      .where('csrf_token', '=', busy.csrf)
+      .executeTakeFirstOrThrow();
+    expect(Date.now() - seen.last_seen_at.getTime()).toBeLessThan(60_000);
+  });
+
+  it('wrong current passwords end the session at the fifth; before that the right one still works', async () => {
+    const { app, db } = await startTestApp();
+    const s = await sessionFor(db, DEMO.communeOfficer);
+    const change = (currentPassword: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: s.headers,
+        payload: { currentPassword, newPassword: 'Mat-khau-moi-2026!' },
+      });
+    for (let i = 1; i <= 4; i++) {
+      const r = await change(`sai-${i}`);
+      expect(r.statusCode, `guess ${i}`).toBe(401);
+      expect(r.json().code).toBe('invalid_credentials');
+    }
+    expect((await app.inject({ url: '/api/v1/auth/me', headers: s.headers })).statusCode).toBe(200);
+    const fifth = await change('sai-5');
+    expect(fifth.statusCode).toBe(401);
+    expect(fifth.json().code).toBe('password_guesses_exceeded');
+    expect((await app.inject({ url: '/api/v1/auth/me', headers: s.headers })).statusCode).toBe(401);
+    // The password did not change, and the ended session cannot try again.
+    expect((await change(DEMO.password)).statusCode).toBe(401);
+    const audit = await db
+      .selectFrom('audit_log')
+      .select(['result', 'details'])
+      .where('action', '=', 'auth.change_password')
+      .execute();
+    // Each refusal is audited; the ending of the session once, and nothing succeeded.
+    expect(audit.filter((a) => a.result === 'denied').length).toBe(1);
+    expect(audit.map((a) => a.result)).not.toContain('ok');
+  });
+});

@@ -177,6 +177,7 @@ export async function buildApp(deps: AppDeps) {
     if (!state.ready && !ALWAYS_AVAILABLE.has(req.url.split('?')[0]!)) throw new Problem('starting');
 
     req.actor = ANONYMOUS;
+    let sessionIdle = false;
     const token = req.cookies[SESSION_COOKIE];
     // API clients send a bearer token (docs/integration.md) and no cookie is read: a browser never
     // adds the header by itself, so bearer requests need no CSRF token.
@@ -186,8 +187,10 @@ export async function buildApp(deps: AppDeps) {
       if (!client) throw new Problem('invalid_token');
       req.actor = client;
     } else if (token) {
-      req.session = (await findSession(db, token)) ?? null;
+      const found = await findSession(db, token, config.sessionIdleMinutes);
+      req.session = found === 'idle' ? null : (found ?? null);
       if (req.session) req.actor = req.session.actor;
+      else if (found === 'idle') sessionIdle = true;
     }
     const cfg = req.routeOptions.config;
     if (!req.routeOptions.url || !cfg?.access) return; // 404 handler
@@ -198,7 +201,13 @@ export async function buildApp(deps: AppDeps) {
     if (!isAllowed(cfg.access, req.actor, cfg.clientScope)) {
       const kind = req.actor.kind;
       throw new Problem(
-        kind === 'anonymous' ? 'unauthenticated' : kind === 'client' ? 'insufficient_scope' : 'forbidden',
+        kind === 'anonymous'
+          ? sessionIdle
+            ? 'session_idle'
+            : 'unauthenticated'
+          : kind === 'client'
+            ? 'insufficient_scope'
+            : 'forbidden',
       );
     }
   });

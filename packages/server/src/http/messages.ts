@@ -9,6 +9,16 @@ export const PROBLEMS = {
   },
   payload_too_large: { status: 413, vi: 'Dữ liệu gửi lên quá lớn', en: 'The request body is too large' },
   unauthenticated: { status: 401, vi: 'Bạn cần đăng nhập', en: 'You need to sign in' },
+  password_guesses_exceeded: {
+    status: 401,
+    vi: 'Mật khẩu hiện tại sai quá nhiều lần: phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
+    en: 'Too many wrong current passwords: the session has ended. Please sign in again.',
+  },
+  session_idle: {
+    status: 401,
+    vi: 'Phiên làm việc đã kết thúc vì lâu không thao tác. Vui lòng đăng nhập lại.',
+    en: 'Your session ended after a period of inactivity. Please sign in again.',
+  },
   invalid_credentials: {
     status: 401,
     vi: 'Tên đăng nhập hoặc mật khẩu không đúng',
@@ -18,6 +28,11 @@ export const PROBLEMS = {
     status: 423,
     vi: 'Tài khoản tạm khóa do đăng nhập sai nhiều lần',
     en: 'The account is temporarily locked after repeated failed sign-ins',
+  },
+  sign_in_throttled: {
+    status: 429,
+    vi: 'Đăng nhập sai nhiều lần, vui lòng thử lại sau ít phút',
+    en: 'Too many failed sign-ins, please try again in a few minutes',
   },
   csrf_failed: {
     status: 403,

@@ -91,6 +91,17 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
         sessionTtlHours: config.sessionTtlHours,
       });
       req.auditRecorded = true;
+      if (!outcome.ok && outcome.problem === 'sign_in_throttled') {
+        const s = outcome.retryAfterSeconds;
+        reply.header('retry-after', String(s));
+        throw new Problem('sign_in_throttled', {
+          detail: {
+            vi: `Đăng nhập sai nhiều lần. Vui lòng thử lại sau ${s} giây.`,
+            en: `Too many failed sign-ins. Please try again in ${s} seconds.`,
+          },
+          extra: { retryAfterSeconds: s },
+        });
+      }
       if (!outcome.ok) throw new Problem(outcome.problem);
       // A fresh token on every sign-in: a session id planted before login is never promoted.
       if (req.session) await deleteSession(db, req.session.tokenHash);

@@ -68,12 +68,29 @@ export async function getUserView(ex: Executor, id: string): Promise<UserView | 
 
 export type LoginOutcome =
   | { ok: true; userId: string; session: { token: string; csrfToken: string; expiresAt: Date } }
-  | { ok: false; problem: 'invalid_credentials' | 'account_locked' };
+  | { ok: false; problem: 'invalid_credentials' }
+  | { ok: false; problem: 'sign_in_throttled'; retryAfterSeconds: number };
 
 /**
- * Sign in with username and password. Repeated failures lock the account for a while
- * (`loginMaxFailures`, `loginLockMinutes`); the counter and the audit row commit even when the
- * attempt fails, so the caller raises the problem after this returns.
+ * The wait after `failures` wrong passwords from one address for one username: none up to
+ * `maxFailures - 1`, then 30 s doubling with each further failure, capped at `lockMinutes`.
+ */
+export function signInDelaySeconds(failures: number, policy: { maxFailures: number; lockMinutes: number }): number {
+  if (failures < policy.maxFailures) return 0;
+  return Math.min(30 * 2 ** (failures - policy.maxFailures), policy.lockMinutes * 60);
+}
+
+/** The throttle's key: the username as typed (known or not — the same either way) and the client address. */
+const throttleKey = (username: string, ip: string | null | undefined) =>
+  `sign-in:${username.trim().toLowerCase().slice(0, 100)}:${ip ?? '-'}`;
+
+/**
+ * Sign in with username and password (issue 14). Failures are counted per (username, address) in
+ * the shared `rate_limits` table, whether or not the account exists: after `maxFailures` the
+ * address waits a growing delay before it may try that username again (429 with Retry-After).
+ * There is no account lock an attacker could trigger: the owner signing in from another address is
+ * not held up. Known and unknown usernames get the same answers and do the same work (one password
+ * hash each; a waiting address none). The audit row commits even when the attempt fails.
  */
 export async function login(
   db: Db,
@@ -81,56 +98,63 @@ export async function login(
   ctx: CommandContext,
   policy: { maxFailures: number; lockMinutes: number; sessionTtlHours: number },
 ): Promise<LoginOutcome> {
+  const key = throttleKey(input.username, ctx.ip);
   const user = await db
     .selectFrom('users')
-    .select(['id', 'kind', 'password_hash', 'locked_until', 'active'])
+    .select(['id', 'kind', 'password_hash', 'active'])
     .where(sql<boolean>`lower(username) = lower(${input.username})`)
     .executeTakeFirst();
-  const audit = (tx: Executor, userId: string | null, result: string) =>
+  const known = user?.active ? user : undefined;
+  const audit = (tx: Executor, result: string) =>
     recordAudit(tx, {
       ...auditFields(ctx),
-      actorId: userId,
-      actorKind: user ? user.kind : 'anonymous',
+      actorId: known?.id ?? null,
+      actorKind: known ? known.kind : 'anonymous',
       action: 'auth.login',
       targetType: 'user',
-      targetId: userId,
+      targetId: known?.id ?? null,
       result,
       details: { username: input.username.slice(0, 100), ip: ctx.ip ?? null },
     });
 
-  if (!user?.active) {
-    await dummyVerify(input.password);
-    await audit(db, null, 'invalid_credentials');
-    return { ok: false, problem: 'invalid_credentials' };
+  // A waiting address is told how long, before any password is looked at.
+  const waiting = await sql<{ wait_s: number }>`
+    SELECT EXTRACT(EPOCH FROM (window_start - clock_timestamp()))::float8 AS wait_s
+      FROM rate_limits WHERE key = ${key} AND window_start > clock_timestamp()`.execute(db);
+  const wait = waiting.rows[0]?.wait_s ?? 0;
+  if (wait > 0) {
+    await audit(db, 'sign_in_throttled');
+    return { ok: false, problem: 'sign_in_throttled', retryAfterSeconds: Math.ceil(wait) };
   }
-  if (user.locked_until && user.locked_until > new Date()) {
-    await audit(db, user.id, 'account_locked');
-    return { ok: false, problem: 'account_locked' };
-  }
-  const good = await verifyPassword(user.password_hash, input.password);
+
+  const good = known ? await verifyPassword(known.password_hash, input.password) : await dummyVerify(input.password);
   return db.transaction().execute(async (tx): Promise<LoginOutcome> => {
-    if (!good) {
-      const r = await tx
-        .updateTable('users')
-        .set({
-          failed_logins: sql`failed_logins + 1`,
-          locked_until: sql`CASE WHEN failed_logins + 1 >= ${policy.maxFailures}
-            THEN now() + make_interval(mins => ${policy.lockMinutes}) ELSE locked_until END`,
-        })
-        .where('id', '=', user.id)
-        .returning(['failed_logins'])
-        .executeTakeFirstOrThrow();
-      const locked = r.failed_logins >= policy.maxFailures;
-      await audit(tx, user.id, locked ? 'account_locked' : 'invalid_credentials');
-      return { ok: false, problem: locked ? 'account_locked' : 'invalid_credentials' };
+    if (!known || !good) {
+      // `hits` counts the failures; `window_start` holds the moment the address may try again.
+      // Failures older than `lockMinutes` are forgotten.
+      const r = await sql<{ hits: number }>`
+        INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
+        ON CONFLICT (key) DO UPDATE SET
+          hits = CASE WHEN r.window_start < clock_timestamp() - make_interval(mins => ${policy.lockMinutes})
+                      THEN 1 ELSE r.hits + 1 END,
+          window_start = clock_timestamp()
+        RETURNING hits`.execute(tx);
+      const failures = r.rows[0]!.hits;
+      const delay = signInDelaySeconds(failures, policy);
+      if (delay > 0) {
+        await sql`UPDATE rate_limits SET window_start = clock_timestamp() + make_interval(secs => ${delay})
+                   WHERE key = ${key}`.execute(tx);
+      }
+      await audit(tx, 'invalid_credentials');
+      return { ok: false, problem: 'invalid_credentials' };
     }
-    await tx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
-    const session = await createSession(tx, user.id, policy.sessionTtlHours, {
+    await tx.deleteFrom('rate_limits').where('key', '=', key).execute();
+    const session = await createSession(tx, known.id, policy.sessionTtlHours, {
       ip: ctx.ip ?? null,
       userAgent: ctx.userAgent ?? null,
     });
-    await audit(tx, user.id, 'ok');
-    return { ok: true, userId: user.id, session };
+    await audit(tx, 'ok');
+    return { ok: true, userId: known.id, session };
   });
 }
 
@@ -144,6 +168,7 @@ export async function changePassword(
   if (!isAcceptablePassword(input.newPassword)) throw weakPassword();
   const user = await db.selectFrom('users').select('password_hash').where('id', '=', userId).executeTakeFirst();
   if (!user || !(await verifyPassword(user.password_hash, input.currentPassword))) {
+    await countPasswordGuess(db, userId, ctx, keepSessionHash);
     throw new Problem('invalid_credentials');
   }
   const hash = await hashPassword(input.newPassword);
@@ -165,6 +190,38 @@ export async function changePassword(
       result: 'ok',
     });
   });
+}
+
+/** Wrong current passwords a session may send before it is ended (issue 14). */
+export const PASSWORD_GUESSES_PER_SESSION = 5;
+
+/**
+ * Someone holding a stolen session must not find the password by trying `POST /auth/password`
+ * without end: wrong answers are counted per session (in the shared `rate_limits` table, one budget
+ * for every API process), and at the limit the session is ended, with its audit row, so the next
+ * attempt needs the password at sign-in — where the sign-in limits apply.
+ */
+async function countPasswordGuess(db: Db, userId: string, ctx: CommandContext, sessionHash: string | null) {
+  if (!sessionHash) return;
+  const key = `password-change:${sessionHash}`;
+  const row = await sql<{ hits: number }>`
+    INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
+    ON CONFLICT (key) DO UPDATE SET hits = r.hits + 1
+    RETURNING hits`.execute(db);
+  if ((row.rows[0]?.hits ?? 0) < PASSWORD_GUESSES_PER_SESSION) return;
+  await db.transaction().execute(async (tx) => {
+    await tx.deleteFrom('sessions').where('token_hash', '=', sessionHash).execute();
+    await tx.deleteFrom('rate_limits').where('key', '=', key).execute();
+    await recordAudit(tx, {
+      ...auditFields(ctx),
+      action: 'auth.change_password',
+      targetType: 'user',
+      targetId: userId,
+      result: 'denied',
+      details: { reason: 'too_many_wrong_current_passwords', sessionEnded: true },
+    });
+  });
+  throw new Problem('password_guesses_exceeded');
 }
 
 function assertRolesFitAgency(roles: OfficerRole[], agencyLevel: string) {

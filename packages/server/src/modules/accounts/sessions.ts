@@ -38,8 +38,17 @@ export async function createSession(
   return { token, csrfToken, expiresAt };
 }
 
-/** Resolve a session cookie to the actor; expired sessions, inactive users resolve to nothing. */
-export async function findSession(db: Db, token: string): Promise<SessionInfo | undefined> {
+/**
+ * Resolve a session cookie to the actor; expired sessions, inactive users resolve to nothing. A
+ * session unused for `idleMinutes` (0: no idle limit) is ended and answers `'idle'`, so the caller
+ * can say why: a counter PC left signed in must not stay usable by the next person (issue 14).
+ */
+export async function findSession(
+  db: Db,
+  token: string,
+  idleMinutes = 0,
+  now: Date = new Date(),
+): Promise<SessionInfo | 'idle' | undefined> {
   if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
   const tokenHash = hashToken(token);
   const row = await db
@@ -62,9 +71,15 @@ export async function findSession(db: Db, token: string): Promise<SessionInfo | 
     .where('u.active', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  // Touch at most once a minute: a read should not turn into a write on every request.
-  if (Date.now() - row.last_seen_at.getTime() > 60_000) {
-    await db.updateTable('sessions').set({ last_seen_at: new Date() }).where('token_hash', '=', tokenHash).execute();
+  const unused = now.getTime() - row.last_seen_at.getTime();
+  if (idleMinutes > 0 && unused > idleMinutes * 60_000) {
+    await deleteSession(db, tokenHash);
+    return 'idle';
+  }
+  // Touch at most once a minute: a read should not turn into a write on every request (the idle
+  // limit is therefore exact to a minute).
+  if (unused > 60_000) {
+    await db.updateTable('sessions').set({ last_seen_at: now }).where('token_hash', '=', tokenHash).execute();
   }
   const actor: SessionInfo['actor'] =
     row.kind === 'officer' && row.agency_id && row.agency_path
