@@ -136,6 +136,9 @@ describe('internal notes and staff names never reach the applicant', () => {
     const d = await get(DEMO.citizen, `/dossiers/${id}`);
     expect(d.clock).toBe('paused');
     expect(d.remaining).toBeNull();
+    // The office queues carry the same clock, so they show "Tạm dừng" rather than a countdown.
+    const queue = (await get(DEMO.receptionist, '/dossiers?queue=all')).items as Json[];
+    expect(queue.find((q) => q.id === id)).toMatchObject({ clock: 'paused', remaining: null });
     // The staff still read their note and the name.
     const staff = (await get(DEMO.receptionist, `/dossiers/${id}/history`)).items as Json[];
     expect(staff[1]!.note).toBe(INTERNAL.supplement);

@@ -264,7 +264,9 @@ describe('a two-agency dossier from online submission to rating', () => {
     expect(text).toContain(code);
     expect(text).toContain('Nguyễn Thị Ánh');
     expect(text).toMatch(/GIẤY TIẾP NHẬN HỒ SƠ/i);
-    const slip = await call(DEMO.citizen, 'GET', `/dossiers/${id}/documents/06`);
+    // The control slip names the officers who handed the dossier on: it is the office's, not the applicant's.
+    expect((await call(DEMO.citizen, 'GET', `/dossiers/${id}/documents/06`)).statusCode).toBe(404);
+    const slip = await call(DEMO.receptionist, 'GET', `/dossiers/${id}/documents/06`);
     expect(slip.statusCode).toBe(200);
     const slipText = (await extractText(await getDocumentProxy(new Uint8Array(slip.rawPayload)), { mergePages: true }))
       .text;

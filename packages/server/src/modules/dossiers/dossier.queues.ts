@@ -3,7 +3,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
 import { escapeLike, visibleTo } from './dossier.access.ts';
-import { pausesOf, remainingView, statusView, subStatusView } from './dossier.views.ts';
+import { clockOf, pausesOf, remainingView, statusView, subStatusView } from './dossier.views.ts';
 
 /**
  * Work queues (hàng đợi công việc) as queries, sorted by remaining working time. Remaining working
@@ -243,6 +243,8 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
         stepRemaining: stepRemaining ? remainingView(stepRemaining) : null,
         remaining: remaining ? remainingView(remaining) : null,
         tone,
+        // running / paused / stopped: the queue shows "Tạm dừng" from this, not from its own rule.
+        clock: clockOf(s),
         version: r.version,
       };
     }),
