@@ -354,9 +354,10 @@ describe('sessions: an idle limit, and no endless password guessing with a stole
     expect(gone.statusCode).toBe(401);
     expect(gone.json().code).toBe('session_idle');
     expect(gone.json().detail ?? gone.json().title).toBeTruthy();
-    expect(await db.selectFrom('sessions').select('token_hash').where('csrf_token', '=', idle.csrf).execute()).toEqual(
-      [],
-    );
+    // Never accepted again, and every later request is told the same (not a bare "sign in").
+    const later = await app.inject({ url: '/api/v1/dossiers?queue=all', headers: idle.headers });
+    expect(later.statusCode).toBe(401);
+    expect(later.json().code).toBe('session_idle');
     expect((await app.inject({ url: '/api/v1/auth/me', headers: busy.headers })).statusCode).toBe(200);
     // The request slid the window: 29 minutes later it is still alive.
     const seen = await db

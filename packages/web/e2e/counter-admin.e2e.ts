@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import { createDb } from '../../server/src/db/database.ts';
 import { e2e, expectAccessible, login, newPage, PASSWORD, screenshot, useBrowser } from './helpers.ts';
 
 const LAND = 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất';
@@ -251,5 +253,34 @@ describe.skipIf(e2e.skip !== null)('every main page passes axe; English by the s
     await page.getByLabel('Language').selectOption('vi');
     await page.getByRole('heading', { name: 'Tìm thủ tục hành chính' }).waitFor();
     await screenshot(page, 'portal-home');
+  });
+});
+
+describe.skipIf(e2e.skip !== null)('a counter PC left signed in', () => {
+  const b = useBrowser();
+
+  it('after 30 idle minutes the next click leads to sign-in, says why, and comes back to the office', async () => {
+    const { page } = await newPage(b.browser!);
+    await login(page, 'tiepnhan.haichau', '/office');
+    await page.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).waitFor();
+    // Half an hour passes: the session's last activity is moved back rather than waited for.
+    const db = createDb(e2e.databaseUrl!, 1);
+    try {
+      await sql`UPDATE sessions SET last_seen_at = now() - interval '31 minutes'
+                 WHERE user_id = (SELECT id FROM users WHERE username = 'tiepnhan.haichau')`.execute(db);
+    } finally {
+      await db.destroy();
+    }
+    await page.getByRole('link', { name: 'Tiếp nhận hồ sơ' }).click();
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByText('Phiên làm việc đã kết thúc vì lâu không thao tác').waitFor();
+    await expectAccessible(page, 'sign-in after the idle limit');
+    await screenshot(page, 'login-session-idle');
+    await page.getByLabel('Tên đăng nhập hoặc số định danh cá nhân').fill('tiepnhan.haichau');
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/office'));
+    // Told once: the next visit to the sign-in page is plain.
+    expect(await page.evaluate(() => sessionStorage.getItem('motcua.sessionEnded'))).toBeNull();
   });
 });

@@ -48,6 +48,8 @@ export const vi = {
     password: 'Mật khẩu',
     submit: 'Đăng nhập',
     failed: 'Đăng nhập không thành công',
+    endedIdle: 'Phiên làm việc đã kết thúc vì lâu không thao tác. Vui lòng đăng nhập lại.',
+    ended: 'Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
     demo: 'Tài khoản thử nghiệm: mật khẩu motcua2026 (công dân 048090001234, tiếp nhận tiepnhan.ttphc, quản trị admin…)',
   },
   home: {
@@ -704,6 +706,8 @@ export const en: Messages = {
     password: 'Password',
     submit: 'Sign in',
     failed: 'Sign-in failed',
+    endedIdle: 'Your session ended after a period of inactivity. Please sign in again.',
+    ended: 'Your session has ended. Please sign in again.',
     demo: 'Demo accounts: password motcua2026 (citizen 048090001234, reception tiepnhan.ttphc, admin admin…)',
   },
   home: {

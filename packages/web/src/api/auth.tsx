@@ -1,6 +1,10 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
-import { api, ok, setCsrfToken } from './client.ts';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo } from 'react';
+import { api, ok, onSessionEnded, setCsrfToken } from './client.ts';
+
+/** sessionStorage key: why the last session ended, shown once on the sign-in page. */
+export const SESSION_ENDED_KEY = 'motcua.sessionEnded';
+
 import type { paths } from './schema';
 
 export type Me = paths['/api/v1/auth/me']['get']['responses'][200]['content']['application/json']['user'];
@@ -22,6 +26,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     queryFn: async () => {
       const r = await api.GET('/api/v1/auth/me');
       if (r.response.status === 401) {
+        // Signed in a moment ago and now refused: tell the sign-in page why (idle limit…).
+        const code = (r.error as { code?: string } | undefined)?.code;
+        if (code && code !== 'unauthenticated') sessionStorage.setItem(SESSION_ENDED_KEY, code);
         setCsrfToken(null);
         return null;
       }
@@ -42,6 +49,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     [qc],
   );
+  useEffect(() => {
+    onSessionEnded((code) => {
+      setCsrfToken(null);
+      // The sign-in page says why once (LoginPage).
+      // The first refusal says why (`session_idle`); requests in flight then only see the session gone.
+      if (code && code !== 'unauthenticated') sessionStorage.setItem(SESSION_ENDED_KEY, code);
+      else if (!sessionStorage.getItem(SESSION_ENDED_KEY)) sessionStorage.setItem(SESSION_ENDED_KEY, 'unauthenticated');
+      qc.setQueryData(['me'], null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+    });
+    return () => onSessionEnded(null);
+  }, [qc]);
   const logout = useCallback(async () => {
     await api.POST('/api/v1/auth/logout');
     setCsrfToken(null);

@@ -13,11 +13,36 @@ export function setCsrfToken(token: string | null) {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Called when the server says the session is over (idle limit, too many password guesses…). */
+let sessionEnded: ((code: string | undefined) => void) | null = null;
+export function onSessionEnded(fn: ((code: string | undefined) => void) | null) {
+  sessionEnded = fn;
+}
+
 const middleware: Middleware = {
   onRequest({ request }) {
     request.headers.set('accept-language', i18n.language === 'en' ? 'en' : 'vi');
     if (UNSAFE.has(request.method) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
     return request;
+  },
+  async onResponse({ request, response }) {
+    // A 401 while signed in means the session ended on the server: the pages then send the user
+    // through sign-in and back (RequireSignIn, OfficeLayout), instead of failing request by request.
+    if (
+      response.status === 401 &&
+      csrfToken &&
+      sessionEnded &&
+      !/\/auth\/(me|login)$/.test(new URL(request.url).pathname)
+    ) {
+      const code = (
+        (await response
+          .clone()
+          .json()
+          .catch(() => ({}))) as { code?: string }
+      ).code;
+      sessionEnded(code);
+    }
+    return response;
   },
 };
 

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { useAuth } from '../api/auth.tsx';
+import { SESSION_ENDED_KEY, useAuth } from '../api/auth.tsx';
 
 export default function LoginPage() {
   const { t } = useTranslation();
@@ -10,6 +10,8 @@ export default function LoginPage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [error, setError] = useState<string | null>(null);
+  // Why the previous session ended (idle limit, password guesses): shown until she signs in again.
+  const [ended] = useState(() => sessionStorage.getItem(SESSION_ENDED_KEY));
   const [busy, setBusy] = useState(false);
   return (
     <Card style={{ maxWidth: 420, margin: '24px auto' }}>
@@ -21,6 +23,7 @@ export default function LoginPage() {
           setError(null);
           try {
             const me = await login(v.username.trim(), v.password);
+            sessionStorage.removeItem(SESSION_ENDED_KEY);
             const next = params.get('next');
             navigate(next?.startsWith('/') ? next : me.kind === 'officer' ? '/office' : '/my');
           } catch (e) {
@@ -37,6 +40,14 @@ export default function LoginPage() {
           <Input.Password autoComplete="current-password" />
         </Form.Item>
         {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} />}
+        {ended && !error && (
+          <Alert
+            type="warning"
+            role="status"
+            title={t(ended === 'session_idle' ? 'login.endedIdle' : 'login.ended')}
+            style={{ marginBottom: 16 }}
+          />
+        )}
         {params.get('registered') && !error && (
           <Alert type="success" title={t('account.registered')} style={{ marginBottom: 16 }} />
         )}

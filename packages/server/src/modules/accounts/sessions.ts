@@ -40,7 +40,7 @@ export async function createSession(
 
 /**
  * Resolve a session cookie to the actor; expired sessions, inactive users resolve to nothing. A
- * session unused for `idleMinutes` (0: no idle limit) is ended and answers `'idle'`, so the caller
+ * session unused for `idleMinutes` (0: no idle limit) is over and answers `'idle'`, so the caller
  * can say why: a counter PC left signed in must not stay usable by the next person (issue 14).
  */
 export async function findSession(
@@ -72,10 +72,9 @@ export async function findSession(
     .executeTakeFirst();
   if (!row) return undefined;
   const unused = now.getTime() - row.last_seen_at.getTime();
-  if (idleMinutes > 0 && unused > idleMinutes * 60_000) {
-    await deleteSession(db, tokenHash);
-    return 'idle';
-  }
+  // An idle session is never accepted again; its row stays (until it expires and is swept) so that
+  // every request with it — public ones included — keeps answering why, not just the first.
+  if (idleMinutes > 0 && unused > idleMinutes * 60_000) return 'idle';
   // Touch at most once a minute: a read should not turn into a write on every request (the idle
   // limit is therefore exact to a minute).
   if (unused > 60_000) {
