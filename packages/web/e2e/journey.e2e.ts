@@ -233,8 +233,12 @@ describe.skipIf(e2e.skip !== null)('two-agency dossier, online application to ra
     // From "Hồ sơ của tôi": "Giữ lại" keeps it; confirming discards it.
     await startDraft();
     await citizen.goto('/my');
-    // The list's button (the confirmation has its own "Hủy bản nháp").
-    const discard = citizen.locator('[data-testid^="discard-draft-"]');
+    // This draft's button in the list (the confirmation has its own "Hủy bản nháp"; other specs may
+    // leave drafts of other procedures for the same citizen).
+    const [mine] = (await (await citizen.request.get('/api/v1/drafts')).json()).items.filter(
+      (d: { procedureName: string }) => d.procedureName === LAND,
+    ) as { id: string }[];
+    const discard = citizen.getByTestId(`discard-draft-${mine!.id}`);
     await discard.click();
     await citizen.getByRole('dialog').getByRole('button', { name: 'Giữ lại' }).click();
     await citizen.getByRole('dialog').waitFor({ state: 'detached' });
