@@ -6,6 +6,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AgencyLevel } from '../../db/schema.ts';
 import type { Lang } from '../../http/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import { escapeLike } from '../../shared/like.ts';
 import { restoreNeutralized, safeCell } from '../../shared/spreadsheet.ts';
 import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
@@ -111,7 +112,7 @@ function loadTree(ex: Executor, pathPrefix: string | null): Promise<TreeRow[]> {
       'a.phone',
       'a.email',
     ]);
-  if (pathPrefix !== null) q = q.where('a.path', 'like', `${pathPrefix.replace(/[\\%_]/g, '\\$&')}%`);
+  if (pathPrefix !== null) q = q.where('a.path', 'like', `${escapeLike(pathPrefix)}%`);
   return q.execute();
 }
 

@@ -3,6 +3,7 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Database, DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../http/problem.ts';
+import { escapeLike } from '../../shared/like.ts';
 
 /**
  * Which dossiers an actor may see (the authorization rule of core/authz.ts, as SQL): an applicant
@@ -48,9 +49,7 @@ export function visibleTo(actor: Actor) {
   };
 }
 
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+export { escapeLike };
 
 /**
  * The dossier if the actor may see it. Unknown ids and other people's dossiers answer the same

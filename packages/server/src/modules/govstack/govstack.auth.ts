@@ -28,7 +28,16 @@ export function clientOf(req: FastifyRequest): GovstackClient {
  * INSTANCE/CLASS/MEMBER/SUBSYSTEM (else 400) and registered on the client (else 403: a client
  * cannot speak for another member).
  */
-export async function memberOf(ex: Executor, req: FastifyRequest): Promise<string> {
+export function memberOf(ex: Executor, req: FastifyRequest): Promise<string> {
+  // Checked once per request: the preHandler and the route may both ask.
+  let m = checked.get(req);
+  if (!m) checked.set(req, (m = checkMember(ex, req)));
+  return m;
+}
+
+const checked = new WeakMap<FastifyRequest, Promise<string>>();
+
+async function checkMember(ex: Executor, req: FastifyRequest): Promise<string> {
   const client = clientOf(req);
   const h = req.headers[IM_CLIENT_HEADER];
   const v = (Array.isArray(h) ? h[0] : h)?.trim();
