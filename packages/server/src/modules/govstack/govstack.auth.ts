@@ -31,7 +31,10 @@ export function clientOf(req: FastifyRequest): GovstackClient {
 export function memberOf(ex: Executor, req: FastifyRequest): Promise<string> {
   // Checked once per request: the preHandler and the route may both ask.
   let m = checked.get(req);
-  if (!m) checked.set(req, (m = checkMember(ex, req)));
+  if (!m) {
+    m = checkMember(ex, req);
+    checked.set(req, m);
+  }
   return m;
 }
 
