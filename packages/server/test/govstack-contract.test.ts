@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/config.ts';
 import { createDb, type Db } from '../src/db/database.ts';
 import { buildApp } from '../src/http/app.ts';
-import { UUID } from '../src/modules/govstack/govstack.ids.ts';
+import { internalIds, UUID } from '../src/modules/govstack/govstack.ids.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import { registerClient, rootAgencyId, tokenFor } from './integration-helpers.ts';
@@ -452,8 +453,6 @@ describe('GovStack facade behaviour', () => {
   });
 
   it('uploaded documents named in documentUrls become attachments of the dossier; other urls stay references', async () => {
-    const text = await send({ method: 'POST', url: '/documents', ...multipart(Buffer.from('We love json!'), 'a.txt') });
-    expect(text.statusCode).toBe(400);
     const two = multipart();
     const b = 'govstackboundary';
     const second = Buffer.from(
@@ -626,5 +625,290 @@ describe('GovStack facade behaviour', () => {
     expect(pages).toEqual(all.map((t) => t.taskId));
     const beyond = await send({ method: 'GET', url: `/tasks?firstResult=${all.length}` });
     expect(beyond.json()).toEqual([]);
+  });
+});
+
+/** A body as a GovStack field client form-encodes it (bracket notation, qs style). */
+const form = (fields: Record<string, string | string[]>) => {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) p.append(k, x);
+  return { headers: { ...IMC, 'content-type': 'application/x-www-form-urlencoded' }, payload: p.toString() };
+};
+
+describe('GovStack clients in the field: form-encoded bodies, base64 documents, any media type', () => {
+  const POST_PARTUM = '/services/8b410187-e137-4487-b627-09b2b909e630/applications';
+
+  it('a form-encoded application is the same application as its JSON (bracket notation or JSON text)', async () => {
+    const bracket = await send({
+      method: 'POST',
+      url: POST_PARTUM,
+      ...form({
+        applicationName: 'Nguyễn Thị Mai',
+        applicantId: 'form-applicant-1',
+        'formData[eFormId]': '3f7d1b2e-6c51-473a-a583-814f868cf172',
+        'formData[data][child][name]': 'Mai',
+        'documentUrls[]': ['https://lgsp.example.vn/a.pdf', 'https://lgsp.example.vn/b.pdf'],
+      }),
+    });
+    expect(bracket.statusCode, bracket.body).toBe(200);
+    const a = bracket.json();
+    expect(a).toMatchObject({
+      applicantId: 'form-applicant-1',
+      applicationData: { documentUrls: ['https://lgsp.example.vn/a.pdf', 'https://lgsp.example.vn/b.pdf'] },
+    });
+    const stored = await ctx.db
+      .selectFrom('dossiers')
+      .select(['form_data', 'applicant_name'])
+      .where('id', '=', a.fileId)
+      .executeTakeFirstOrThrow();
+    expect(stored.form_data).toEqual({ child: { name: 'Mai' } });
+    expect(stored.applicant_name).toBe('Nguyễn Thị Mai');
+    // One url, a key repeated without brackets, and formData as JSON text.
+    const repeated = await send({
+      method: 'POST',
+      url: POST_PARTUM,
+      ...form({
+        applicantId: 'form-applicant-2',
+        formData: JSON.stringify({ data: { child: { name: 'Lan' } } }),
+        documentUrls: 'https://lgsp.example.vn/c.pdf',
+      }),
+    });
+    expect(repeated.statusCode, repeated.body).toBe(200);
+    expect(repeated.json().applicationData.documentUrls).toEqual(['https://lgsp.example.vn/c.pdf']);
+    // Malformed: formData that is neither brackets nor JSON, or no applicantId → the spec's systemError.
+    for (const fields of [{ applicantId: 'x', formData: '{not json' }, { applicationName: 'no applicant' }]) {
+      const bad = await send({ method: 'POST', url: POST_PARTUM, ...form(fields) });
+      expect(bad.statusCode, bad.body).toBe(400);
+      expect(bad.json()).toMatchObject({ code: 'validation_failed', localizedMessage: expect.any(String) });
+    }
+    // Nested deeper than the edge allows: 400, not a silently flattened key.
+    const deep = `applicantId=x&formData[data]${'[a]'.repeat(80)}=1`;
+    const tooDeep = await send({ method: 'POST', url: POST_PARTUM, ...form({}), payload: deep });
+    expect(tooDeep.statusCode, tooDeep.body).toBe(400);
+  });
+
+  it("a form-encoded e-form's values get the types its JSON Schema declares; a value that cannot be typed is refused", async () => {
+    // "Industry and Infrastructure" gets a typed e-form from the province administrator, as a new
+    // published version (the data set's e-forms are untyped).
+    const service = 'WWc9280957e579ad0007e58a3399f0068';
+    const [procedureId] = await internalIds(ctx.db, 'service', service);
+    const schema = {
+      type: 'object',
+      required: ['ownerName', 'workers', 'capitalVnd'],
+      properties: {
+        ownerName: { type: 'string', title: 'Tên chủ cơ sở', maxLength: 200 },
+        workers: { type: 'integer', title: 'Số lao động', minimum: 0, maximum: 100000 },
+        capitalVnd: { type: 'number', title: 'Vốn đầu tư (đồng)', minimum: 0 },
+        exporting: { type: 'boolean', title: 'Có xuất khẩu' },
+      },
+    };
+    const admin = await sessionFor(ctx.db, DEMO.admin);
+    const view = (await app.inject({ url: `/api/v1/admin/procedures/${procedureId}`, headers: admin.headers })).json();
+    const {
+      agencies,
+      id: _id,
+      versionNo: _n,
+      status: _s,
+      createdAt: _c,
+      publishedAt: _p,
+      archivedAt: _a,
+      ...content
+    } = view.published;
+    const saved = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/procedures/${procedureId}/draft`,
+      headers: admin.headers,
+      payload: {
+        ...content,
+        agencyIds: (agencies as { id: string }[]).map((a) => a.id),
+        eForm: { schema, uiSchema: null },
+        version: view.version,
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    const published = await app.inject({
+      method: 'POST',
+      url: `/api/v1/procedures/${procedureId}/publish`,
+      headers: admin.headers,
+      payload: { version: saved.json().version },
+    });
+    expect(published.statusCode, published.body).toBe(200);
+    const fields = {
+      applicantId: 'form-typed-1',
+      'formData[data][ownerName]': 'Công ty TNHH Cơ khí Hòa Khánh',
+      'formData[data][workers]': '120',
+      'formData[data][capitalVnd]': '2500000000',
+      'formData[data][exporting]': 'true',
+    };
+    const dossiers = async () =>
+      Number(
+        (await ctx.db.selectFrom('dossiers').select(ctx.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n,
+      );
+    const before = await dossiers();
+    const url = `/services/${service}/applications`;
+    const bad = await send({ method: 'POST', url, ...form({ ...fields, 'formData[data][workers]': 'một trăm' }) });
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.json().localizedMessage).toContain('Số lao động');
+    expect(await dossiers()).toBe(before);
+    const ok = await send({ method: 'POST', url, ...form(fields) });
+    expect(ok.statusCode, ok.body).toBe(200);
+    const row = await ctx.db
+      .selectFrom('dossiers')
+      .select('form_data')
+      .where('id', '=', ok.json().fileId)
+      .executeTakeFirstOrThrow();
+    expect(row.form_data).toEqual({
+      ownerName: 'Công ty TNHH Cơ khí Hòa Khánh',
+      workers: 120,
+      capitalVnd: 2_500_000_000,
+      exporting: true,
+    });
+    // The same values as JSON text are not coerced: a JSON client sends types.
+    const json = await send({
+      method: 'POST',
+      url,
+      headers: IMC,
+      payload: { applicantId: 'json-typed', formData: { data: { ownerName: 'A', workers: '120', capitalVnd: 1 } } },
+    });
+    expect(json.statusCode, json.body).toBe(400);
+  });
+
+  it('completes a task and updates a file with form-encoded bodies', async () => {
+    const created = await send({
+      method: 'POST',
+      url: POST_PARTUM,
+      headers: IMC,
+      payload: fileBody('form-applicant-3'),
+    });
+    const { fileId } = created.json() as { fileId: string };
+    const put = await send({
+      method: 'PUT',
+      url: `/applications/${fileId}`,
+      ...form({ applicantId: 'form-applicant-3', 'formData[data][operatorNote]': 'Đã đối chiếu' }),
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const [reception] = (await send({ method: 'GET', url: `/tasks?fileId=${fileId}` })).json() as { taskId: string }[];
+    const done = await send({
+      method: 'POST',
+      url: `/tasks/${reception!.taskId}/complete`,
+      ...form({ 'data[note][value]': 'Chuyển xử lý' }),
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().status.code).toBe('APPROVED');
+  });
+
+  /** A multipart body with one text field per entry (no file part). */
+  function fields(entries: Record<string, string>) {
+    const b = 'govstackfields';
+    const payload = Buffer.from(
+      Object.entries(entries)
+        .map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
+        .join('') + `--${b}--\r\n`,
+    );
+    return { headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload };
+  }
+
+  async function storedDocument(url: string) {
+    const id = url.split('/').at(-1)!;
+    return ctx.db
+      .selectFrom('govstack_ids')
+      .select(['internal_id', 'meta'])
+      .where('kind', '=', 'document')
+      .where('external_id', '=', id)
+      .executeTakeFirstOrThrow();
+  }
+
+  it('takes a document as base64: a multipart text field, a data: URI, or JSON; refuses what is not base64', async () => {
+    const b64 = PDF.toString('base64');
+    const wrapped = b64.replace(/(.{60})/g, '$1\r\n'); // MIME line breaks
+    for (const [how, req] of [
+      ['multipart field', fields({ file: wrapped, fileName: 'giay-chung-sinh.pdf' })],
+      ['data: URI', fields({ file: `data:application/pdf;base64,${b64}` })],
+      [
+        'JSON',
+        {
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ file: b64, fileName: 'to-khai.pdf' }),
+        },
+      ],
+      [
+        'JSON list of one, URL-safe alphabet',
+        {
+          headers: { 'content-type': 'application/json' },
+          payload: JSON.stringify({ file: [PDF.toString('base64url')] }),
+        },
+      ],
+    ] as const) {
+      const up = await send({ method: 'POST', url: '/documents', ...req });
+      expect(up.statusCode, `${how}: ${up.body}`).toBe(200);
+      const doc = await storedDocument(up.json().url);
+      expect(doc.internal_id, how).toBe(createHash('sha256').update(PDF).digest('hex'));
+      expect((doc.meta as { mediaType: string }).mediaType, how).toBe('application/pdf');
+    }
+    const named = await send({ method: 'POST', url: '/documents', ...fields({ file: b64 }) });
+    expect(((await storedDocument(named.json().url)).meta as { fileName: string }).fileName).toBe('tai-lieu.pdf');
+    for (const [how, req] of [
+      ['not base64', fields({ file: 'this is not base64!' })],
+      ['JSON without file', { headers: { 'content-type': 'application/json' }, payload: '{"fileName":"a.pdf"}' }],
+      [
+        'JSON list of two',
+        { headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ file: [b64, b64] }) },
+      ],
+      ['malformed JSON', { headers: { 'content-type': 'application/json' }, payload: '{"file":' }],
+      ['empty', fields({ file: '' })],
+    ] as const) {
+      const res = await send({ method: 'POST', url: '/documents', ...req });
+      expect(res.statusCode, `${how}: ${res.body}`).toBe(400);
+      expect(res.json()).toMatchObject({ code: expect.any(String), localizedMessage: expect.any(String) });
+    }
+  });
+
+  it('stores any media type, a foreign one inert: the officer can only download it, as octet-stream with nosniff', async () => {
+    const html = Buffer.from('<!doctype html><script>alert(document.cookie)</script><p>Tờ khai</p>');
+    const up = await send({ method: 'POST', url: '/documents', ...multipart(html, 'to-khai.html') });
+    expect(up.statusCode, up.body).toBe(200);
+    const meta = (await storedDocument(up.json().url)).meta as Record<string, unknown>;
+    expect(meta).toMatchObject({
+      mediaType: 'application/octet-stream',
+      declaredMediaType: 'application/pdf',
+      fileName: 'to-khai.html',
+    });
+    const text = await send({
+      method: 'POST',
+      url: '/documents',
+      ...fields({ file: Buffer.from('We love json!').toString('base64'), fileName: 'ghi-chu.txt' }),
+    });
+    expect(text.statusCode, text.body).toBe(200);
+    // Attached to an application, downloaded by the officer who handles it.
+    const res = await send({
+      method: 'POST',
+      url: POST_PARTUM,
+      headers: IMC,
+      payload: { ...fileBody('applicant-inert'), documentUrls: [up.json().url, text.json().url] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const attachments = await ctx.db
+      .selectFrom('attachments')
+      .select(['id', 'file_name', 'media_type'])
+      .where('dossier_id', '=', res.json().fileId)
+      .orderBy('file_name')
+      .execute();
+    expect(attachments.map((a) => [a.file_name, a.media_type])).toEqual([
+      ['ghi-chu.txt', 'application/octet-stream'],
+      ['to-khai.html', 'application/octet-stream'],
+    ]);
+    const admin = await sessionFor(ctx.db, DEMO.admin);
+    for (const disposition of ['attachment', 'inline']) {
+      const dl = await app.inject({
+        url: `/api/v1/attachments/${attachments[1]!.id}/content?disposition=${disposition}`,
+        headers: admin.headers,
+      });
+      expect(dl.statusCode, dl.body).toBe(200);
+      expect(dl.headers['content-type']).toBe('application/octet-stream');
+      expect(dl.headers['content-disposition']).toMatch(/^attachment;/);
+      expect(dl.headers['x-content-type-options']).toBe('nosniff');
+      expect(dl.headers['content-security-policy']).toBe('sandbox');
+      expect(dl.rawPayload.equals(html)).toBe(true);
+    }
   });
 });

@@ -76,6 +76,33 @@ export async function inspectUpload(
   return { mediaType: type.mediaType, fileName: withExtension(name, type), size: bytes.byteLength };
 }
 
+/** The media type a file of a type we do not open is stored and served as: bytes to download, nothing to render. */
+export const INERT_MEDIA_TYPE = 'application/octet-stream';
+
+/**
+ * Like inspectUpload, for channels that must take any media type (the GovStack Registration BB:
+ * "all media types"): an allowed type is recognized as usual; any other content is kept inert —
+ * stored as application/octet-stream, so it is only ever downloaded (never previewed inline, and
+ * served with nosniff, attachments.routes.ts). Size, name and zip-bomb checks still apply.
+ */
+export async function inspectAnyUpload(
+  bytes: Uint8Array,
+  rawName: string | undefined,
+  opts: { maxBytes: number },
+): Promise<InspectedFile & { inert: boolean }> {
+  try {
+    return { ...(await inspectUpload(bytes, rawName, opts)), inert: false };
+  } catch (e) {
+    if (!(e instanceof Problem) || e.code !== 'file_type_not_allowed') throw e;
+    return {
+      mediaType: INERT_MEDIA_TYPE,
+      fileName: sanitizeFileName(rawName ?? ''),
+      size: bytes.byteLength,
+      inert: true,
+    };
+  }
+}
+
 function formatMb(n: number): string {
   return String(Math.round((n / (1024 * 1024)) * 10) / 10);
 }

@@ -37,6 +37,29 @@ function validatorFor(schema: unknown): ValidateFunction {
   return v;
 }
 
+/** Ajv with coerceTypes, for values that arrive as text (a form-encoded body): compiled apart, never used to judge. */
+const coercingAjv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: false });
+addFormats(coercingAjv);
+const coercing = new Map<string, ValidateFunction>();
+
+/**
+ * Give text values the types the e-form's JSON Schema declares ("5" → 5, "true" → true, one value
+ * → a one-item list), in place, as Ajv's coerceTypes does. Only the form-encoded GovStack channel
+ * calls it: every value of such a body is text. The data is then checked by eformFieldErrors like
+ * any other, so a value that cannot be typed is still refused.
+ */
+export function coerceFormStrings(schema: unknown, data: unknown): void {
+  const key = JSON.stringify(schema);
+  let v = coercing.get(key);
+  if (!v) {
+    v = coercingAjv.compile(schema as object);
+    coercingAjv.removeSchema(schema as object);
+    if (coercing.size >= MAX_COMPILED) coercing.delete(coercing.keys().next().value!);
+    coercing.set(key, v);
+  }
+  v(data);
+}
+
 /** The field errors of `data` against the e-form `schema` (empty when it validates). */
 export function eformFieldErrors(schema: unknown, data: unknown, lang: Lang, pathPrefix = 'formData'): FieldError[] {
   const validate = validatorFor(schema);

@@ -6,11 +6,12 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { PROBLEMS } from '../../http/messages.ts';
 import { Problem } from '../../http/problem.ts';
-import { inspectUpload } from '../attachments/inspect.ts';
+import { inspectAnyUpload } from '../attachments/inspect.ts';
 import { defaultStorage } from '../attachments/storage.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { eformFieldErrors } from '../dossiers/dossier.eform.ts';
+import { coerceFormStrings, eformFieldErrors } from '../dossiers/dossier.eform.ts';
 import { assertDossierInScope, clientOf, memberOf } from './govstack.auth.ts';
+import { acceptFormBodies, decodeBase64Document, isFormEncoded } from './govstack.bodies.ts';
 import { GOVSTACK_PREFIX, mapId } from './govstack.ids.ts';
 import {
   AdditionalData,
@@ -44,7 +45,15 @@ import { statistics } from './govstack.statistics.ts';
 
 export { GOVSTACK_PREFIX };
 
-/** E-form values are checked like online ones (dossier.eform.ts); the facade's error carries the first sentence. */
+/**
+ * E-form values are checked like online ones (dossier.eform.ts); the facade's error carries the
+ * first sentence. A form-encoded body's values are text: typed by the schema first.
+ */
+const formValidator = (req: FastifyRequest) => (schema: unknown, data: unknown) => {
+  if (isFormEncoded(req)) coerceFormStrings(schema, data);
+  validateForm(schema, data);
+};
+
 function validateForm(schema: unknown, data: unknown) {
   const errors = eformFieldErrors(schema, data, 'vi');
   if (errors.length === 0) return;
@@ -114,6 +123,8 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
     return reply.status(p.status).type('application/json; charset=utf-8').send(systemError(p, req.id));
   });
 
+  acceptFormBodies(app);
+
   // Where the spec leaves the header optional, a client that sends it must still be registered as that subsystem.
   app.addHook('preHandler', async (req) => {
     if (req.headers[IM_CLIENT_HEADER] !== undefined) await memberOf(db, req);
@@ -161,7 +172,7 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
       const member = await memberOf(db, req);
       const r = await submitApplication(db, req.params.serviceId, req.body, traceOf(req, member), {
         codePattern: config.dossierCodePattern,
-        validateForm,
+        validateForm: formValidator(req),
         client: clientOf(req),
       });
       req.auditRecorded = true;
@@ -253,13 +264,21 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
     );
   }
 
-  // Documents: multipart only, in a scope of their own (the rest of the facade speaks JSON).
+  // Documents: multipart (a file part, or base64 text in `file`) or JSON with base64, in a scope of its own.
   await app.register(async (scope) => {
     const storage = defaultStorage(config);
+    // base64 is 4/3 of the bytes, plus line breaks and a data: prefix.
+    const base64Limit = Math.ceil((config.maxUploadBytes * 4) / 3) + 64 * 1024;
     scope.removeAllContentTypeParsers();
     await scope.register(fastifyMultipart, {
-      limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+      limits: { fileSize: config.maxUploadBytes + 1, files: 1, fields: 10, fieldSize: base64Limit, parts: 12 },
     });
+    // Fastify's own JSON parser (prototype-poisoning checks), with room for a base64 document.
+    scope.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: base64Limit },
+      scope.getDefaultJsonParser('error', 'error'),
+    );
     scope.withTypeProvider<ZodTypeProvider>().post(
       '/documents',
       {
@@ -267,35 +286,19 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
         schema: {
           tags,
           summary: 'GovStack: upload a document (stored; its url links it to an application)',
+          description:
+            'multipart/form-data with one `file` (a file part, or base64 text), or application/json ' +
+            '`{ "file": "<base64>", "fileName": "…" }`. Any media type: PDF, images and office documents ' +
+            'are recognized from their content; anything else is stored inert (application/octet-stream, ' +
+            'download only).',
           querystring: DocumentsQuery,
         },
       },
       async (req) => {
-        const missing = new Problem('validation_failed', {
-          detail: { vi: 'Thiếu tệp (trường `file`)', en: 'No file was sent (field `file`)' },
-        });
-        if (!req.isMultipart()) throw missing;
-        // 1. Read the one file (the spec's response carries one url). Anything malformed → 400.
-        let upload: { bytes: Buffer; name: string | undefined } | null = null;
-        try {
-          for await (const part of req.parts()) {
-            if (part.type !== 'file') continue;
-            const bytes = await part.toBuffer();
-            if (bytes.byteLength > 0) upload = { bytes, name: part.filename };
-          }
-        } catch (err) {
-          if (err instanceof Problem) throw err;
-          throw new Problem('validation_failed', {
-            detail: {
-              vi: 'Nội dung multipart/form-data không đúng (một tệp, trường `file`)',
-              en: 'The multipart/form-data body is malformed (one file, field `file`)',
-            },
-          });
-        }
-        if (!upload) throw missing;
+        const upload = await readDocument(req);
         // 2. The attachment rules (type read from the content, size, zip structure): the document
         // becomes an attachment of the dossier its url is sent with. A refusal is the spec's 400.
-        const file = await inspectUpload(upload.bytes, upload.name, { maxBytes: config.maxUploadBytes }).catch(
+        const file = await inspectAnyUpload(upload.bytes, upload.name, { maxBytes: config.maxUploadBytes }).catch(
           (e: unknown) => {
             throw e instanceof Problem
               ? new Problem('validation_failed', {
@@ -311,6 +314,7 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
           await mapId(tx, 'document', id, blob.sha256, {
             fileName: file.fileName,
             mediaType: file.mediaType,
+            ...(file.inert && upload.declaredType ? { declaredMediaType: upload.declaredType } : {}),
             size: blob.size,
             additionalMetadata: req.query.additionalMetadata ?? null,
           });
@@ -327,6 +331,7 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
               sha256: blob.sha256,
               size: blob.size,
               mediaType: file.mediaType,
+              inert: file.inert,
               clientId: clientOf(req).clientId,
             },
           });
@@ -336,4 +341,65 @@ export async function govstackRoutes(base: FastifyInstance, opts: { db: Db; conf
       },
     );
   });
+}
+
+const NO_FILE = () =>
+  new Problem('validation_failed', {
+    detail: { vi: 'Thiếu tệp (trường `file`)', en: 'No file was sent (field `file`)' },
+  });
+
+type Upload = { bytes: Buffer; name: string | undefined; declaredType: string | undefined };
+
+/** A base64 document has no name of its own: `fileName` names it, or a neutral one is given. */
+const DEFAULT_NAME = 'tai-lieu';
+
+/** The one document of a POST /documents, in any of the shapes clients send (govstack.bodies.ts). */
+async function readDocument(req: FastifyRequest): Promise<Upload> {
+  if (!req.isMultipart()) {
+    const body = req.body as { file?: unknown; fileName?: unknown } | undefined;
+    const file = Array.isArray(body?.file) && body.file.length === 1 ? body.file[0] : body?.file;
+    if (Array.isArray(body?.file) && body.file.length > 1) throw oneFileOnly();
+    if (typeof file !== 'string' || !file) throw NO_FILE();
+    const bytes = decodeBase64Document(file);
+    const name = typeof body?.fileName === 'string' ? body.fileName : DEFAULT_NAME;
+    return { bytes, name, declaredType: dataUriType(file) };
+  }
+  let upload: Upload | null = null;
+  let fileName: string | undefined;
+  try {
+    for await (const part of req.parts()) {
+      if (part.type === 'file') {
+        const bytes = await part.toBuffer();
+        if (bytes.byteLength === 0) continue;
+        if (upload) throw oneFileOnly();
+        upload = { bytes, name: part.filename, declaredType: part.mimetype };
+      } else if (part.fieldname === 'file' && typeof part.value === 'string' && part.value) {
+        if (upload) throw oneFileOnly();
+        upload = { bytes: decodeBase64Document(part.value), name: undefined, declaredType: dataUriType(part.value) };
+      } else if (part.fieldname === 'fileName' && typeof part.value === 'string') fileName = part.value;
+    }
+  } catch (err) {
+    if (err instanceof Problem) throw err;
+    throw new Problem('validation_failed', {
+      detail: {
+        vi: 'Nội dung multipart/form-data không đúng (một tệp, trường `file`)',
+        en: 'The multipart/form-data body is malformed (one file, field `file`)',
+      },
+    });
+  }
+  if (!upload) throw NO_FILE();
+  return { ...upload, name: upload.name || fileName || DEFAULT_NAME };
+}
+
+function oneFileOnly(): Problem {
+  return new Problem('validation_failed', {
+    detail: {
+      vi: 'Mỗi lần chỉ tải lên một tệp (phản hồi trả về một đường dẫn)',
+      en: 'One file per upload (the answer carries one url)',
+    },
+  });
+}
+
+function dataUriType(text: string): string | undefined {
+  return /^data:([\w.+-]+\/[\w.+-]+)/i.exec(text)?.[1]?.toLowerCase();
 }
