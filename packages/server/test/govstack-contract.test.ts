@@ -676,7 +676,10 @@ describe('GovStack clients in the field: form-encoded bodies, base64 documents, 
     expect(repeated.statusCode, repeated.body).toBe(200);
     expect(repeated.json().applicationData.documentUrls).toEqual(['https://lgsp.example.vn/c.pdf']);
     // Malformed: formData that is neither brackets nor JSON, or no applicantId → the spec's systemError.
-    for (const fields of [{ applicantId: 'x', formData: '{not json' }, { applicationName: 'no applicant' }]) {
+    for (const fields of [{ applicantId: 'x', formData: '{not json' }, { applicationName: 'no applicant' }] as Record<
+      string,
+      string
+    >[]) {
       const bad = await send({ method: 'POST', url: POST_PARTUM, ...form(fields) });
       expect(bad.statusCode, bad.body).toBe(400);
       expect(bad.json()).toMatchObject({ code: 'validation_failed', localizedMessage: expect.any(String) });

@@ -6033,7 +6033,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** GovStack: upload a document (stored; its url links it to an application) */
+    /**
+     * GovStack: upload a document (stored; its url links it to an application)
+     * @description multipart/form-data with one `file` (a file part, or base64 text), or application/json `{ "file": "<base64>", "fileName": "…" }`. Any media type: PDF, images and office documents are recognized from their content; anything else is stored inert (application/octet-stream, download only).
+     */
     post: {
       parameters: {
         query?: {
