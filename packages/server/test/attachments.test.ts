@@ -6,10 +6,10 @@ import zlib from 'node:zlib';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
-import { Problem } from '../src/http/problem.ts';
 import { contentDisposition, moveDraftAttachments } from '../src/modules/attachments/attachments.service.ts';
 import { checkZipArchive, sanitizeFileName, withExtension, ZIP_LIMITS } from '../src/modules/attachments/inspect.ts';
 import { LocalDiskStorage } from '../src/modules/attachments/storage.ts';
+import { Problem } from '../src/shared/problem.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
 // ——— sample files ———

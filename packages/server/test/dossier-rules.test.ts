@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { WorkCalendar } from '@motcua/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
-import type { CommandContext } from '../src/modules/audit/audit.service.ts';
 import { listDossiers } from '../src/modules/dossiers/dossier.queues.ts';
 import { closeIncompleteSupplements } from '../src/modules/dossiers/dossier.scans.ts';
 import {
@@ -11,6 +10,7 @@ import {
   executeCommand,
   submitDossier,
 } from '../src/modules/dossiers/dossier.service.ts';
+import type { CommandContext } from '../src/shared/command-context.ts';
 import { insertDraftWithMandatoryFiles } from './apply-helpers.ts';
 import { actorOf, createTestDatabase, DEMO } from './helpers.ts';
 import { mandatoryChecklist } from './reception-helpers.ts';

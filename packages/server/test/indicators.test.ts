@@ -8,7 +8,6 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
-import type { CommandContext } from '../src/modules/audit/audit.service.ts';
 import {
   type CommandBody,
   calendarFor,
@@ -33,6 +32,7 @@ import {
   type Scope,
   splitPeriod,
 } from '../src/modules/indicators/indicators.service.ts';
+import type { CommandContext } from '../src/shared/command-context.ts';
 import { insertDraftWithMandatoryFiles } from './apply-helpers.ts';
 import { actorOf, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import { mandatoryChecklist, mandatoryChecklistOfProcedure } from './reception-helpers.ts';

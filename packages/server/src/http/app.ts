@@ -34,10 +34,10 @@ import { integrationRoutes } from '../modules/integration/integration.routes.ts'
 import { jobRoutes } from '../modules/jobs/jobs.routes.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
 import { webapiRoutes } from '../modules/webapi/webapi.routes.ts';
+import { type Lang, pickLang } from '../shared/messages.ts';
+import { hasUnstorableText, MAX_JSON_DEPTH, nestsDeeperThan, normalizeNfc } from '../shared/normalize.ts';
+import { fieldError, Problem, renderProblem } from '../shared/problem.ts';
 import type { RouteEntry } from './access.ts';
-import { type Lang, pickLang } from './messages.ts';
-import { hasUnstorableText, MAX_JSON_DEPTH, nestsDeeperThan, normalizeNfc } from './normalize.ts';
-import { fieldError, Problem, renderProblem } from './problem.ts';
 import { pgRateLimitStore } from './rate-limit-store.ts';
 
 export type AppState = { ready: boolean; migrating: boolean };

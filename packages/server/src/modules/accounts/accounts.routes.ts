@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { commandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import {
   ChangePasswordBody,
   CreateOfficerBody,
@@ -32,15 +33,6 @@ import {
 } from './accounts.service.ts';
 import { CSRF_COOKIE, deleteSession, SESSION_COOKIE } from './sessions.ts';
 import { confirmPasswordReset, startPasswordReset, startRegistration, verifyRegistration } from './verification.ts';
-
-export function commandContext(req: FastifyRequest): CommandContext {
-  return {
-    actor: req.actor,
-    requestId: req.id,
-    ip: req.ip,
-    userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null,
-  };
-}
 
 const ADMINS = ['admin'] as const;
 const USER_READERS = ['admin', 'leader', 'provincial_leader'] as const;

@@ -1,9 +1,10 @@
 import { type Actor, canSeeRecord, type OfficerRole } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import { findAgency } from '../agencies/agencies.service.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 
 export type { CommandContext };
 

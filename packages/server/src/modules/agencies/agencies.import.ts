@@ -4,11 +4,12 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AgencyLevel } from '../../db/schema.ts';
-import type { Lang } from '../../http/messages.ts';
-import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
 import { escapeLike } from '../../shared/like.ts';
+import type { Lang } from '../../shared/messages.ts';
+import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
 import { restoreNeutralized, safeCell } from '../../shared/spreadsheet.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { CHILD_LEVELS, insertAgency } from './agencies.service.ts';
 

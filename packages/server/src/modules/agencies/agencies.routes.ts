@@ -3,8 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import type { Agency } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
-import { commandContext } from '../accounts/accounts.routes.ts';
+import { commandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import {
   AgencyImportBody,
   AgencyImportResult,

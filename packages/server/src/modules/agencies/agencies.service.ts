@@ -2,8 +2,9 @@ import { canSeeRecord } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { Agency, AgencyLevel } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 
 export function findAgency(ex: Executor, id: string): Promise<Agency | undefined> {

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import { commandContext } from '../accounts/accounts.routes.ts';
+import { commandContext } from '../../shared/command-context.ts';
+import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
 import {
   ATTACHMENT_KINDS,
   assertCanUpload,

@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
 import { escapeLike } from '../../shared/like.ts';
+import { Problem } from '../../shared/problem.ts';
 import { verifyAuditChain } from './audit.service.ts';
 
 const AuditView = z.object({

@@ -3,19 +3,11 @@ import type { Actor } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 // Any constant: serializes appends to the chain across processes for the length of a transaction.
 const AUDIT_LOCK_KEY = 0x6d6f7463; // "motc"
-
-/** Who is acting, for the audit row of a command. `system`: an operator command (CLI), not a person's session. */
-export type CommandContext = {
-  actor: Actor;
-  requestId: string | null;
-  ip?: string | null;
-  userAgent?: string | null;
-  system?: boolean;
-};
 
 /** The user behind an actor, if any (the `*_by` columns of the tables). */
 export function actorUserId(actor: Actor): string | null {

@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { fieldError, Problem } from '../../http/problem.ts';
-import { commandContext } from '../accounts/accounts.routes.ts';
+import { commandContext } from '../../shared/command-context.ts';
+import { fieldError, Problem } from '../../shared/problem.ts';
 import {
   DueQuery,
   DueView,

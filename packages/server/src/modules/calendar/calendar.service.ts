@@ -22,8 +22,9 @@ import {
 } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
-import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
-import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
   ImportInput,

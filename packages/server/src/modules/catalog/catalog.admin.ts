@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { FIELD_MESSAGES, type Lang } from '../../http/messages.ts';
+import { FIELD_MESSAGES, type Lang } from '../../shared/messages.ts';
 import { publishIssues } from './catalog.publishable.ts';
 import { CreateProcedureBody, LevelSchema } from './catalog.schemas.ts';
 import { catalogProvinceId } from './catalog.service.ts';

@@ -2,10 +2,11 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
-import type { Lang } from '../../http/messages.ts';
-import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import type { Lang } from '../../shared/messages.ts';
+import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
 import { restoreNeutralized, safeCell } from '../../shared/spreadsheet.ts';
-import { auditFields, type CommandContext, canonicalJson, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, canonicalJson, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import {
   APPLICANT_KIND_LABELS,

@@ -1,7 +1,7 @@
 import { LIFE_EVENTS, SUB_STATUSES } from '@motcua/core';
 import type { z } from 'zod';
-import { FIELD_MESSAGES, type Lang } from '../../http/messages.ts';
-import { type FieldError, fieldError } from '../../http/problem.ts';
+import { FIELD_MESSAGES, type Lang } from '../../shared/messages.ts';
+import { type FieldError, fieldError } from '../../shared/problem.ts';
 
 /**
  * Words for the catalog file a non-programmer edits: the Vietnamese value written in each Excel

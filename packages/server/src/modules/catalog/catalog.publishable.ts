@@ -1,7 +1,7 @@
 import { type AgencyRef, type DossierAgencies, resolveAgency, validateWorkflow } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
-import type { Lang } from '../../http/messages.ts';
-import { type FieldError, fieldError, Problem } from '../../http/problem.ts';
+import type { Lang } from '../../shared/messages.ts';
+import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
 
 /**
  * When a procedure may be published, and when a dossier of it may be received.

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { commandContext } from '../accounts/accounts.routes.ts';
+import { commandContext } from '../../shared/command-context.ts';
 import { catalogToXlsx, exportCatalog, importCatalog } from './catalog.import.ts';
 import {
   CreateProcedureBody,

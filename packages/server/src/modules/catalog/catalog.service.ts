@@ -2,10 +2,11 @@ import { type Actor, LIFE_EVENTS, withFieldOrder } from '@motcua/core';
 import { type Selectable, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
-import type { Lang } from '../../http/messages.ts';
-import { fieldError, Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
 import { escapeLike } from '../../shared/like.ts';
-import { actorUserId, auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import type { Lang } from '../../shared/messages.ts';
+import { fieldError, Problem } from '../../shared/problem.ts';
+import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { assertPublishable, type PublishCandidate, publishIssues } from './catalog.publishable.ts';
 import type {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 import type { Applicant } from './dossier.service.ts';
 
 /** What the counter pre-fills for a walk-in applicant found by ID number. */

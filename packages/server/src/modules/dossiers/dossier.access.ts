@@ -2,8 +2,8 @@ import type { Actor } from '@motcua/core';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Database, DossierRow } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
 import { escapeLike } from '../../shared/like.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * Which dossiers an actor may see (the authorization rule of core/authz.ts, as SQL): an applicant

@@ -1,5 +1,5 @@
 import type { Executor } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * Who may apply for a procedure: the catalog's "Đối tượng thực hiện" (applicantKinds, published in

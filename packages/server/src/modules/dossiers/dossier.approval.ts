@@ -1,7 +1,7 @@
 import { type Actor, type CommandType, type DossierState, inSubtree, type ResultFileRef } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * The result document of a dossier, as approval and confirmation see it: the newest file of kind

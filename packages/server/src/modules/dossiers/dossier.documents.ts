@@ -8,7 +8,7 @@ import {
 } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 import {
   type AgencyHeader,
   type ApplicantInfo,

@@ -1,9 +1,9 @@
 import { type EFormError, eformErrorPointer, eformErrorText } from '@motcua/core';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import formatsModule from 'ajv-formats';
-import type { Lang } from '../../http/messages.ts';
-import type { FieldError } from '../../http/problem.ts';
-import { Problem } from '../../http/problem.ts';
+import type { Lang } from '../../shared/messages.ts';
+import type { FieldError } from '../../shared/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 // ajv-formats is CommonJS: the plugin is module.exports and also its `.default`.
 const addFormats = formatsModule.default;

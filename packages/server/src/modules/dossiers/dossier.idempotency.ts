@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Db, Tx } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 export type CommandResult = { statusCode: number; body: unknown };
 

@@ -9,7 +9,7 @@
 import { type Command, type DecideContext, type DossierState, decide, type ReceivedDocument } from '@motcua/core';
 import { z } from 'zod';
 import type { Executor } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /** One checked component: its name in the procedure's list, originals and copies received. */
 export const ChecklistItem = z.strictObject({

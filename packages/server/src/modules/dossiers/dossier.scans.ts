@@ -1,7 +1,7 @@
 import type { DossierState, WorkCalendar } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 import { calendarFor, executeCommand, SYSTEM_CTX } from './dossier.service.ts';
 
 const DAY_MS = 86_400_000;

@@ -21,9 +21,10 @@ import {
 import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
-import { Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
@@ -727,6 +728,12 @@ type SubmitDocument = { name: string; requirement: 'mandatory' | 'conditional'; 
 
 export type SubmitOptions = {
   codePattern?: string;
+  /**
+   * Work of the caller that belongs to the same submission, run in its transaction after the
+   * dossier and its events are written (the GovStack facade maps its file id and attaches the
+   * uploaded documents there): a failure rolls the whole submission back.
+   */
+  alsoInTransaction?: (tx: Tx, dossierId: string) => Promise<void>;
   /** Public portal base URL, for the receipt's QR code. */
   now?: Date;
 };
@@ -1085,6 +1092,7 @@ export async function submitDossier(
       who.name,
     );
     if (input.draftId) await adoptDraft(tx, input.draftId, dossierId, actor);
+    if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, dossierId);
     const body: SubmitResult = { id: dossierId, code, lookupSecret, version: state.version, status: state.status };
     return { statusCode: 201, body };
   });

@@ -1,5 +1,5 @@
 import type { Tx } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * Rules of a citizen's online submission (POST /dossiers by an applicant), checked inside the

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import { toAttachmentView } from '../attachments/attachments.service.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { Actor } from '@motcua/core';
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 import { visibleTo } from '../dossiers/dossier.access.ts';
 import { IM_CLIENT, IM_CLIENT_HEADER } from './govstack.schemas.ts';
 

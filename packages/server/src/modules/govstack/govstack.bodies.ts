@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import qs from 'qs';
-import { MAX_JSON_DEPTH } from '../../http/normalize.ts';
-import { Problem } from '../../http/problem.ts';
+import { MAX_JSON_DEPTH } from '../../shared/normalize.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * The body shapes GovStack clients in the field send, beside the spec's JSON (issue 14):

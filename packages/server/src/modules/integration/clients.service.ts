@@ -1,8 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { type Actor, CLIENT_SCOPES, type ClientScope } from '@motcua/core';
 import type { Db, Executor } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
-import { auditFields, type CommandContext, recordAudit } from '../audit/audit.service.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 
 /**
  * API clients (hệ thống kết nối): other systems authenticate with OAuth 2.0 client credentials

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
-import type { CommandContext } from '../audit/audit.service.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
 import { type Applicant, type OutboxDossierPayload, submitDossier } from '../dossiers/dossier.service.ts';
 import type { JobContext } from '../jobs/jobs.worker.ts';
 import type { OutboxJobPayload } from '../jobs/outbox.relay.ts';

@@ -3,7 +3,7 @@ import { type Actor, canSeeRecord } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 import type { OutboxDossierPayload } from '../dossiers/dossier.service.ts';
 import type { JobContext } from '../jobs/jobs.worker.ts';
 import type { OutboxJobPayload } from '../jobs/outbox.relay.ts';

@@ -1,7 +1,7 @@
 import type { Actor } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 /**
  * Read-side of the job queue for administrators, over graphile-worker 0.18's public view

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import type { AppState } from '../../http/app.ts';
-import { Problem } from '../../http/problem.ts';
+import { Problem } from '../../shared/problem.ts';
 
 async function databaseAnswers(db: Db): Promise<boolean> {
   try {
