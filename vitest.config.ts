@@ -20,10 +20,9 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Each test file gets its own database cloned from a template; two workers fit two cores.
           maxWorkers: 2,
-          // In CI a failed test runs once more: the multi-process and job-queue tests wait on real
-          // timers on a two-core machine. A test that fails twice fails the run; one that passes
-          // on its retry is listed in the summary as flaky (see docs/reliability.md).
-          retry: process.env.CI ? 1 : 0,
+          // No retry, in CI too: a test that fails once fails the run. A timing race in a test is a
+          // bug to fix, not noise to retry away (see docs/reliability.md, "Timing in CI").
+          retry: 0,
         },
       },
       {
@@ -37,8 +36,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           maxWorkers: 1,
           fileParallelism: false,
-          // As for the server project: one more run in CI for a browser step that lost a race.
-          retry: process.env.CI ? 1 : 0,
+          // As for the server project: no retry, in CI too.
+          retry: 0,
         },
       },
       // Long reliability runs (packages/server/test/chaos): only `npm run test:chaos`, never `npm test`.

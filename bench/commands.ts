@@ -16,12 +16,9 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createDb, type Db, migrateToLatest } from '../packages/server/src/db/database.ts';
 import type { Database } from '../packages/server/src/db/schema.ts';
-import {
-  type CommandBody,
-  calendarFor,
-  executeCommand,
-  submitDossier,
-} from '../packages/server/src/modules/dossiers/dossier.service.ts';
+import { calendarFor } from '../packages/server/src/modules/dossiers/dossier.decide.ts';
+import { type CommandBody, executeCommand } from '../packages/server/src/modules/dossiers/dossier.execute.ts';
+import { submitDossier } from '../packages/server/src/modules/dossiers/dossier.submit.ts';
 import { seedDemo } from '../packages/server/src/seed/seed.ts';
 import {
   DEFAULT_SERVER_URL,

@@ -15,8 +15,8 @@ import pg from 'pg';
 import type { Db } from '../packages/server/src/db/database.ts';
 import type { Database } from '../packages/server/src/db/schema.ts';
 import { escapeLike } from '../packages/server/src/modules/dossiers/dossier.access.ts';
+import { calendarFor } from '../packages/server/src/modules/dossiers/dossier.decide.ts';
 import { listDossiers, type Queue } from '../packages/server/src/modules/dossiers/dossier.queues.ts';
-import { calendarFor } from '../packages/server/src/modules/dossiers/dossier.service.ts';
 import { publicLookupView } from '../packages/server/src/modules/dossiers/dossier.views.ts';
 import {
   DEFAULT_SERVER_URL,

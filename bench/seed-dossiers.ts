@@ -45,7 +45,7 @@ import {
 import pg from 'pg';
 import { createDb, migrateToLatest } from '../packages/server/src/db/database.ts';
 import { canonicalJson } from '../packages/server/src/modules/audit/audit.service.ts';
-import { calendarFor, type LegalLimit } from '../packages/server/src/modules/dossiers/dossier.service.ts';
+import { calendarFor, type LegalLimit } from '../packages/server/src/modules/dossiers/dossier.decide.ts';
 import { seedDemo } from '../packages/server/src/seed/seed.ts';
 import {
   between,

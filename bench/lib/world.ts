@@ -5,7 +5,7 @@
 import type { Actor, DossierActor, OfficerRole, WorkflowDefinition } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db } from '../../packages/server/src/db/database.ts';
-import { type LegalLimit, legalLimitOf } from '../../packages/server/src/modules/dossiers/dossier.service.ts';
+import { type LegalLimit, legalLimitOf } from '../../packages/server/src/modules/dossiers/dossier.decide.ts';
 
 export type AgencyInfo = {
   id: string;

@@ -63,7 +63,11 @@ export function isAllowed(access: Access, actor: Actor, clientScope?: ClientScop
  * A province administrator: an administrator of the root agency (the province People's Committee,
  * path `/<root>/`). Province-wide operations — the audit chain of every agency, the working
  * calendar, imports of the whole tree — are theirs alone; a ward's administrator administers the
- * ward's subtree only.
+ * ward's subtree only. Decree 118/2025/NĐ-CP art. 27(2): one system per province, run for the
+ * province People's Committee. The one test for it: the catalog, agency import, working calendar
+ * and audit-chain checks all call this function. The root agency is the only one without a parent
+ * and is the province (`agencies` CHECK `(parent_id IS NULL) = (level = 'province')`, migration
+ * 0001), and a path's first segment is the root's id — so "one segment" means "the province".
  */
 export function isProvinceAdministrator(actor: Actor): boolean {
   return (

@@ -6,3 +6,5 @@ export * from './dossier/index.ts';
 export * from './eform/index.ts';
 export * from './identifiers.ts';
 export * from './indicators/indicators.ts';
+export * from './indicators/rates.ts';
+export * from './indicators/timeliness.ts';

@@ -2,13 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
-import { deleteStaleRateLimits } from './http/rate-limit-store.ts';
+import { type Jobs, startJobs } from './jobs.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
 import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
-import { type Jobs, startJobs } from './modules/jobs/jobs.worker.ts';
 import { openDatabase } from './runtime.ts';
 import { DEMO_PASSWORD } from './seed/demo-province.ts';
 import { demoLogins, seedDemo } from './seed/seed.ts';
+import { deleteStaleRateLimits } from './shared/rate-limits.ts';
 
 /**
  * `npm start` / `motcua serve`: database (embedded unless DATABASE_URL), HTTP listening at once so

@@ -1,17 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, isAllowed, OFFICER_ROLES } from '@motcua/core';
+import { CLIENT_SCOPES, OFFICER_ROLES } from '@motcua/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { buildApp } from '../src/http/app.ts';
 import { draftWithMandatoryFiles } from './apply-helpers.ts';
 import { formFor } from './eform-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { registerClient, rootAgencyId, tokenFor } from './integration-helpers.ts';
+import {
+  type Caller,
+  expand,
+  OFFICER_COLUMNS,
+  PERSONS,
+  type Person,
+  ROUTE_POLICY,
+  SCOPES,
+  type Scope,
+} from './policy/routes.policy.ts';
 import { mandatoryChecklist } from './reception-helpers.ts';
 
 /**
- * Every route × every kind of caller. The expectations come from each route's declared `access`
- * and the one rule in packages/core/src/authz.ts, so a new route is covered the day it is added —
- * and a route that declares nothing cannot even be registered.
+ * Every route × every kind of caller, against the policy written out by hand in
+ * test/policy/routes.policy.ts — never against the routes' own `access` declarations or core's
+ * `isAllowed`, which would only check the rule against itself. A route missing from the table
+ * fails the run, so a new route forces a decision; a route that declares no rule cannot even be
+ * registered.
  */
 let app: TestApp;
 let db: Awaited<ReturnType<typeof startTestApp>>['db'];
@@ -24,6 +37,11 @@ const ROLE_USER: Record<(typeof OFFICER_ROLES)[number], string> = {
   admin: DEMO.admin,
   provincial_leader: DEMO.provincialLeader,
 };
+const PERSON_USER: Record<Exclude<Person, 'anonymous'>, string> = {
+  ...ROLE_USER,
+  citizen: DEMO.citizen,
+  organization: DEMO.organization,
+};
 
 beforeAll(async () => {
   ({ app, db } = await startTestApp());
@@ -33,7 +51,7 @@ function fill(url: string): string {
   return url.replace(/:[A-Za-z]+/g, () => randomUUID()).replace('*', 'some/client/route');
 }
 
-async function call(method: string, url: string, client: Client | null) {
+async function call(method: string, url: string, client: Pick<Client, 'headers'> | null) {
   return app.inject({
     method: method as 'GET',
     url: fill(url),
@@ -55,55 +73,83 @@ describe('route × role authorization', () => {
     await fresh.close();
   });
 
-  it('has a rule for every route it serves', () => {
-    expect(app.routeTable.length).toBeGreaterThan(10);
-    for (const r of app.routeTable) expect(r.access, `${r.method} ${r.url}`).toBeDefined();
+  it('has a row in the hand-written policy for every route it serves, and serves every row', () => {
+    const served = app.routeTable.map((r) => `${r.method} ${r.url}`);
+    const table = ROUTE_POLICY.map(([route]) => route);
+    expect(new Set(served).size, 'a route registered twice').toBe(served.length);
+    expect(new Set(table).size, 'a route listed twice in routes.policy.ts').toBe(table.length);
+    expect(
+      served.filter((r) => !table.includes(r)),
+      'served but not in test/policy/routes.policy.ts: decide who may call it',
+    ).toEqual([]);
+    expect(
+      table.filter((r) => !served.includes(r)),
+      'in test/policy/routes.policy.ts but not served',
+    ).toEqual([]);
   });
 
-  it('lets exactly the declared callers through', async () => {
-    const callers: { name: string; actor: () => Promise<{ actor: Actor; client: Client | null }> }[] = [
-      { name: 'anonymous', actor: async () => ({ actor: { kind: 'anonymous' }, client: null }) },
-      {
-        name: 'citizen',
-        actor: async () => {
-          const c = await sessionFor(db, DEMO.citizen);
-          return { actor: { kind: 'applicant', userId: c.userId }, client: c };
-        },
-      },
-      ...OFFICER_ROLES.map((role) => ({
-        name: role,
-        actor: async () => {
-          const c = await sessionFor(db, ROLE_USER[role]);
-          return {
-            actor: { kind: 'officer' as const, userId: c.userId, agencyId: 'x', agencyPath: '/x/', roles: [role] },
-            client: c,
-          };
-        },
+  it('the table has a column for every officer role and every API client scope', () => {
+    expect([...OFFICER_COLUMNS].sort()).toEqual([...OFFICER_ROLES].sort());
+    expect([...SCOPES].sort()).toEqual([...CLIENT_SCOPES].sort());
+  });
+
+  it('lets through exactly the callers the table names, and refuses the others', async () => {
+    // One API client holding every scope, and a token per scope (each token carries only its own).
+    const client = await registerClient(app, db, { scopes: [...SCOPES], agencyIds: [await rootAgencyId(db)] });
+    const tokens = new Map<Scope, string>();
+    for (const scope of SCOPES) tokens.set(scope, await tokenFor(app, client, scope));
+    const callers: { name: Caller; headers: () => Promise<Record<string, string>> }[] = [
+      ...PERSONS.map((name) => ({
+        name,
+        // A fresh session per call: logout and password change end sessions.
+        headers: async () => (name === 'anonymous' ? {} : (await sessionFor(db, PERSON_USER[name])).headers),
+      })),
+      ...SCOPES.map((scope) => ({
+        name: `client:${scope}` as const,
+        headers: async () => ({ authorization: `Bearer ${tokens.get(scope)}` }),
       })),
     ];
-    const checked: string[] = [];
+    const rules = new Map(ROUTE_POLICY.map(([route, who]) => [route, expand(who)]));
+    const mismatches: string[] = [];
+    let checked = 0;
     for (const route of app.routeTable) {
+      const allowed = rules.get(`${route.method} ${route.url}`);
+      if (allowed === undefined) continue; // reported by the coverage test above
       for (const caller of callers) {
-        // A fresh session per call: logout and password change end sessions.
-        const { actor, client } = await caller.actor();
-        const res = await call(route.method, route.url, client);
+        const res = await call(route.method, route.url, { headers: await caller.headers() });
         const label = `${route.method} ${route.url} as ${caller.name} → ${res.statusCode} ${res.body.slice(0, 120)}`;
-        if (isAllowed(route.access, actor)) {
-          expect([401, 403], label).not.toContain(res.statusCode);
-        } else {
-          expect(res.statusCode, label).toBe(caller.name === 'anonymous' ? 401 : 403);
-          // The GovStack facade answers its spec's systemError (application/json), with Vietnamese and English.
-          if (route.url.startsWith('/govstack/')) {
-            expect(res.headers['content-type'], label).toContain('application/json');
-            expect(res.json(), label).toMatchObject({ code: expect.any(String), localizedMessage: expect.any(String) });
-          } else expect(res.headers['content-type'], label).toContain('application/problem+json');
+        checked++;
+        if (res.statusCode >= 500) {
+          mismatches.push(`server error: ${label}`);
+          continue;
         }
-        expect(res.statusCode, label).toBeLessThan(500);
-        checked.push(label);
+        const refused = res.statusCode === 401 || res.statusCode === 403;
+        if (allowed.has(caller.name)) {
+          if (refused) mismatches.push(`refused, the table lets through: ${label}`);
+          continue;
+        }
+        if (!refused) {
+          mismatches.push(`let through, the table refuses: ${label}`);
+          continue;
+        }
+        const expected =
+          caller.name === 'anonymous'
+            ? [401, 'unauthenticated']
+            : caller.name.startsWith('client:')
+              ? [403, 'insufficient_scope']
+              : [403, 'forbidden'];
+        expect([res.statusCode, res.json().code], label).toEqual(expected);
+        // The GovStack facade answers its spec's systemError (application/json), with Vietnamese and English.
+        if (route.url.startsWith('/govstack/')) {
+          expect(res.headers['content-type'], label).toContain('application/json');
+          expect(res.json(), label).toMatchObject({ code: expect.any(String), localizedMessage: expect.any(String) });
+        } else expect(res.headers['content-type'], label).toContain('application/problem+json');
       }
     }
-    expect(checked.length).toBe(app.routeTable.length * callers.length);
-  });
+    expect(mismatches).toEqual([]);
+    expect(checked).toBe(ROUTE_POLICY.length * callers.length);
+    // About 1 600 requests (every route × 14 callers), each with a fresh session.
+  }, 300_000);
 });
 
 /**

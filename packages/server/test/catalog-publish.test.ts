@@ -10,14 +10,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { en, vi } from '../../web/src/messages.ts';
 import { GENERIC_FEE_NAME, onlineLevelText, timeLimitText } from '../../web/src/portal/procedureText.ts';
 import { ROOT_DIR } from '../src/config.ts';
+import { calendarFor, legalLimitOf } from '../src/modules/dossiers/dossier.decide.ts';
+import { type CommandBody, executeCommand } from '../src/modules/dossiers/dossier.execute.ts';
 import { closeIncompleteSupplements, supplementWindowEnd } from '../src/modules/dossiers/dossier.scans.ts';
-import {
-  type CommandBody,
-  calendarFor,
-  executeCommand,
-  legalLimitOf,
-  submitDossier,
-} from '../src/modules/dossiers/dossier.service.ts';
+import { submitDossier } from '../src/modules/dossiers/dossier.submit.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
 import { actorOf, type Client, count, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
@@ -578,7 +574,7 @@ describe('the Excel file speaks Vietnamese; errors say where, in words', () => {
     });
     expect((procedures.getRow(1).values as unknown[])[24]).toBe('Quy trình (JSON)');
     expect(new Set(jsonCells)).toEqual(new Set([null]));
-    const landKey = cells(procedures, rowOf(procedures, 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất'))['Khóa'];
+    const landKey = cells(procedures, rowOf(procedures, 'Cấp lại Giấy chứng nhận quyền sử dụng đất do bị mất')).Khóa;
     const steps = wb.getWorksheet('Quy trình')!;
     const mine: Record<string, unknown>[] = [];
     steps.eachRow((_r, i) => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { verifyAuditChain } from '../src/modules/audit/audit.service.ts';
-import { calendarFor } from '../src/modules/dossiers/dossier.service.ts';
+import { calendarFor } from '../src/modules/dossiers/dossier.decide.ts';
 import { draftWithMandatoryFiles } from './apply-helpers.ts';
 import { formFor } from './eform-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';

@@ -2,14 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { WorkCalendar } from '@motcua/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
+import { calendarFor } from '../src/modules/dossiers/dossier.decide.ts';
+import { type CommandBody, executeCommand } from '../src/modules/dossiers/dossier.execute.ts';
 import { listDossiers } from '../src/modules/dossiers/dossier.queues.ts';
 import { closeIncompleteSupplements } from '../src/modules/dossiers/dossier.scans.ts';
-import {
-  type CommandBody,
-  calendarFor,
-  executeCommand,
-  submitDossier,
-} from '../src/modules/dossiers/dossier.service.ts';
+import { submitDossier } from '../src/modules/dossiers/dossier.submit.ts';
 import type { CommandContext } from '../src/shared/command-context.ts';
 import { insertDraftWithMandatoryFiles } from './apply-helpers.ts';
 import { actorOf, createTestDatabase, DEMO } from './helpers.ts';

@@ -2,8 +2,8 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../src/db/database.ts';
-import { xlsxToCatalog } from '../src/modules/catalog/catalog.import.ts';
-import { submitDossier } from '../src/modules/dossiers/dossier.service.ts';
+import { xlsxToCatalog } from '../src/modules/catalog/catalog.xlsx.ts';
+import { submitDossier } from '../src/modules/dossiers/dossier.submit.ts';
 import { actorOf, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import { mandatoryChecklistOfProcedure } from './reception-helpers.ts';
 

@@ -1,16 +1,17 @@
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../src/config.ts';
 import { createDb, type Db } from '../src/db/database.ts';
 import { buildApp } from '../src/http/app.ts';
-import { internalIds, UUID } from '../src/modules/govstack/govstack.ids.ts';
+import { internalIds, mapId, UUID } from '../src/modules/govstack/govstack.ids.ts';
 import { loadGovstack, parseDataSet } from '../src/modules/govstack/govstack.loader.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import { registerClient, rootAgencyId, tokenFor } from './integration-helpers.ts';
@@ -505,6 +506,42 @@ describe('GovStack facade behaviour', () => {
     expect(n).toHaveLength(1);
   });
 
+  it('a submission whose attachment fails leaves nothing behind: no dossier, no file mapping, no outbox row', async () => {
+    // A stored document whose blob row is corrupt (its hash is no sha256): inserting its attachment fails.
+    const documentId = randomUUID();
+    await mapId(ctx.db, 'document', documentId, 'not-a-sha256', {
+      fileName: 'hong.pdf',
+      mediaType: 'application/pdf',
+      size: PDF.length,
+    });
+    const tables = ['dossiers', 'dossier_events', 'outbox', 'attachments', 'govstack_ids'] as const;
+    const counts = async () =>
+      Promise.all(
+        tables.map(async (t) =>
+          Number((await ctx.db.selectFrom(t).select(ctx.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n),
+        ),
+      );
+    const before = await counts();
+    const res = await send({
+      method: 'POST',
+      url: '/services/8b410187-e137-4487-b627-09b2b909e630/applications',
+      headers: IMC,
+      payload: { ...fileBody('applicant-atomic'), documentUrls: [`${PREFIX}/documents/${documentId}`] },
+    });
+    expect(res.statusCode, res.body).toBe(500);
+    expect(await counts()).toEqual(before);
+    const files = await ctx.db
+      .selectFrom('govstack_ids')
+      .select('internal_id')
+      .where('kind', '=', 'file')
+      .where(sql<boolean>`meta ->> 'applicantId' = 'applicant-atomic'`)
+      .execute();
+    expect(files).toEqual([]);
+    expect(
+      (await send({ method: 'GET', url: '/applications?applicantId=applicant-atomic', headers: IMC })).json(),
+    ).toEqual([]);
+  });
+
   /** A new application, transferred to its step: the step task's id. */
   async function atStep(applicantId: string): Promise<{ fileId: string; taskId: string }> {
     const res = await send({
@@ -804,9 +841,9 @@ describe('GovStack clients in the field: form-encoded bodies, base64 documents, 
   function fields(entries: Record<string, string>) {
     const b = 'govstackfields';
     const payload = Buffer.from(
-      Object.entries(entries)
+      `${Object.entries(entries)
         .map(([k, v]) => `--${b}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`)
-        .join('') + `--${b}--\r\n`,
+        .join('')}--${b}--\r\n`,
     );
     return { headers: { 'content-type': `multipart/form-data; boundary=${b}` }, payload };
   }

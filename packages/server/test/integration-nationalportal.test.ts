@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import type { Db } from '../src/db/database.ts';
+import { type Jobs, startJobs } from '../src/jobs.ts';
 import {
   HttpNationalPortal,
   parsePortalDate,
@@ -11,7 +12,6 @@ import {
   type NationalPortalSimulator,
   startNationalPortalSimulator,
 } from '../src/modules/integration/nationalportal.simulator.ts';
-import { type Jobs, startJobs } from '../src/modules/jobs/jobs.worker.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import {
   act,

@@ -4,9 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import type { Db } from '../src/db/database.ts';
+import { type Jobs, startJobs } from '../src/jobs.ts';
 import { checkTargetUrl, isPrivateAddress } from '../src/modules/integration/outbound.ts';
 import { retryDelayMs } from '../src/modules/integration/retry.ts';
-import { type Jobs, startJobs } from '../src/modules/jobs/jobs.worker.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import {
   act,

@@ -8,10 +8,10 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config.ts';
 import type { Db } from '../src/db/database.ts';
-import { runDeadlineScan } from '../src/modules/jobs/deadline.scan.ts';
-import { type Jobs, startJobs } from '../src/modules/jobs/jobs.worker.ts';
-import { relayOutboxOnce, routeTopic, startOutboxRelay } from '../src/modules/jobs/outbox.relay.ts';
+import { type Jobs, startJobs } from '../src/jobs.ts';
+import { runDeadlineScan } from '../src/modules/dossiers/dossier.deadlines.ts';
 import { createSmtpMailer, startDevMailbox } from '../src/modules/notifications/mail.transport.ts';
+import { relayOutboxOnce, routeTopic, startOutboxRelay } from '../src/modules/outbox/outbox.relay.ts';
 import { enqueue } from '../src/modules/outbox/outbox.service.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Jobs, startJobs } from '../src/modules/jobs/jobs.worker.ts';
+import { type Jobs, startJobs } from '../src/jobs.ts';
 import { draftWithMandatoryFiles } from './apply-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 import { mandatoryChecklist, mandatoryChecklistOfProcedure } from './reception-helpers.ts';

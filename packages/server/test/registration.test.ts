@@ -3,11 +3,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerAccountJobs, sendAccountEmail, sendSms } from '../src/modules/accounts/accounts.jobs.ts';
-import type { JobContext } from '../src/modules/jobs/jobs.worker.ts';
-import { tasksOfTopic } from '../src/modules/jobs/outbox.relay.ts';
+import type { JobContext } from '../src/modules/jobs/jobs.types.ts';
 import type { MailMessage } from '../src/modules/notifications/mail.transport.ts';
 import { localSmsGateway } from '../src/modules/notifications/sms.gateway.ts';
 import { deliverQueuedSms } from '../src/modules/notifications/sms.service.ts';
+import { routeTopic, tasksOfTopic } from '../src/modules/outbox/outbox.relay.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
 /**
@@ -332,7 +332,7 @@ describe('forgot password: a code to the registered channel, then a new password
 
 describe('the jobs that deliver the codes', () => {
   it('route the outbox topics to their tasks; the email goes to the mailer, the SMS to <dataDir>/sms', async () => {
-    registerAccountJobs();
+    registerAccountJobs({ task: () => {}, scan: () => {}, route: routeTopic });
     expect(tasksOfTopic('account.email')).toEqual(['send_account_email']);
     expect(tasksOfTopic('sms.queued')).toEqual(['send_sms']);
     const sent: MailMessage[] = [];

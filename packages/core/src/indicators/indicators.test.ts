@@ -5,11 +5,11 @@ import {
   type CatalogFacts,
   COUNT_KEYS,
   type DossierCounts,
-  onTimeRate,
   pendingFrom,
   scoreIndicators,
   zeroCounts,
 } from './indicators.ts';
+import { onTimeRate } from './rates.ts';
 
 const counts = (over: Partial<DossierCounts>): DossierCounts => ({ ...zeroCounts(), ...over });
 const catalog = (over: Partial<CatalogFacts> = {}): CatalogFacts => ({
@@ -108,9 +108,9 @@ describe('Decision 766 indicators (RULES.md §4)', () => {
 });
 
 describe('periodic report figures', () => {
-  it('on-time rate = (early + on time) ÷ finished, 100 % when nothing finished', () => {
+  it('on-time rate = (early + on time) ÷ finished, none (null) when nothing finished', () => {
     expect(onTimeRate(counts({ finished_early: 1, finished_on_time: 2, finished_late: 1 }))).toBe(0.75);
-    expect(onTimeRate(zeroCounts())).toBe(1);
+    expect(onTimeRate(zeroCounts())).toBeNull();
   });
 
   it('pending at the end of a period from cumulative counts', () => {

@@ -8,6 +8,8 @@
  * reason; totals are given over the available maximum as well as over 100.
  */
 
+import { rateOf } from './rates.ts';
+
 /** Dossier counts over a period and scope (the counters of the aggregates, migration 0007). */
 export interface DossierCounts {
   submitted: number;
@@ -140,7 +142,7 @@ const NOT_HELD = {
   },
 } satisfies Record<string, Text>;
 
-const ratioOf = (num: number, den: number): number | null => (den > 0 ? num / den : null);
+const ratioOf = rateOf;
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
 function available(key: string, label: Text, maxPoints: number, ratio: number | null, points: number, note?: Text) {
@@ -164,15 +166,6 @@ function group(key: Group['key'], label: Text, maxPoints: number, components: Co
     availableMaxPoints: avail.reduce((s, c) => s + c.maxPoints, 0),
     components,
   };
-}
-
-/**
- * Share of dossiers finished on time, as in the periodic report: (early + on time) ÷ finished,
- * 100 % when nothing was finished (the convention of the monthly report officials know).
- */
-export function onTimeRate(c: Pick<DossierCounts, 'finished_early' | 'finished_on_time' | 'finished_late'>): number {
-  const finished = c.finished_early + c.finished_on_time + c.finished_late;
-  return finished === 0 ? 1 : (c.finished_early + c.finished_on_time) / finished;
 }
 
 /** Points per RULES.md §4 for the counts and catalog facts of one scope and period. */

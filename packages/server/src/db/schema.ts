@@ -432,7 +432,7 @@ export interface NationalPortalDossierTable {
   received_at: CreatedAt;
 }
 
-/** Shared rate-limit counters (http/rate-limit-store.ts). */
+/** Shared rate-limit counters (shared/rate-limits.ts). */
 export interface RateLimitTable {
   key: string;
   window_start: Date;

@@ -37,8 +37,8 @@ import { webapiRoutes } from '../modules/webapi/webapi.routes.ts';
 import { type Lang, pickLang } from '../shared/messages.ts';
 import { hasUnstorableText, MAX_JSON_DEPTH, nestsDeeperThan, normalizeNfc } from '../shared/normalize.ts';
 import { fieldError, Problem, renderProblem } from '../shared/problem.ts';
+import { pgRateLimitStore } from '../shared/rate-limits.ts';
 import type { RouteEntry } from './access.ts';
-import { pgRateLimitStore } from './rate-limit-store.ts';
 
 export type AppState = { ready: boolean; migrating: boolean };
 export type AppDeps = { db: Db; config: Config; state: AppState; logger?: boolean };

@@ -4,13 +4,16 @@ import { lazy, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ok } from '../api/client.ts';
+import type { paths } from '../api/schema';
 import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
 import './adminMessages.ts';
 
 const CatalogImport = lazy(() => import('./CatalogImport.tsx'));
 
-type Filter = 'all' | 'draft' | 'published';
+type Filter =
+  | 'all'
+  | NonNullable<NonNullable<paths['/api/v1/admin/procedures']['get']['parameters']['query']>['status']>;
 
 /**
  * The catalog for administrators: every procedure, drafts included (the public search shows only

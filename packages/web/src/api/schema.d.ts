@@ -3292,7 +3292,7 @@ export interface paths {
                 overdue: number;
                 total: number;
               };
-              onTimeRate: number;
+              onTimeRate: number | null;
               pendingAtEnd: {
                 onTime: number;
                 overdue: number;
@@ -3331,7 +3331,7 @@ export interface paths {
                 withdrawn: number;
               };
               previousFinished: number;
-              previousOnTimeRate: number;
+              previousOnTimeRate: number | null;
               previousPeriod: {
                 from: string;
                 to: string;

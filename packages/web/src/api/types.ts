@@ -1,7 +1,28 @@
+import type { paths } from './schema.d.ts';
+
 /**
  * Shapes of the dossier views the API returns as open JSON objects (see the server's
  * dossier.views.ts); the rest of the client is typed by the generated schema.d.ts.
  */
+
+type DossierListQuery = NonNullable<paths['/api/v1/dossiers']['get']['parameters']['query']>;
+/** The legal statuses of a dossier, as the API lists them (core DOSSIER_STATUSES). */
+export type DossierStatus = NonNullable<DossierListQuery['status']>;
+/** The officials' work queues. */
+export type Queue = NonNullable<DossierListQuery['queue']>;
+/** Where the legal clock stands (not described by the schema: the dossier views are open objects). */
+export type Clock = 'not_started' | 'running' | 'paused' | 'stopped';
+/** How an applicant applies: a citizen or an organization. */
+export type ApplicantKind = NonNullable<
+  paths['/api/v1/counter/dossiers']['post']['requestBody']['content']['application/json']['applicant']['kind']
+>;
+/** What an uploaded file is to its dossier. */
+export type AttachmentKind =
+  paths['/api/v1/dossiers/{id}/attachments']['post']['responses'][201]['content']['application/json']['kind'];
+/** How far a procedure can be done online. */
+export type OnlineLevel = NonNullable<
+  NonNullable<paths['/api/v1/procedures']['get']['parameters']['query']>['onlineLevel']
+>;
 export type Bilingual = { label_vi: string; label_en: string };
 export type Remaining = {
   ms: number;
@@ -21,7 +42,7 @@ export type QueueItem = {
   procedureName: string;
   applicantName: string;
   channel: string;
-  status: string;
+  status: DossierStatus;
   label_vi: string;
   label_en: string;
   subStatus: ({ id: string } & Bilingual) | null;
@@ -37,7 +58,7 @@ export type QueueItem = {
   /** Stored flags (`paused`, `in_consultation`, …). */
   flags?: string[];
   /** The legal clock, once the queue response carries it (as the dossier detail does). */
-  clock?: 'not_started' | 'running' | 'paused' | 'stopped';
+  clock?: Clock;
   version: number;
 };
 
@@ -47,7 +68,7 @@ export type DossierDetail = {
   id: string;
   code: string;
   version: number;
-  status: string;
+  status: DossierStatus;
   label_vi: string;
   label_en: string;
   subStatus: ({ id: string } & Bilingual) | null;
@@ -110,7 +131,7 @@ export type HistoryItem = {
   at: string;
   actor: { id: string; name: string; agency: string | null } | null;
   step: string | null;
-  statusAfter: { status: string } & Bilingual;
+  statusAfter: { status: DossierStatus } & Bilingual;
   note: string | null;
   event: Record<string, unknown>;
   attachmentIds: string[];
@@ -118,7 +139,7 @@ export type HistoryItem = {
 
 export type Attachment = {
   id: string;
-  kind: string;
+  kind: AttachmentKind;
   slot: string;
   versionNo: number;
   fileName: string;

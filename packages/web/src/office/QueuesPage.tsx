@@ -5,25 +5,12 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { hasRole, useAuth } from '../api/auth.tsx';
 import { api, ok } from '../api/client.ts';
-import type { QueueItem, QueuePage } from '../api/types.ts';
+import type { Queue, QueueItem, QueuePage } from '../api/types.ts';
 import { fmtDate, pick } from '../format.ts';
 import { ErrorText } from '../shared/Loading.tsx';
 import { QueueTime } from '../shared/Remaining.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { sendCommand } from './command.ts';
-
-type Queue =
-  | 'mine'
-  | 'unit_unclaimed'
-  | 'unit'
-  | 'due_soon'
-  | 'overdue'
-  | 'consultation'
-  | 'supplement'
-  | 'reception'
-  | 'transfer'
-  | 'return'
-  | 'all';
 
 /** Work queues sorted by remaining working time, coloured, with counts; filter; claim. */
 export default function QueuesPage({ fixed, title }: { fixed?: Queue; title?: string }) {

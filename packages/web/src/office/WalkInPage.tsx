@@ -4,22 +4,23 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, newKey, ok, uploadFile } from '../api/client.ts';
+import type { ApplicantKind, DossierStatus } from '../api/types.ts';
 import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { type CheckRow, checklistOf, initialRows, missingOf, ReceptionChecklist } from './ReceptionChecklist.tsx';
 
 type Values = {
   procedureId: string;
-  kind: 'citizen' | 'organization';
+  kind: ApplicantKind;
   idNumber?: string;
   name: string;
   phone?: string;
   address?: string;
   note?: string;
 };
-type Created = { id: string; code: string; version: number; status: string };
+type Created = { id: string; code: string; version: number; status: DossierStatus };
 type KnownApplicant = {
-  kind: 'citizen' | 'organization';
+  kind: ApplicantKind;
   name: string;
   phone: string | null;
   address: string | null;

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import { accountRules } from './accountRules.ts';
+import { CodeStep } from './CodeStep.tsx';
 
 /**
  * Quên mật khẩu: a code to the email or phone registered with the account (the same answer for
@@ -62,11 +63,13 @@ export default function ForgotPasswordPage() {
           </Button>
         </Form>
       ) : (
-        <Form layout="vertical" onFinish={reset}>
-          <Alert type="info" title={t('account.forgotSent')} style={{ marginBottom: 16 }} />
-          <Form.Item name="code" label={t('account.code')} rules={rules.code}>
-            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} autoFocus />
-          </Form.Item>
+        <CodeStep<{ code: string; newPassword: string }>
+          notice={t('account.forgotSent')}
+          submitLabel={t('account.reset')}
+          busy={busy}
+          onFinish={reset}
+          onStartOver={() => setVerificationId(null)}
+        >
           <Form.Item
             name="newPassword"
             label={t('account.newPassword')}
@@ -91,13 +94,7 @@ export default function ForgotPasswordPage() {
           >
             <Input.Password autoComplete="new-password" />
           </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy} block>
-            {t('account.reset')}
-          </Button>
-          <Button type="link" onClick={() => setVerificationId(null)} style={{ marginTop: 8 }}>
-            {t('account.startOver')}
-          </Button>
-        </Form>
+        </CodeStep>
       )}
       <p style={{ marginTop: 16 }}>
         <Link to="/login">{t('account.backToLogin')}</Link>

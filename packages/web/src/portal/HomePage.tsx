@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
+import type { ApplicantKind } from '../api/types.ts';
 import { useAllAgencies, useLifeEvents } from '../shared/catalogQueries.ts';
 import { ErrorText } from '../shared/Loading.tsx';
 import { useDebounced } from '../shared/useDebounced.ts';
@@ -72,7 +73,7 @@ export default function HomePage() {
     setParams(next, { replace: true });
   };
   const total = results.data?.total ?? 0;
-  const eventsOf = (audience: 'citizen' | 'organization') =>
+  const eventsOf = (audience: ApplicantKind) =>
     (lifeEvents.data ?? []).filter((e) => e.audience === audience && e.count > 0);
   const pages = Math.max(1, Math.ceil(total / PAGE));
 

@@ -3,12 +3,13 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
+import type { Clock, DossierStatus } from '../api/types.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
-import type { Clock, Settlement } from '../shared/Remaining.tsx';
+import type { Settlement } from '../shared/Remaining.tsx';
 
 type LookupView = Record<string, unknown> & {
   code: string;
-  status: string;
+  status: DossierStatus;
   label_vi: string;
   label_en: string;
   procedure: string;

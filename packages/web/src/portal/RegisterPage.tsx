@@ -3,16 +3,20 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { api, ok } from '../api/client.ts';
+import type { paths } from '../api/schema';
 import { accountRules } from './accountRules.ts';
+import { CodeStep } from './CodeStep.tsx';
+
+type RegisterBody = paths['/api/v1/auth/register']['post']['requestBody']['content']['application/json'];
 
 type Step1 = {
-  applicantType: 'citizen' | 'organization';
+  applicantType: RegisterBody['applicantType'];
   personalId?: string;
   taxCode?: string;
   fullName: string;
   phone?: string;
   email?: string;
-  channel: 'sms' | 'email';
+  channel: NonNullable<RegisterBody['channel']>;
   password: string;
   confirm: string;
 };
@@ -166,18 +170,13 @@ export default function RegisterPage() {
           </Button>
         </Form>
       ) : (
-        <Form layout="vertical" onFinish={verify}>
-          <Alert type="info" title={t('account.codeSent', { to: sent.sentTo })} style={{ marginBottom: 16 }} />
-          <Form.Item name="code" label={t('account.code')} rules={rules.code}>
-            <Input inputMode="numeric" autoComplete="one-time-code" maxLength={6} autoFocus />
-          </Form.Item>
-          <Button type="primary" htmlType="submit" loading={busy} block>
-            {t('account.verify')}
-          </Button>
-          <Button type="link" onClick={() => setSent(null)} style={{ marginTop: 8 }}>
-            {t('account.startOver')}
-          </Button>
-        </Form>
+        <CodeStep
+          notice={t('account.codeSent', { to: sent.sentTo })}
+          submitLabel={t('account.verify')}
+          busy={busy}
+          onFinish={verify}
+          onStartOver={() => setSent(null)}
+        />
       )}
       <p style={{ marginTop: 16 }}>
         <Link to="/login">{t('account.haveAccount')}</Link>

@@ -1,4 +1,5 @@
 import type { TFunction } from 'i18next';
+import type { OnlineLevel } from '../api/types.ts';
 
 type TimeLimit = { value: number | null; unit: string; text: string | null } | null;
 
@@ -14,7 +15,7 @@ export function timeLimitText(t: TFunction, tl: TimeLimit): string {
  * The online level in words (Decree 42/2022 art. 11): full or partial as stated; a procedure that
  * accepts online dossiers without a stated level says so instead of showing a dash.
  */
-export function onlineLevelText(t: TFunction, level: 'full' | 'partial' | 'none' | null, online: boolean): string {
+export function onlineLevelText(t: TFunction, level: OnlineLevel | null, online: boolean): string {
   if (level === 'full') return t('home.online');
   if (level === 'partial') return t('home.partial');
   if (level === 'none') return t('procedure.onlineNone');

@@ -3,6 +3,7 @@ import { Progress, Space } from 'antd';
 import { useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, ok, uploadFile } from '../api/client.ts';
+import type { AttachmentKind } from '../api/types.ts';
 
 type Limits = { maxBytes: number; types: { mediaType: string; extensions: string[] }[] };
 
@@ -37,7 +38,7 @@ export function FileUpload(props: {
   label: string;
   url: string | (() => Promise<string>);
   slot: string;
-  kind: 'document' | 'supplement' | 'result' | 'other';
+  kind: AttachmentKind;
   uploaded?: string[];
   onUploaded?: (file: { id: string; fileName: string; sizeBytes?: number }) => void;
   testId?: string;

@@ -1,6 +1,6 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Remaining as R, Tone } from '../api/types.ts';
+import type { Clock, DossierStatus, Remaining as R, Tone } from '../api/types.ts';
 import { fmtDate, pick } from '../format.ts';
 
 const COLORS: Record<Tone, string> = { on_time: 'green', due_soon: 'gold', overdue: 'red' };
@@ -21,7 +21,6 @@ export function RemainingTag({ remaining, tone }: { remaining: R | null; tone?: 
 }
 
 export type Settlement = { kind: 'early' | 'on_time' | 'late'; at: string; label_vi: string; label_en: string };
-export type Clock = 'not_started' | 'running' | 'paused' | 'stopped';
 
 /**
  * Where the dossier stands against its time limit: the result's timeliness with its date once it is
@@ -32,7 +31,7 @@ export function DueStatus({
   dossier,
 }: {
   dossier: {
-    status: string;
+    status: DossierStatus;
     remaining: R | null;
     clock?: Clock;
     settlement?: Settlement | null;
@@ -68,7 +67,7 @@ export function DueStatus({
  * the same rule as the server's `clockOf` (dossier.views.ts) on the fields it does send: a supplement
  * or a fee awaited, or a stored pause, stops the clock.
  */
-export function queueClock(d: { status: string; clock?: Clock; flags?: string[] }): Clock | undefined {
+export function queueClock(d: { status: DossierStatus; clock?: Clock; flags?: string[] }): Clock | undefined {
   if (d.clock) return d.clock;
   if (d.status === 'supplement_requested' || d.status === 'fee_requested' || d.flags?.includes('paused')) {
     return 'paused';
@@ -86,7 +85,7 @@ export function QueueTime({
   dossier,
 }: {
   dossier: {
-    status: string;
+    status: DossierStatus;
     clock?: Clock;
     flags?: string[];
     remaining: R | null;

@@ -125,6 +125,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Late = result after the appointment, or an extension was needed (an apology letter and a new
   // appointment, Decree 118/2025 art. 19(8), do not make a late dossier on time); early = not late
   // and ready on an earlier calendar day than the appointment.
+  // This SQL must agree with core `classifyTimeliness` (packages/core/src/indicators/timeliness.ts),
+  // the one definition; test/timeliness-sql.test.ts checks it. (Comment only: the SQL is unchanged.)
   await sql`
     CREATE FUNCTION dossier_stat_contrib(d dossiers) RETURNS TABLE (
       day date, agency_id uuid, procedure_id uuid,

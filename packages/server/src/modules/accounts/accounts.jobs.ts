@@ -1,13 +1,12 @@
 /**
  * Jobs of the accounts module: the verification emails and SMS (verification.ts queues them in the
- * request's transaction; the outbox relay turns them into these jobs). Registered by startJobs.
+ * request's transaction; the outbox relay turns them into these jobs). Registered by the composition root (src/jobs.ts).
  */
 import { z } from 'zod';
-import type { JobContext } from '../jobs/jobs.worker.ts';
-import { registerTask } from '../jobs/jobs.worker.ts';
-import { type OutboxJobPayload, routeTopic } from '../jobs/outbox.relay.ts';
+import type { JobContext, JobRegistry } from '../jobs/jobs.types.ts';
 import { openSmsGateway, type SmsGateway } from '../notifications/sms.gateway.ts';
 import { deliverSms, SMS_TOPIC } from '../notifications/sms.service.ts';
+import type { OutboxJobPayload } from '../outbox/outbox.relay.ts';
 import { ACCOUNT_EMAIL_TOPIC } from './verification.ts';
 
 const AccountEmail = z.object({ to: z.email(), subject: z.string().min(1), text: z.string().min(1) });
@@ -30,9 +29,9 @@ export async function sendSms(payload: unknown, ctx: JobContext): Promise<void> 
   await deliverSms(ctx.db, gateway, smsId);
 }
 
-export function registerAccountJobs(): void {
-  registerTask('send_account_email', sendAccountEmail);
-  routeTopic(ACCOUNT_EMAIL_TOPIC, 'send_account_email');
-  registerTask('send_sms', sendSms);
-  routeTopic(SMS_TOPIC, 'send_sms');
+export function registerAccountJobs(jobs: JobRegistry): void {
+  jobs.task('send_account_email', sendAccountEmail);
+  jobs.route(ACCOUNT_EMAIL_TOPIC, 'send_account_email');
+  jobs.task('send_sms', sendSms);
+  jobs.route(SMS_TOPIC, 'send_sms');
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
@@ -22,7 +22,6 @@ import {
   VerifyRegistrationBody,
 } from './accounts.schemas.ts';
 import {
-  type CommandContext,
   changePassword,
   createOfficer,
   getOfficer,

@@ -3,6 +3,8 @@ import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { countFailure, countHit, forget, secondsToWait, waitFromNow } from '../../shared/rate-limits.ts';
+import { agencyColumn, agencyIsUnder } from '../agencies/agencies.queries.ts';
 import { findAgency } from '../agencies/agencies.service.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 
@@ -24,7 +26,6 @@ const weakPassword = () =>
 function userViewQuery(ex: Executor) {
   return ex
     .selectFrom('users as u')
-    .leftJoin('agencies as a', 'a.id', 'u.agency_id')
     .select([
       'u.id',
       'u.kind',
@@ -33,7 +34,7 @@ function userViewQuery(ex: Executor) {
       'u.email',
       'u.phone',
       'u.agency_id',
-      'a.name as agency_name',
+      agencyColumn('u.agency_id', 'name').as('agency_name'),
       'u.applicant_type',
       'u.active',
       'u.version',
@@ -119,10 +120,7 @@ export async function login(
     });
 
   // A waiting address is told how long, before any password is looked at.
-  const waiting = await sql<{ wait_s: number }>`
-    SELECT EXTRACT(EPOCH FROM (window_start - clock_timestamp()))::float8 AS wait_s
-      FROM rate_limits WHERE key = ${key} AND window_start > clock_timestamp()`.execute(db);
-  const wait = waiting.rows[0]?.wait_s ?? 0;
+  const wait = await secondsToWait(db, key);
   if (wait > 0) {
     await audit(db, 'sign_in_throttled');
     return { ok: false, problem: 'sign_in_throttled', retryAfterSeconds: Math.ceil(wait) };
@@ -133,23 +131,13 @@ export async function login(
     if (!known || !good) {
       // `hits` counts the failures; `window_start` holds the moment the address may try again.
       // Failures older than `lockMinutes` are forgotten.
-      const r = await sql<{ hits: number }>`
-        INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
-        ON CONFLICT (key) DO UPDATE SET
-          hits = CASE WHEN r.window_start < clock_timestamp() - make_interval(mins => ${policy.lockMinutes})
-                      THEN 1 ELSE r.hits + 1 END,
-          window_start = clock_timestamp()
-        RETURNING hits`.execute(tx);
-      const failures = r.rows[0]!.hits;
+      const failures = await countFailure(tx, key, policy.lockMinutes);
       const delay = signInDelaySeconds(failures, policy);
-      if (delay > 0) {
-        await sql`UPDATE rate_limits SET window_start = clock_timestamp() + make_interval(secs => ${delay})
-                   WHERE key = ${key}`.execute(tx);
-      }
+      if (delay > 0) await waitFromNow(tx, key, delay);
       await audit(tx, 'invalid_credentials');
       return { ok: false, problem: 'invalid_credentials' };
     }
-    await tx.deleteFrom('rate_limits').where('key', '=', key).execute();
+    await forget(tx, key);
     const session = await createSession(tx, known.id, policy.sessionTtlHours, {
       ip: ctx.ip ?? null,
       userAgent: ctx.userAgent ?? null,
@@ -205,14 +193,10 @@ export const PASSWORD_GUESSES_PER_SESSION = 5;
 async function countPasswordGuess(db: Db, userId: string, ctx: CommandContext, sessionHash: string | null) {
   if (!sessionHash) return;
   const key = `password-change:${sessionHash}`;
-  const row = await sql<{ hits: number }>`
-    INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
-    ON CONFLICT (key) DO UPDATE SET hits = r.hits + 1
-    RETURNING hits`.execute(db);
-  if ((row.rows[0]?.hits ?? 0) < PASSWORD_GUESSES_PER_SESSION) return;
+  if ((await countHit(db, key)) < PASSWORD_GUESSES_PER_SESSION) return;
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('sessions').where('token_hash', '=', sessionHash).execute();
-    await tx.deleteFrom('rate_limits').where('key', '=', key).execute();
+    await forget(tx, key);
     await recordAudit(tx, {
       ...auditFields(ctx),
       action: 'auth.change_password',
@@ -314,12 +298,16 @@ export async function createOfficer(
 async function officerInScope(ex: Executor, actor: Actor, userId: string) {
   const row = await ex
     .selectFrom('users as u')
-    .innerJoin('agencies as a', 'a.id', 'u.agency_id')
-    .select(['u.id', 'u.version', 'a.path', 'a.level'])
+    .select([
+      'u.id',
+      'u.version',
+      agencyColumn('u.agency_id', 'path').as('path'),
+      agencyColumn('u.agency_id', 'level').as('level'),
+    ])
     .where('u.id', '=', userId)
     .where('u.kind', '=', 'officer')
     .executeTakeFirst();
-  if (!row || !canSeeRecord(actor, { agencyPaths: [row.path] })) throw new Problem('not_found');
+  if (!row?.path || !canSeeRecord(actor, { agencyPaths: [row.path] })) throw new Problem('not_found');
   return row;
 }
 
@@ -352,7 +340,7 @@ export async function updateOfficer(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (locked.version !== input.version) throw new Problem('conflict', { extra: { currentVersion: locked.version } });
-    if (input.roles) assertRolesFitAgency(input.roles, current.level);
+    if (input.roles) assertRolesFitAgency(input.roles, current.level ?? '');
     const updated = await tx
       .updateTable('users')
       .set({
@@ -395,7 +383,7 @@ export async function listOfficers(
   q: { q?: string | undefined; agencyId?: string | undefined; page: number; pageSize: number },
 ): Promise<{ items: UserView[]; total: number }> {
   if (actor.kind !== 'officer') throw new Problem('forbidden');
-  let query = userViewQuery(db).where('u.kind', '=', 'officer').where('a.path', 'like', `${actor.agencyPath}%`);
+  let query = userViewQuery(db).where('u.kind', '=', 'officer').where(agencyIsUnder('u.agency_id', actor.agencyPath));
   if (q.agencyId) query = query.where('u.agency_id', '=', q.agencyId);
   if (q.q) {
     const needle = `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;

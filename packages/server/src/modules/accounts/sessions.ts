@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor, OfficerRole } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
+import { agencyColumn } from '../agencies/agencies.queries.ts';
 
 export const SESSION_COOKIE = 'motcua_session';
 export const CSRF_COOKIE = 'motcua_csrf';
@@ -54,14 +55,13 @@ export async function findSession(
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .leftJoin('agencies as a', 'a.id', 'u.agency_id')
     .select([
       's.csrf_token',
       's.last_seen_at',
       'u.id',
       'u.kind',
       'u.agency_id',
-      'a.path as agency_path',
+      agencyColumn('u.agency_id', 'path').as('agency_path'),
       sql<
         OfficerRole[]
       >`coalesce((SELECT array_agg(role ORDER BY role) FROM user_roles r WHERE r.user_id = u.id), '{}')`.as('roles'),

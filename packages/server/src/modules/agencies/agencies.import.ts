@@ -1,4 +1,4 @@
-import type { Actor } from '@motcua/core';
+import { type Actor, isProvinceAdministrator } from '@motcua/core';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -70,7 +70,7 @@ export type AgencyImportResult = z.infer<typeof AgencyImportResult>;
 /** Import rewrites the tree of the whole province: only an administrator of the province root. */
 export function assertProvinceAdmin(actor: Actor): asserts actor is Extract<Actor, { kind: 'officer' }> {
   if (actor.kind !== 'officer' || !actor.roles.includes('admin')) throw new Problem('forbidden');
-  if (actor.agencyPath.split('/').filter(Boolean).length !== 1) {
+  if (!isProvinceAdministrator(actor)) {
     throw new Problem('forbidden', {
       detail: {
         vi: 'Chỉ quản trị viên cấp tỉnh được nhập danh sách cơ quan',

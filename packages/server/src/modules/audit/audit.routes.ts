@@ -4,8 +4,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
-import { escapeLike } from '../../shared/like.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agencyIsUnder } from '../agencies/agencies.queries.ts';
 import { verifyAuditChain } from './audit.service.ts';
 
 const AuditView = z.object({
@@ -46,11 +46,7 @@ export async function auditRoutes(base: FastifyInstance, opts: { db: Db }) {
     async (req) => {
       const actor = req.actor;
       if (actor.kind !== 'officer') return { items: [] };
-      let q = db
-        .selectFrom('audit_log as l')
-        .leftJoin('agencies as a', 'a.id', 'l.agency_id')
-        .selectAll('l')
-        .where('a.path', 'like', `${escapeLike(actor.agencyPath)}%`);
+      let q = db.selectFrom('audit_log as l').selectAll('l').where(agencyIsUnder('l.agency_id', actor.agencyPath));
       if (req.query.targetType) q = q.where('l.target_type', '=', req.query.targetType);
       if (req.query.targetId) q = q.where('l.target_id', '=', req.query.targetId);
       if (req.query.before !== undefined) q = q.where(sql<boolean>`l.id < ${String(req.query.before)}::bigint`);

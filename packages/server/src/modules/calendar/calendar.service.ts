@@ -16,6 +16,7 @@ import {
   announcedSchedules,
   createWorkCalendar,
   DEFAULT_SESSIONS,
+  isProvinceAdministrator,
   type ScheduleEntry,
   type Session,
   WorkCalendar,
@@ -24,6 +25,7 @@ import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { agenciesById, rootAgency } from '../agencies/agencies.queries.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import type {
@@ -168,14 +170,7 @@ export function invalidateCalendarCache(db: Db): void {
 
 /** The deployment's province: the admin unit code of the root agency (null when there is none). */
 export async function deploymentProvince(ex: Executor): Promise<string | null> {
-  const root = await ex
-    .selectFrom('agencies')
-    .select('admin_unit_code')
-    .where('parent_id', 'is', null)
-    .orderBy('code')
-    .limit(1)
-    .executeTakeFirst();
-  return root?.admin_unit_code ?? null;
+  return (await rootAgency(ex))?.admin_unit_code ?? null;
 }
 
 /** The root agency of the actor's agency tree. */
@@ -183,11 +178,7 @@ async function rootAgencyOf(ex: Executor, actor: Actor) {
   if (actor.kind !== 'officer') return undefined;
   const rootId = actor.agencyPath.split('/').find((p) => p !== '');
   if (!rootId) return undefined;
-  return ex
-    .selectFrom('agencies')
-    .select(['id', 'level', 'admin_unit_code'])
-    .where('id', '=', rootId)
-    .executeTakeFirst();
+  return (await agenciesById(ex, [rootId]))[0];
 }
 
 const noProvinceCode = () =>
@@ -209,13 +200,8 @@ export async function provinceOfActor(ex: Executor, actor: Actor): Promise<strin
 /** Only an administrator of the province agency itself edits the province's calendar. */
 export async function requireProvinceAdmin(ex: Executor, actor: Actor): Promise<string> {
   const root = await rootAgencyOf(ex, actor);
-  if (
-    !root ||
-    actor.kind !== 'officer' ||
-    !actor.roles.includes('admin') ||
-    actor.agencyId !== root.id ||
-    root.level !== 'province'
-  ) {
+  // Core's one test (the root agency is the province: migration 0001's CHECK on agencies).
+  if (!root || !isProvinceAdministrator(actor)) {
     throw new Problem('forbidden', {
       detail: {
         vi: 'Chỉ quản trị viên cấp tỉnh được sửa lịch làm việc',

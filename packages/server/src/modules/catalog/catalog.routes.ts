@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { commandContext } from '../../shared/command-context.ts';
-import { catalogToXlsx, exportCatalog, importCatalog } from './catalog.import.ts';
+import { exportCatalog } from './catalog.export.ts';
+import { importCatalog } from './catalog.import.ts';
 import {
   CreateProcedureBody,
   EditDraftBody,
@@ -19,18 +20,17 @@ import {
   SearchResult,
   VersionView,
 } from './catalog.schemas.ts';
+import { listFields, listLifeEvents, searchProcedures } from './catalog.search.ts';
 import {
   assertCatalogAdmin,
   createProcedure,
   getPublished,
   isCatalogAdmin,
-  listFields,
-  listLifeEvents,
   listVersions,
   publishDraft,
   saveDraft,
-  searchProcedures,
 } from './catalog.service.ts';
+import { catalogToXlsx } from './catalog.xlsx.ts';
 
 const ADMINS = ['admin'] as const;
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

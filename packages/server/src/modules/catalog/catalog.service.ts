@@ -1,26 +1,17 @@
-import { type Actor, LIFE_EVENTS, withFieldOrder } from '@motcua/core';
+import { type Actor, isProvinceAdministrator, withFieldOrder } from '@motcua/core';
 import { type Selectable, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { ProcedureVersionTable } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
-import { escapeLike } from '../../shared/like.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { fieldError, Problem } from '../../shared/problem.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { assertPublishable, type PublishCandidate, publishIssues } from './catalog.publishable.ts';
-import type {
-  CatalogItem,
-  ProcedureAdminView,
-  ProcedureContent,
-  PublicProcedureView,
-  SearchQuery,
-  VersionView,
-} from './catalog.schemas.ts';
-import { NO_DISTRICT } from './catalog.schemas.ts';
+import type { ProcedureAdminView, ProcedureContent, PublicProcedureView, VersionView } from './catalog.schemas.ts';
 
 /** The parts of a version kept in its `content` jsonb column. */
-type StoredContent = Pick<
+export type StoredContent = Pick<
   ProcedureContent,
   'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
 > & { lifeEvents?: ProcedureContent['lifeEvents'] };
@@ -45,7 +36,7 @@ export async function catalogProvinceId(ex: Executor): Promise<string> {
  */
 export function assertCatalogAdmin(actor: Actor): void {
   if (actor.kind !== 'officer' || !actor.roles.includes('admin')) throw new Problem('forbidden');
-  if (actor.agencyPath.split('/').filter(Boolean).length !== 1) {
+  if (!isProvinceAdministrator(actor)) {
     throw new Problem('forbidden', {
       detail: {
         vi: 'Chỉ quản trị viên cấp tỉnh được sửa danh mục thủ tục',
@@ -187,7 +178,10 @@ export async function publishVersion(
 /** A version as loaded for views: every column but the search key and the audit columns. */
 type VersionRow = Omit<Selectable<ProcedureVersionTable>, 'search_text' | 'created_by' | 'published_by'>;
 
-async function loadVersions(ex: Executor, where: { procedureIds?: string[]; versionIds?: string[]; status?: string }) {
+export async function loadVersions(
+  ex: Executor,
+  where: { procedureIds?: string[]; versionIds?: string[]; status?: string },
+) {
   let q = ex
     .selectFrom('procedure_versions')
     .select([
@@ -559,189 +553,4 @@ export async function publishDraft(
     });
     return getAdminView(tx, procedureId);
   });
-}
-
-// ---------- search ----------
-
-/**
- * Accent- and case-insensitive search over published versions: the query is folded with the
- * same IMMUTABLE function as the indexed `search_text` column (unaccent + lower, "đ" → "d"), then
- * matched by trigram similarity, word similarity and substring; ranked by a score where an exact
- * name beats a prefix, a prefix beats a substring, and a code match beats everything.
- */
-export async function searchProcedures(db: Db, f: SearchQuery) {
-  const q = f.q?.normalize('NFC').trim() ?? '';
-  const fq = sql`search_fold(${q})`;
-  // For LIKE: the query's own % _ \ escaped (folding leaves them as they are).
-  const lfq = sql`search_fold(${escapeLike(q)})`;
-  let query = db
-    .selectFrom('procedure_versions as v')
-    .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
-    .where('v.status', '=', 'published');
-  if (q) {
-    query = query.where((eb) =>
-      eb.or([
-        // `q=%` looks for "%", not for everything.
-        sql<boolean>`v.search_text LIKE '%' || ${lfq} || '%'`,
-        sql<boolean>`v.search_text % ${fq}`,
-        sql<boolean>`${fq} <% v.search_text`,
-        eb('p.code', 'like', `${escapeLike(q)}%`),
-      ]),
-    );
-  }
-  if (f.agencyId) {
-    const agencyId = f.agencyId;
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('procedure_version_agencies as pva')
-          .select(sql`1`.as('one'))
-          .whereRef('pva.version_id', '=', 'v.id')
-          .where('pva.agency_id', '=', agencyId),
-      ),
-    );
-  }
-  if (f.field) query = query.where('v.field_code', '=', f.field);
-  // No district level since 1 July 2025 (two-level local government): a clear 400, not an empty page.
-  if (f.level === 'district') {
-    throw new Problem('validation_failed', { detail: NO_DISTRICT, extra: { field: 'level' } });
-  }
-  if (f.level) query = query.where('v.level', '=', f.level);
-  if (f.onlineLevel) query = query.where('v.online_level', '=', f.onlineLevel);
-  if (f.applicantKind) query = query.where(sql<boolean>`${f.applicantKind} = ANY(v.applicant_kinds)`);
-  if (f.lifeEvent) query = query.where(sql<boolean>`v.content -> 'lifeEvents' @> to_jsonb(${f.lifeEvent}::text)`);
-
-  const score = q
-    ? sql<number>`(
-        greatest(similarity(v.search_text, ${fq}), word_similarity(${fq}, v.search_text))
-        + CASE WHEN v.search_text = ${fq} THEN 2 ELSE 0 END
-        + CASE WHEN v.search_text LIKE ${lfq} || '%' THEN 1 ELSE 0 END
-        + CASE WHEN v.search_text LIKE '%' || ${lfq} || '%' THEN 0.5 ELSE 0 END
-        + CASE WHEN p.code IS NOT NULL AND p.code LIKE ${escapeLike(q)} || '%' THEN 3 ELSE 0 END
-      )::float8`
-    : sql<number | null>`NULL::float8`;
-  const rows = await query
-    .select([
-      'p.id',
-      'p.code',
-      'v.name',
-      'v.field_code',
-      'v.field_name',
-      'v.level',
-      'v.online_level',
-      sql<StoredContent['timeLimit']>`v.content -> 'timeLimit'`.as('time_limit'),
-      score.as('score'),
-      sql<string>`count(*) OVER ()`.as('total'),
-    ])
-    .orderBy(sql`score DESC NULLS LAST`)
-    .orderBy('v.field_name')
-    .orderBy('v.name')
-    .orderBy('p.id')
-    .limit(f.pageSize)
-    .offset((f.page - 1) * f.pageSize)
-    .execute();
-  let total = rows.length ? Number(rows[0]!.total) : 0;
-  if (!rows.length && f.page > 1) {
-    // Past the last page: still report the total.
-    const c = await query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow();
-    total = Number(c.n);
-  }
-  return {
-    items: rows.map((r) => ({
-      id: r.id,
-      code: r.code,
-      name: r.name,
-      field: { code: r.field_code, name: r.field_name },
-      level: r.level,
-      onlineLevel: r.online_level,
-      timeLimit: r.time_limit ?? null,
-      score: r.score === null ? null : Math.round(r.score * 1000) / 1000,
-    })),
-    total,
-    page: f.page,
-    pageSize: f.pageSize,
-  };
-}
-
-export async function listFields(db: Db) {
-  const rows = await db
-    .selectFrom('procedure_versions')
-    .select(['field_code', sql<string>`min(field_name)`.as('name'), sql<string>`count(*)`.as('n')])
-    .where('status', '=', 'published')
-    .groupBy('field_code')
-    .orderBy(sql`min(field_name)`)
-    .execute();
-  return { items: rows.map((r) => ({ code: r.field_code, name: r.name, count: Number(r.n) })) };
-}
-
-/** The life events of the national portal with the number of published procedures in each. */
-export async function listLifeEvents(db: Db) {
-  const rows = await db
-    .selectFrom('procedure_versions')
-    .select([sql<string>`jsonb_array_elements_text(content -> 'lifeEvents')`.as('code'), sql<string>`count(*)`.as('n')])
-    .where('status', '=', 'published')
-    .where(sql<boolean>`jsonb_typeof(content -> 'lifeEvents') = 'array'`)
-    .groupBy(sql`1`)
-    .execute();
-  const counts = new Map(rows.map((r) => [r.code, Number(r.n)]));
-  return {
-    items: LIFE_EVENTS.map((e) => ({
-      code: e.code,
-      audience: e.audience,
-      name: e.vi,
-      nameEn: e.en,
-      count: counts.get(e.code) ?? 0,
-    })),
-  };
-}
-
-// ---------- export ----------
-
-/** The published catalog as portable items (agency codes, no database ids), in a stable order. */
-export async function exportItems(ex: Executor, status: 'published' | 'draft' = 'published'): Promise<CatalogItem[]> {
-  const provinceId = await catalogProvinceId(ex);
-  const procs = await ex
-    .selectFrom('procedures')
-    .select(['id', 'code', 'full_code'])
-    .where('province_id', '=', provinceId)
-    .execute();
-  const versions = await loadVersions(ex, { procedureIds: procs.map((p) => p.id), status });
-  const byId = new Map(procs.map((p) => [p.id, p]));
-  const items = versions.map((v) => toCatalogItem(byId.get(v.procedureId)!, v));
-  return items.sort(compareItems);
-}
-
-export function compareItems(a: CatalogItem, b: CatalogItem): number {
-  const key = (i: CatalogItem) => [i.field.name, i.code ?? '\uffff', i.name, i.fullCode ?? ''];
-  const ka = key(a);
-  const kb = key(b);
-  for (let i = 0; i < ka.length; i++) {
-    const c = ka[i]!.localeCompare(kb[i]!, 'vi');
-    if (c) return c;
-  }
-  return 0;
-}
-
-function toCatalogItem(p: { id: string; code: string | null; full_code: string | null }, v: VersionView): CatalogItem {
-  return {
-    id: p.id,
-    code: p.code,
-    fullCode: p.full_code,
-    name: v.name,
-    field: v.field,
-    level: v.level,
-    agencyCodes: v.agencies.map((a) => a.code).sort(),
-    channels: v.channels,
-    applicantKinds: v.applicantKinds,
-    lifeEvents: v.lifeEvents,
-    documents: v.documents,
-    timeLimit: v.timeLimit,
-    fees: v.fees,
-    legalBasis: v.legalBasis,
-    result: v.result,
-    onlineLevel: v.onlineLevel,
-    eForm: v.eForm as CatalogItem['eForm'],
-    workflow: v.workflow,
-    source: v.source,
-  };
 }

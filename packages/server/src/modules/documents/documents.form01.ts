@@ -8,9 +8,10 @@
  */
 import QRCode from 'qrcode';
 import { formatCount, formatDateTime, formatPlaceDate, formatVnd, withoutEditorialNotes } from './documents.format.ts';
-import { createWriter, DOTS, PdfWriter, SIZE, wrapRuns } from './documents.layout.ts';
+import { createWriter, DOTS, PdfWriter, SIZE } from './documents.layout.ts';
 import { applicantFields, authorizedFields, FORMS, formInfo } from './documents.parts.ts';
 import type { ReceiptData } from './documents.types.ts';
+import { wrapRuns } from './documents.wrap.ts';
 
 const QR_SIZE = 60;
 const BOX_WIDTH = 76;

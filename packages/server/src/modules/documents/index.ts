@@ -19,6 +19,7 @@ export {
   formatVnd,
   withoutEditorialNotes,
 } from './documents.format.ts';
-export { A5_HEIGHT, A5_WIDTH, wrapText } from './documents.layout.ts';
+export { A5_HEIGHT, A5_WIDTH } from './documents.layout.ts';
 export { FORMS } from './documents.parts.ts';
 export type * from './documents.types.ts';
+export { wrapText } from './documents.wrap.ts';

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import type { Applicant } from './dossier.service.ts';
+import type { Applicant } from './dossier.store.ts';
 
 /** What the counter pre-fills for a walk-in applicant found by ID number. */
 export type KnownApplicant = Applicant & {

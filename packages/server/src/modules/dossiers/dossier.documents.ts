@@ -1,4 +1,5 @@
 import {
+  classifyTimeliness,
   type DossierEvent,
   type DossierState,
   evolve,
@@ -23,7 +24,7 @@ import {
   renderTrackingBook07,
   type TrackingBookRow,
 } from '../documents/index.ts';
-import type { Applicant } from './dossier.service.ts';
+import type { Applicant } from './dossier.store.ts';
 
 /**
  * The printable forms of Circular 03/2025/TT-VPCP annex I for one dossier, filled from its
@@ -205,7 +206,7 @@ export async function renderDossierForm(
       if (!received) throw noForm();
       return renderForm06ControlSlip({
         ...base,
-        ...(await handoffsOf(ex, history, opts.calendar, unitName, row.workflow as WorkflowLike)),
+        ...(await handoffsOf(ex, history, unitName, row.workflow as WorkflowLike)),
         receivedAt: received.at,
         appointmentAt: state.due === null ? null : new Date(state.due),
         issuedAt: new Date(),
@@ -224,13 +225,7 @@ const OUTCOME_VI: Record<string, string> = { agreed: 'Đồng ý', disagreed: 'K
  * agency are tracked on the control slip (RULES.md §2 "Consultation … tracked in the system (or
  * on the control slip)"): to whom and when it was sent, when and by whom it was answered.
  */
-async function handoffsOf(
-  ex: Executor,
-  history: EventRow[],
-  calendar: WorkCalendar,
-  receivingUnit: string,
-  workflow: WorkflowLike,
-) {
+async function handoffsOf(ex: Executor, history: EventRow[], receivingUnit: string, workflow: WorkflowLike) {
   const codes = new Set<string>();
   for (const h of history) {
     const e = h.event;
@@ -258,11 +253,10 @@ async function handoffsOf(
     const e = h.event;
     const before: DossierState | null = state;
     state = evolve(state, e);
-    const judged = (due: number | null) => {
-      if (due === null) return null;
-      const left = calendar.workingMsBetween(h.at, due);
-      return left < 0 ? 'late' : left >= calendar.workingDayMs ? 'early' : 'on_time';
-    };
+    // Early / on time / late: core's `classifyTimeliness` (Decree 118/2025 art. 19(6)), the same
+    // rule the indicators count; for the dossier's result an extension makes it late.
+    const judged = (due: number | null, extended = false) =>
+      due === null ? null : classifyTimeliness(h.at.getTime(), due, extended);
     if (e.type === 'forwarded' || e.type === 'sent_back') {
       if (lead === '' && e.stepAgencyCode) lead = nameOf(e.stepAgencyCode);
       handoffs.push({
@@ -313,7 +307,7 @@ async function handoffsOf(
         toUnit: receivingUnit,
         toPerson: null,
         handedAt: h.at,
-        result: judged(before?.due ?? null),
+        result: judged(before?.due ?? null, (before?.extensionCount ?? 0) > 0),
         note: 'Chuyển kết quả về Bộ phận Một cửa',
       });
     }

@@ -10,8 +10,11 @@ import { Problem } from '../../shared/problem.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
+import { dossierActorOf } from './dossier.actors.ts';
+import { calendarFor } from './dossier.decide.ts';
 import { assertFormVisibleTo, DOSSIER_FORMS, renderDossierForm, renderTrackingBook } from './dossier.documents.ts';
 import { validateForm } from './dossier.eform.ts';
+import { type CommandBody, executeCommand } from './dossier.execute.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
 import {
   ActionBody,
@@ -23,7 +26,7 @@ import {
   OnlineSubmitBody,
   QueueQuerySchema,
 } from './dossier.schemas.ts';
-import { type CommandBody, calendarFor, dossierActorOf, executeCommand, submitDossier } from './dossier.service.ts';
+import { submitDossier } from './dossier.submit.ts';
 import { dossierDetail, dossierHistory, publicLookupView } from './dossier.views.ts';
 import { discardDraft } from './drafts.service.ts';
 

@@ -2,7 +2,9 @@ import type { DossierState, WorkCalendar } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import { calendarFor, executeCommand, SYSTEM_CTX } from './dossier.service.ts';
+import { SYSTEM_CTX } from './dossier.actors.ts';
+import { calendarFor } from './dossier.decide.ts';
+import { executeCommand } from './dossier.execute.ts';
 
 const DAY_MS = 86_400_000;
 

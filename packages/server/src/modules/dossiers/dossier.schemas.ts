@@ -1,4 +1,11 @@
-import { CONSULTATION_OUTCOMES, FEE_STAGES, RATING_CRITERIA, RATING_SCALES, RESULT_METHODS } from '@motcua/core';
+import {
+  CONSULTATION_OUTCOMES,
+  DOSSIER_STATUSES,
+  FEE_STAGES,
+  RATING_CRITERIA,
+  RATING_SCALES,
+  RESULT_METHODS,
+} from '@motcua/core';
 import { z } from 'zod';
 import { QUEUES } from './dossier.queues.ts';
 import { Checklist } from './dossier.reception.ts';
@@ -141,21 +148,7 @@ export const ActionBody = z.discriminatedUnion('type', [
 export const QueueQuerySchema = z.strictObject({
   queue: z.enum(QUEUES).default('all'),
   q: z.string().trim().max(200).optional(),
-  status: z
-    .enum([
-      'submitted',
-      'received',
-      'refused',
-      'processing',
-      'supplement_requested',
-      'fee_requested',
-      'withdrawal_requested',
-      'stopped',
-      'result_ready',
-      'returned',
-      'closed',
-    ])
-    .optional(),
+  status: z.enum(DOSSIER_STATUSES).optional(),
   procedureId: z.uuid().optional(),
   withinHours: z.coerce.number().positive().max(1000).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

@@ -22,8 +22,8 @@ import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { applicantDossierView, applicantHistory } from './dossier.applicant.ts';
 import { currentResultFile } from './dossier.approval.ts';
+import type { LegalLimit } from './dossier.decide.ts';
 import { versionDocuments } from './dossier.reception.ts';
-import type { LegalLimit } from './dossier.service.ts';
 
 const iso = (d: Date | number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
 

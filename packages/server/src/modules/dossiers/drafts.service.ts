@@ -49,6 +49,19 @@ export const DraftView = z.object({
 });
 export type DraftView = z.infer<typeof DraftView>;
 
+/** The applicant's drafts, the most recently saved first (at most 50), optionally of one procedure. */
+export async function listDrafts(ex: Executor, userId: string, procedureId?: string): Promise<DraftView[]> {
+  let q = ex
+    .selectFrom('dossier_drafts')
+    .select('id')
+    .where('applicant_user_id', '=', userId)
+    .orderBy('updated_at', 'desc')
+    .limit(50);
+  if (procedureId) q = q.where('procedure_id', '=', procedureId);
+  const rows = await q.execute();
+  return Promise.all(rows.map((r) => draftView(ex, r.id, userId)));
+}
+
 export async function draftView(ex: Executor, id: string, userId: string): Promise<DraftView> {
   const d = await ex
     .selectFrom('dossier_drafts as d')

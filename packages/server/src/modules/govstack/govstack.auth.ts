@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import { visibleTo } from '../dossiers/dossier.access.ts';
+import { findVisibleDossier, visibleTo } from '../dossiers/dossier.access.ts';
 import { IM_CLIENT, IM_CLIENT_HEADER } from './govstack.schemas.ts';
 
 /**
@@ -75,13 +75,9 @@ export function dossierInScope(ex: Executor, client: GovstackClient) {
 
 /** The dossier is one the client may see; otherwise the same 404 as an unknown id. */
 export async function assertDossierInScope(ex: Executor, client: GovstackClient, dossierId: string): Promise<void> {
-  const row = await ex
-    .selectFrom('dossiers')
-    .select('dossiers.id')
-    .where('dossiers.id', '=', dossierId)
-    .where(visibleTo(client))
-    .executeTakeFirst();
-  if (!row) throw new Problem('not_found');
+  await findVisibleDossier(ex, client, dossierId).catch((e: unknown) => {
+    throw e instanceof Problem && e.code === 'dossier_not_found' ? new Problem('not_found') : e;
+  });
 }
 
 /**

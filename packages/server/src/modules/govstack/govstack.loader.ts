@@ -8,10 +8,11 @@ import { createOfficer } from '../accounts/accounts.service.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { applyImport, prepareImport } from '../catalog/catalog.import.ts';
 import { CATALOG_FORMAT } from '../catalog/catalog.schemas.ts';
-import { type CommandBody, executeCommand, submitDossier } from '../dossiers/dossier.service.ts';
+import { type CommandBody, executeCommand } from '../dossiers/dossier.execute.ts';
+import { submitDossier } from '../dossiers/dossier.submit.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
+import { officerActor } from './govstack.actors.ts';
 import { internalIds, mapId } from './govstack.ids.ts';
-import { officerActor } from './govstack.service.ts';
 
 /**
  * `motcua govstack load <file>`: the GovStack Registration BB test data set as ordinary data.

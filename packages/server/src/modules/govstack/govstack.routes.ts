@@ -12,6 +12,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { coerceFormStrings, eformFieldErrors } from '../dossiers/dossier.eform.ts';
 import { assertDossierInScope, clientOf, memberOf } from './govstack.auth.ts';
 import { acceptFormBodies, decodeBase64Document, isFormEncoded } from './govstack.bodies.ts';
+import { fileView, findFile, listApplications } from './govstack.files.ts';
 import { GOVSTACK_PREFIX, mapId } from './govstack.ids.ts';
 import {
   AdditionalData,
@@ -27,21 +28,10 @@ import {
   TaskParams,
   TasksQuery,
 } from './govstack.schemas.ts';
-import {
-  completeTask,
-  fileView,
-  findFile,
-  getEForm,
-  getService,
-  getTask,
-  listApplications,
-  listServiceEForms,
-  listServices,
-  listTasks,
-  submitApplication,
-  updateApplication,
-} from './govstack.service.ts';
+import { getEForm, getService, listServiceEForms, listServices } from './govstack.services.ts';
 import { statistics } from './govstack.statistics.ts';
+import { completeTask, getTask, listTasks } from './govstack.tasks.ts';
+import { submitApplication, updateApplication } from './govstack.writes.ts';
 
 export { GOVSTACK_PREFIX };
 

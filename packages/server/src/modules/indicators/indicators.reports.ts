@@ -1,4 +1,4 @@
-import { type DossierCounts, localDateOf, onTimeRate, pendingFrom } from '@motcua/core';
+import { localDateOf, onTimeRate, pendingFrom } from '@motcua/core';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
@@ -33,7 +33,8 @@ export type SettlementRow = {
   inProgress: number;
   inProgressNotDue: number;
   inProgressOverdue: number;
-  onTimeRate: number;
+  /** Core `onTimeRate`: null when nothing was settled (printed "—"). */
+  onTimeRate: number | null;
 };
 
 /** In progress at the end of a day, per field (cumulative aggregates). */
@@ -110,7 +111,7 @@ export async function settlementReport(
         finished_early: settledEarly,
         finished_on_time: settledOnTime,
         finished_late: settledLate,
-      } as DossierCounts),
+      }),
     };
     if (row.inCharge + row.settled + row.endedOtherwise + row.inProgress > 0) out.push(row);
   }
@@ -141,7 +142,7 @@ export function totalRow(rows: SettlementRow[]): SettlementRow {
     finished_early: t.settledEarly,
     finished_on_time: t.settledOnTime,
     finished_late: t.settledLate,
-  } as DossierCounts);
+  });
   return t;
 }
 
@@ -272,7 +273,8 @@ export async function renderSettlementXlsx(rows: SettlementRow[], meta: ReportMe
     r.inProgress,
     r.inProgressNotDue,
     r.inProgressOverdue,
-    Math.round(r.onTimeRate * 1000) / 10,
+    // Nothing settled: no rate (Decision 766/QĐ-TTg), a dash, not 100 %.
+    r.onTimeRate === null ? '—' : Math.round(r.onTimeRate * 1000) / 10,
   ];
   const all = [...rows.map((r, i) => values(r, i + 1)), values(totalRow(rows), '')];
   all.forEach((v, i) => {

@@ -1,4 +1,4 @@
-import { localDateOf, type OfficerRole } from '@motcua/core';
+import { localDateOf, type OfficerRole, onTimeRate, rateOf } from '@motcua/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -138,9 +138,10 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
           returned: c.returned,
           refused: c.refused,
           withdrawn: c.withdrawn,
-          onTimeRate: finished === 0 ? null : (c.finished_early + c.finished_on_time) / finished,
-          onlineRate: c.received === 0 ? null : c.received_online / c.received,
-          satisfactionRate: c.rated === 0 ? null : c.rated_satisfied / c.rated,
+          // Core's rates: null when there is nothing to measure (shown as "—"), never 100 %.
+          onTimeRate: onTimeRate(c),
+          onlineRate: rateOf(c.received_online, c.received),
+          satisfactionRate: rateOf(c.rated_satisfied, c.rated),
         };
       });
       // Ranking: highest on-time rate first; agencies with nothing finished last.

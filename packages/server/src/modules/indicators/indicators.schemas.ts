@@ -27,8 +27,9 @@ export const IndicatorReportSchema = z.object({
   previousCounts: CountsSchema,
   finished: z.number().int(),
   previousFinished: z.number().int(),
-  onTimeRate: z.number(),
-  previousOnTimeRate: z.number(),
+  /** Core `onTimeRate`: null when nothing was settled in the period. */
+  onTimeRate: z.number().nullable(),
+  previousOnTimeRate: z.number().nullable(),
   inProgressNow: z.object({ total: z.number().int(), onTime: z.number().int(), overdue: z.number().int() }),
   pendingAtEnd: z.object({ pending: z.number().int(), onTime: z.number().int(), overdue: z.number().int() }),
   catalog: z.object({

@@ -16,13 +16,15 @@ import {
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { escapeLike } from '../dossiers/dossier.access.ts';
+import { TIMELINESS_SQL } from './indicators.timeliness.ts';
 
 /**
  * Indicators and counts over a scope (an agency with its subtree, optionally a field or a
  * procedure) and a period of local calendar days, read from the aggregates of migration 0007:
  * whole months from `dossier_stats_month`, the days around them from `dossier_stats_day`, plus
  * the deltas not yet folded — never from the history. `naiveCounts` computes the same figures from
- * the dossiers table directly: the test oracle and the benchmark's baseline.
+ * the dossiers table directly: the benchmark's baseline (the tests recount independently).
+ * Rates are core's `onTimeRate` / `rateOf`: null when nothing was settled (Decision 766/QĐ-TTg).
  */
 
 export type Scope = {
@@ -335,7 +337,8 @@ export async function naiveInProgressNow(ex: Executor, scope: Scope, now: Date) 
 // ---------------------------------------------------------------------------------------------
 // Drill-down: the dossiers behind a number (same definitions as dossier_stat_contrib)
 
-const LATE = sql`(d.result_at > d.due OR coalesce((d.state->>'extensionCount')::int, 0) > 0)`;
+// Early / on time / late: core `classifyTimeliness`, in SQL (indicators.timeliness.ts).
+const { late: LATE, early: EARLY, onTime: ON_TIME, notLate: NOT_LATE } = TIMELINESS_SQL;
 
 export const DRILL_METRICS = [
   'received',
@@ -377,9 +380,9 @@ function drillCondition(metric: DrillMetric, p: Period, now: Date): RawBuilder<u
     case 'finished':
       return result;
     case 'finished_early':
-      return sql`${result} AND NOT ${LATE} AND local_day(d.result_at) < local_day(d.due)`;
+      return sql`${result} AND ${EARLY}`;
     case 'finished_on_time':
-      return sql`${result} AND NOT ${LATE} AND local_day(d.result_at) >= local_day(d.due)`;
+      return sql`${result} AND ${ON_TIME}`;
     case 'finished_late':
       return sql`${result} AND ${LATE}`;
     case 'returned':
@@ -475,9 +478,9 @@ export async function naiveCounts(ex: Executor, scope: Scope, p: Period): Promis
       count(*) FILTER (WHERE ${received} AND jsonb_array_length(${fees}) > 0)::int AS with_fee,
       count(*) FILTER (WHERE ${received} AND jsonb_array_length(${fees}) > 0
         AND NOT jsonb_path_exists(${fees}, '$[*] ? (@.paidAt == null)'))::int AS fee_paid,
-      count(*) FILTER (WHERE ${received} AND d.result_at IS NOT NULL AND NOT ${LATE})::int AS cohort_on_time,
-      count(*) FILTER (WHERE ${result} AND NOT ${LATE} AND local_day(d.result_at) < local_day(d.due))::int AS finished_early,
-      count(*) FILTER (WHERE ${result} AND NOT ${LATE} AND local_day(d.result_at) >= local_day(d.due))::int AS finished_on_time,
+      count(*) FILTER (WHERE ${received} AND d.result_at IS NOT NULL AND ${NOT_LATE})::int AS cohort_on_time,
+      count(*) FILTER (WHERE ${result} AND ${EARLY})::int AS finished_early,
+      count(*) FILTER (WHERE ${result} AND ${ON_TIME})::int AS finished_on_time,
       count(*) FILTER (WHERE ${result} AND ${LATE})::int AS finished_late,
       count(*) FILTER (WHERE ${result} AND d.outcome = 'refused')::int AS finished_refused,
       count(*) FILTER (WHERE ${between(sql`d.returned_at`, p)})::int AS returned,

@@ -3,7 +3,9 @@ import { type Actor, CLIENT_SCOPES, type ClientScope } from '@motcua/core';
 import type { Db, Executor } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
+import { existingProcedureIds } from '../catalog/catalog.queries.ts';
 
 /**
  * API clients (hệ thống kết nối): other systems authenticate with OAuth 2.0 client credentials
@@ -89,7 +91,7 @@ export async function registerClient(
   input: RegisterClientInput,
   ctx: CommandContext,
 ): Promise<ClientView & { clientSecret: string }> {
-  const agencies = await db.selectFrom('agencies').select('id').where('id', 'in', input.agencyIds).execute();
+  const agencies = await agenciesById(db, input.agencyIds);
   if (agencies.length !== new Set(input.agencyIds).size) {
     throw new Problem('validation_failed', {
       detail: { vi: 'Cơ quan không tồn tại', en: 'Unknown agency' },
@@ -98,7 +100,7 @@ export async function registerClient(
   }
   const procedureIds = input.procedureIds ?? null;
   if (procedureIds?.length) {
-    const found = await db.selectFrom('procedures').select('id').where('id', 'in', procedureIds).execute();
+    const found = await existingProcedureIds(db, procedureIds);
     if (found.length !== new Set(procedureIds).size) {
       throw new Problem('validation_failed', {
         detail: { vi: 'Thủ tục không tồn tại', en: 'Unknown procedure' },
@@ -228,10 +230,7 @@ async function findToken(db: Executor, token: string): Promise<TokenInfo | undef
     .where('c.active', '=', true)
     .executeTakeFirst();
   if (!row) return undefined;
-  const paths =
-    row.agency_ids.length === 0
-      ? []
-      : await db.selectFrom('agencies').select('path').where('id', 'in', row.agency_ids).execute();
+  const paths = await agenciesById(db, row.agency_ids);
   return {
     actor: {
       kind: 'client',

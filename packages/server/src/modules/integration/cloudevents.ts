@@ -1,5 +1,5 @@
 import { type DossierStatus, nationalStatusCode } from '@motcua/core';
-import type { OutboxDossierPayload } from '../dossiers/dossier.service.ts';
+import type { OutboxDossierPayload } from '../dossiers/dossier.store.ts';
 
 /**
  * Dossier events as CloudEvents 1.0 (JSON format, structured mode). One CloudEvent per history

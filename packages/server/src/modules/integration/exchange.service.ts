@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { type ChainReport, canonicalJson, GENESIS_HASH, verifyHashChain } from '../audit/audit.service.ts';
+import { dossierBasics } from '../dossiers/dossier.queries.ts';
 
 /**
  * Nhật ký trao đổi (exchange log): every call an API client makes — who, for what purpose
@@ -118,8 +119,7 @@ async function dossierCodeOf(db: Db, req: FastifyRequest, status: number, payloa
   if (!route.includes('dossiers')) return null;
   const id = (req.params as Record<string, unknown> | undefined)?.id;
   if (route.includes('/dossiers/:id') && typeof id === 'string' && UUID.test(id)) {
-    const row = await db.selectFrom('dossiers').select('code').where('id', '=', id).executeTakeFirst();
-    return row?.code ?? null;
+    return (await dossierBasics(db, id))?.code ?? null;
   }
   if (status < 400 && typeof payload === 'string' && payload.length < 65_536 && payload.startsWith('{')) {
     try {

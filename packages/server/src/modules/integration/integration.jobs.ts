@@ -1,5 +1,4 @@
-import { registerTask } from '../jobs/jobs.worker.ts';
-import { routeTopic } from '../jobs/outbox.relay.ts';
+import type { JobRegistry } from '../jobs/jobs.types.ts';
 import { PUSH_TASK, pushToNationalPortal, queueNationalPortalPush, SYNC_TASK } from './nationalportal.service.ts';
 import { DELIVER_TASK, deliverWebhook, FANOUT_TASK, fanOutDossierEvent } from './webhooks.service.ts';
 
@@ -7,11 +6,11 @@ import { DELIVER_TASK, deliverWebhook, FANOUT_TASK, fanOutDossierEvent } from '.
  * The integration module's jobs: every `dossier.event` outbox message is also fanned out to webhook
  * subscriptions and queued for the national portal; deliveries and pushes are jobs of their own.
  */
-export function registerIntegrationJobs(): void {
-  routeTopic('dossier.event', FANOUT_TASK);
-  routeTopic('dossier.event', SYNC_TASK);
-  registerTask(FANOUT_TASK, fanOutDossierEvent);
-  registerTask(DELIVER_TASK, (payload, ctx) => deliverWebhook(payload, ctx));
-  registerTask(SYNC_TASK, queueNationalPortalPush);
-  registerTask(PUSH_TASK, pushToNationalPortal);
+export function registerIntegrationJobs(jobs: JobRegistry): void {
+  jobs.route('dossier.event', FANOUT_TASK);
+  jobs.route('dossier.event', SYNC_TASK);
+  jobs.task(FANOUT_TASK, fanOutDossierEvent);
+  jobs.task(DELIVER_TASK, (payload, ctx) => deliverWebhook(payload, ctx));
+  jobs.task(SYNC_TASK, queueNationalPortalPush);
+  jobs.task(PUSH_TASK, pushToNationalPortal);
 }

@@ -2,9 +2,13 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
-import { type Applicant, type OutboxDossierPayload, submitDossier } from '../dossiers/dossier.service.ts';
-import type { JobContext } from '../jobs/jobs.worker.ts';
-import type { OutboxJobPayload } from '../jobs/outbox.relay.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
+import { handlingAgencyIds, publishedVersionByCode } from '../catalog/catalog.queries.ts';
+import { dossierColumn, dossierForExchange, dossierHistory } from '../dossiers/dossier.queries.ts';
+import type { Applicant, OutboxDossierPayload } from '../dossiers/dossier.store.ts';
+import { submitDossier } from '../dossiers/dossier.submit.ts';
+import type { JobContext } from '../jobs/jobs.types.ts';
+import type { OutboxJobPayload } from '../outbox/outbox.relay.ts';
 import type { ClientActor } from './clients.service.ts';
 import {
   HttpNationalPortal,
@@ -58,11 +62,7 @@ export async function queueNationalPortalPush(payload: unknown, ctx: JobContext)
   const code = portalStatus(m.status);
   // `closed` has no national code (docs/dossier-engine.md §6): not pushed until that is settled.
   if (code === null) return;
-  const dossier = await ctx.db
-    .selectFrom('dossiers')
-    .select('parent_dossier_id')
-    .where('id', '=', m.dossierId)
-    .executeTakeFirst();
+  const dossier = await dossierForExchange(ctx.db, m.dossierId);
   // Linked child dossiers (liên thông) are internal to the province: the parent is what the portal knows.
   if (!dossier || dossier.parent_dossier_id !== null) return;
   await ctx.db.transaction().execute(async (tx) => {
@@ -84,43 +84,10 @@ export async function portalRecordOf(
   db: Db,
   dossierId: string,
 ): Promise<{ unit: string; record: PortalDossierRecord }> {
-  const d = await db
-    .selectFrom('dossiers as d')
-    .innerJoin('procedures as p', 'p.id', 'd.procedure_id')
-    .innerJoin('agencies as r', 'r.id', 'd.receiving_agency_id')
-    .innerJoin('agencies as prov', 'prov.id', 'd.province_id')
-    .leftJoin('agencies as s', 's.id', 'd.step_agency_id')
-    .select([
-      'd.code',
-      'd.procedure_name',
-      'd.field_code',
-      'd.channel',
-      'd.applicant',
-      'd.applicant_name',
-      'd.applicant_id_number',
-      'd.applicant_phone',
-      'd.status',
-      'd.submitted_at',
-      'd.received_at',
-      'd.due',
-      'd.finished_at',
-      'd.result_at',
-      'd.returned_at',
-      'p.code as procedure_code',
-      'r.code as receiving_code',
-      'r.name as receiving_name',
-      's.name as step_agency_name',
-      'prov.code as province_code',
-    ])
-    .where('d.id', '=', dossierId)
-    .executeTakeFirstOrThrow();
-  const history = await db
-    .selectFrom('dossier_events as e')
-    .leftJoin('agencies as a', 'a.id', 'e.actor_agency_id')
-    .select(['e.type', 'e.at', 'e.actor_name', 'e.note', 'e.status_after', 'a.name as agency_name'])
-    .where('e.dossier_id', '=', dossierId)
-    .orderBy('e.version')
-    .execute();
+  const found = await dossierForExchange(db, dossierId);
+  if (!found) throw new Error(`dossier ${dossierId} not found`);
+  const d = found;
+  const history = await dossierHistory(db, dossierId);
   const applicant = d.applicant as Applicant;
   const record: PortalDossierRecord = {
     MaHoSo: d.code,
@@ -201,11 +168,10 @@ export async function listPushes(
 ) {
   let q = db
     .selectFrom('national_portal_pushes as p')
-    .innerJoin('dossiers as d', 'd.id', 'p.dossier_id')
     .select([
       'p.id',
       'p.dossier_id',
-      'd.code',
+      dossierColumn<string>('p.dossier_id', 'code').as('code'),
       'p.dossier_version',
       'p.status_code',
       'p.state',
@@ -271,21 +237,11 @@ export async function receivePortalSubmission(
   ctx: CommandContext,
   opts: { codePattern: string; validateForm: (schema: unknown, data: unknown) => void },
 ): Promise<{ statusCode: number; body: Record<string, unknown>; replayed: boolean }> {
-  const procedure = await db
-    .selectFrom('procedures as p')
-    .innerJoin('procedure_versions as v', 'v.procedure_id', 'p.id')
-    .select(['p.id', 'v.id as version_id'])
-    .where('p.code', '=', input.MaTTHC)
-    .where('v.status', '=', 'published')
-    .executeTakeFirst();
-  if (!procedure) throw new Problem('procedure_not_available');
+  const published = await publishedVersionByCode(db, input.MaTTHC);
+  if (!published) throw new Problem('procedure_not_available');
+  const procedure = { id: published.procedureId, version_id: published.versionId };
   if (client.procedureIds !== null && !client.procedureIds.includes(procedure.id)) throw outOfScope();
-  const handlers = await db
-    .selectFrom('procedure_version_agencies as pva')
-    .innerJoin('agencies as a', 'a.id', 'pva.agency_id')
-    .select(['a.id', 'a.code', 'a.path'])
-    .where('pva.version_id', '=', procedure.version_id)
-    .execute();
+  const handlers = await agenciesById(db, await handlingAgencyIds(db, procedure.version_id));
   const handler = input.MaDonVi
     ? handlers.find((h) => h.code === input.MaDonVi)
     : handlers.length === 1

@@ -4,9 +4,12 @@ import { sql } from 'kysely';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import type { OutboxDossierPayload } from '../dossiers/dossier.service.ts';
-import type { JobContext } from '../jobs/jobs.worker.ts';
-import type { OutboxJobPayload } from '../jobs/outbox.relay.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
+import { procedureCode } from '../catalog/catalog.queries.ts';
+import { dossierAgencyPaths, dossierBasics } from '../dossiers/dossier.queries.ts';
+import type { OutboxDossierPayload } from '../dossiers/dossier.store.ts';
+import type { JobContext } from '../jobs/jobs.types.ts';
+import type { OutboxJobPayload } from '../outbox/outbox.relay.ts';
 import type { ClientActor } from './clients.service.ts';
 import { type CloudEvent, dossierCloudEvent, serializeCloudEvent } from './cloudevents.ts';
 import { checkTargetUrl, OutboundRefused, postBody } from './outbound.ts';
@@ -83,7 +86,7 @@ export async function subscribe(
   }
   const agencyIds = input.agencyIds ?? null;
   if (agencyIds?.length) {
-    const rows = await db.selectFrom('agencies').select('path').where('id', 'in', agencyIds).execute();
+    const rows = await agenciesById(db, agencyIds);
     const inScope = rows.filter((r) => client.agencyPaths.some((root) => r.path.startsWith(root)));
     if (inScope.length !== new Set(agencyIds).size) {
       throw new Problem('validation_failed', {
@@ -169,13 +172,9 @@ export async function fanOutDossierEvent(payload: unknown, ctx: JobContext): Pro
   const m = job.message as OutboxDossierPayload;
   if (typeof m.dossierId !== 'string' || typeof m.version !== 'number') return;
   const { db } = ctx;
-  const dossier = await db
-    .selectFrom('dossiers as d')
-    .innerJoin('procedures as p', 'p.id', 'd.procedure_id')
-    .select(['d.id', 'd.procedure_id', 'p.code as procedure_code'])
-    .where('d.id', '=', m.dossierId)
-    .executeTakeFirst();
-  if (!dossier) return;
+  const found = await dossierBasics(db, m.dossierId);
+  if (!found) return;
+  const dossier = { ...found, procedure_code: await procedureCode(db, found.procedure_id) };
   const subscribers = await db
     .selectFrom('webhook_subscriptions as s')
     .innerJoin('api_clients as c', 'c.id', 's.client_id')
@@ -198,22 +197,9 @@ export async function fanOutDossierEvent(payload: unknown, ctx: JobContext): Pro
     { procedureId: dossier.procedure_id, procedureCode: dossier.procedure_code },
     ctx.config.publicUrl,
   );
-  const touched = await db
-    .selectFrom('dossier_agencies as da')
-    .innerJoin('agencies as a', 'a.id', 'da.agency_id')
-    .select('a.path')
-    .where('da.dossier_id', '=', m.dossierId)
-    .execute();
-  const record = { agencyPaths: touched.map((t) => t.path), procedureId: dossier.procedure_id };
+  const record = { agencyPaths: await dossierAgencyPaths(db, m.dossierId), procedureId: dossier.procedure_id };
   const wantedIds = [...new Set(subscribers.flatMap((s) => [...s.client_agency_ids, ...(s.agency_ids ?? [])]))];
-  const paths = new Map(
-    wantedIds.length === 0
-      ? []
-      : (await db.selectFrom('agencies').select(['id', 'path']).where('id', 'in', wantedIds).execute()).map((a) => [
-          a.id,
-          a.path,
-        ]),
-  );
+  const paths = new Map(wantedIds.length === 0 ? [] : (await agenciesById(db, wantedIds)).map((a) => [a.id, a.path]));
   const pathsOf = (ids: string[]) => ids.map((id) => paths.get(id)).filter((p): p is string => p !== undefined);
   const matching = subscribers.filter((s) => matches(s, event, record, pathsOf));
   if (matching.length === 0) return;

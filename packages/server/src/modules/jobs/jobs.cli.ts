@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config.ts';
 import { migrateToLatest } from '../../db/database.ts';
+import { startJobs } from '../../jobs.ts';
 import { openDatabase } from '../../runtime.ts';
-import { startJobs } from './jobs.worker.ts';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
 

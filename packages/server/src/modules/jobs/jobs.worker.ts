@@ -2,156 +2,27 @@
  * The job worker (DESIGN.md "jobs"): graphile-worker on the application's PostgreSQL (its own
  * schema `graphile_worker`, migrated by graphile-worker on start), fed by the outbox relay.
  *
- * - `notify_applicant` — one job per `dossier.event` outbox message: emails the applicant when the
- *   event concerns them (notification.templates.ts), at most once (notifications.service.ts).
- * - `send_alert` — one job per `dossier.alert` message: the reminder or escalation emails.
- * - `periodic_scans` — every minute (crontab): every registered scan, the deadline scan first.
+ * - `periodic_scans` — every minute (crontab): every registered scan, in registration order.
+ * - the modules' tasks and scans, registered through a JobRegistry by the composition root
+ *   (src/jobs.ts: notifications, accounts, integration, dossiers, indicators).
  *
  * `serve` runs this in-process unless MOTCUA_JOBS=off; `motcua worker` runs only this, in as many
  * processes as needed (relays share the outbox with SKIP LOCKED, workers share the queue).
  */
 import { EventEmitter } from 'node:events';
-import {
-  type JobHelpers,
-  Logger,
-  type LogLevel,
-  type Runner,
-  run,
-  type TaskList,
-  type WorkerEvents,
-} from 'graphile-worker';
+import { Logger, type Runner, run, type TaskList, type WorkerEvents } from 'graphile-worker';
 import pg from 'pg';
-import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
-import { registerAccountJobs } from '../accounts/accounts.jobs.ts';
-import { closeIncompleteSupplements } from '../dossiers/dossier.scans.ts';
-import { foldStatDeltas } from '../indicators/indicators.service.ts';
-import { registerIntegrationJobs } from '../integration/integration.jobs.ts';
 import { type DevMailbox, type Mailer, openMailer } from '../notifications/mail.transport.ts';
-import { alertEmail, DossierEventMessage } from '../notifications/notification.templates.ts';
-import { applicantEmailFor } from '../notifications/notifications.applicant.ts';
-import { deliverOnce } from '../notifications/notifications.service.ts';
-import { runDeadlineScan } from './deadline.scan.ts';
+import { routeTopic, startOutboxRelay } from '../outbox/outbox.relay.ts';
 import { type Liveness, startLiveness } from './jobs.liveness.ts';
-import { type OutboxJobPayload, startOutboxRelay } from './outbox.relay.ts';
+import type { JobContext, JobLog, JobRegistry, JobTask, ModuleJobs, ScanHandler } from './jobs.types.ts';
 
-export type JobLog = (level: LogLevel, message: string) => void;
+export type { JobContext, JobLog, JobTask, ScanHandler } from './jobs.types.ts';
 
-/** What every task and scan gets. */
-export type JobContext = { db: Db; config: Config; mailer: Mailer; log: JobLog };
-
-/** A task: the payload graphile-worker stored, the context, and graphile-worker's helpers. */
-export type JobTask = (payload: unknown, ctx: JobContext, helpers: JobHelpers) => Promise<void>;
-
-/** A periodic scan; it must be idempotent (it runs every minute, in one worker at a time per tick). */
-export type ScanHandler = (ctx: JobContext, now: Date) => Promise<unknown>;
-
-const Email = z.email();
-
-async function notifyApplicant(payload: unknown, ctx: JobContext): Promise<void> {
-  const job = payload as OutboxJobPayload;
-  const parsed = DossierEventMessage.safeParse(job.message);
-  if (!parsed.success) {
-    // A malformed message will not get better by retrying.
-    ctx.log('warning', `notify_applicant: outbox ${job.outboxId} is not a dossier event message; skipped`);
-    return;
-  }
-  const e = parsed.data;
-  const email = await applicantEmailFor(ctx.db, e, ctx.config.publicUrl);
-  if (!email) return;
-  let to = e.applicantEmail ?? null;
-  if (!to && e.applicantUserId) {
-    const u = await ctx.db.selectFrom('users').select('email').where('id', '=', e.applicantUserId).executeTakeFirst();
-    to = u?.email ?? null;
-  }
-  if (!to || !Email.safeParse(to).success) return;
-  await deliverOnce(ctx.db, ctx.mailer, {
-    dossierId: e.dossierId,
-    eventVersion: e.version,
-    kind: e.eventType,
-    recipient: to,
-    recipientUserId: e.applicantUserId ?? null,
-    subject: email.subject,
-    body: email.text,
-  });
-}
-
-async function sendAlert(payload: unknown, ctx: JobContext): Promise<void> {
-  const job = payload as OutboxJobPayload;
-  const alertId = String(job.message.alertId ?? '');
-  if (!/^\d+$/.test(alertId)) return;
-  const a = await ctx.db
-    .selectFrom('dossier_alerts as a')
-    .innerJoin('dossiers as d', 'd.id', 'a.dossier_id')
-    .leftJoin('users as u', 'u.id', 'd.main_assignee_id')
-    .select([
-      'a.id',
-      'a.kind',
-      'a.deadline',
-      'a.recipients',
-      'a.created_at',
-      'd.id as dossier_id',
-      'd.code',
-      'd.procedure_name',
-      'd.applicant_name',
-      'd.current_step',
-      'd.workflow',
-      'u.full_name as assignee_name',
-    ])
-    .where('a.id', '=', alertId)
-    .executeTakeFirst();
-  if (!a) return;
-  const steps = (a.workflow as { steps?: { id: string; name_vi?: string }[] } | null)?.steps ?? [];
-  const stepName = steps.find((s) => s.id === a.current_step)?.name_vi ?? a.current_step;
-  const errors: unknown[] = [];
-  for (const r of a.recipients) {
-    const email = alertEmail(
-      {
-        kind: a.kind,
-        code: a.code,
-        procedureName: a.procedure_name,
-        applicantName: a.applicant_name,
-        stepName,
-        deadline: a.deadline,
-        raisedAt: a.created_at,
-        assigneeName: a.assignee_name,
-        recipientName: r.name,
-        dossierId: a.dossier_id,
-      },
-      ctx.config.publicUrl,
-    );
-    try {
-      await deliverOnce(ctx.db, ctx.mailer, {
-        dossierId: a.dossier_id,
-        alertId: a.id,
-        kind: a.kind,
-        recipient: r.email,
-        recipientUserId: r.userId,
-        subject: email.subject,
-        body: email.text,
-      });
-    } catch (err) {
-      // Try every recipient; the retry sends only to those not yet marked sent.
-      errors.push(err);
-    }
-  }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateError(errors, `${errors.length} alert emails failed`);
-}
-
-const scans = new Map<string, ScanHandler>([
-  ['deadlines', (ctx, now) => runDeadlineScan(ctx.db, now, { reminderWorkingHours: ctx.config.reminderWorkingHours })],
-  // Decree 118/2025 art. 19(5): closed 15 days after an unanswered supplement request.
-  ['supplement_timeouts', (ctx, now) => closeIncompleteSupplements(ctx.db, now)],
-  // Indicator aggregates (migration 0007): fold the deltas written by dossier transactions.
-  ['stat_deltas', (ctx) => foldStatDeltas(ctx.db).then(() => undefined)],
-]);
-
-/** Add a periodic scan (run every minute by the `periodic_scans` job, after those registered before). */
-export function registerScan(name: string, fn: ScanHandler): void {
-  scans.set(name, fn);
-}
+/** The scans, in the order the modules registered them (src/jobs.ts: the deadline scan first). */
+const scans = new Map<string, ScanHandler>();
 
 /** Run every registered scan once; one failing scan does not skip the others (its error is rethrown after). */
 export async function runScans(ctx: JobContext, now: Date): Promise<void> {
@@ -167,16 +38,18 @@ export async function runScans(ctx: JobContext, now: Date): Promise<void> {
   if (errors.length > 0) throw new AggregateError(errors, `${errors.length} periodic scan(s) failed`);
 }
 
-const tasks = new Map<string, JobTask>([
-  ['notify_applicant', notifyApplicant],
-  ['send_alert', sendAlert],
-  ['periodic_scans', (_payload, ctx) => runScans(ctx, new Date())],
-]);
+const tasks = new Map<string, JobTask>([['periodic_scans', (_payload, ctx) => runScans(ctx, new Date())]]);
 
-/** Add a task; route outbox topics to it with `routeTopic` (outbox.relay.ts) or add jobs with `graphile_worker.add_job`. */
-export function registerTask(identifier: string, fn: JobTask): void {
-  tasks.set(identifier, fn);
-}
+/**
+ * What a module's `*.jobs.ts` registers into: tasks (route outbox topics to them, or add jobs with
+ * `graphile_worker.add_job`) and periodic scans. Registering the same name again replaces it, so
+ * starting the worker twice in one process (tests) is harmless.
+ */
+const registry: JobRegistry = {
+  task: (identifier, fn) => void tasks.set(identifier, fn),
+  scan: (name, fn) => void scans.set(name, fn),
+  route: routeTopic,
+};
 
 export function taskIdentifiers(): string[] {
   return [...tasks.keys()];
@@ -219,11 +92,12 @@ const stderrLog: JobLog = (level, message) => {
   if (level === 'error' || level === 'warning') process.stderr.write(`motcua jobs ${level}: ${message}\n`);
 };
 
-export async function startJobs(opts: StartJobsOptions): Promise<Jobs> {
-  // Webhooks and the national portal (modules/integration); registered here, not at import, to keep the import cycle inert.
-  registerIntegrationJobs();
-  // Verification codes by email and SMS (modules/accounts, notifications/sms.*).
-  registerAccountJobs();
+/**
+ * Start the worker with the jobs of `modules` (each a module's registration function, passed in by
+ * the composition root src/jobs.ts: the worker imports no module's jobs, so no import cycle).
+ */
+export async function startJobRunner(opts: StartJobsOptions, modules: readonly ModuleJobs[]): Promise<Jobs> {
+  for (const register of modules) register(registry);
   const log = opts.log ?? stderrLog;
   const opened = opts.mailer ? { mailer: opts.mailer, mailbox: null } : await openMailer(opts.config);
   const ctx: JobContext = { db: opts.db, config: opts.config, mailer: opened.mailer, log };

@@ -6,7 +6,15 @@ import { commandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { ProcedureAdminView } from '../catalog/catalog.schemas.ts';
 import { getAdminView } from '../catalog/catalog.service.ts';
-import { DraftContact, DraftView, draftView, FormData, saveDraft, startDraft } from '../dossiers/drafts.service.ts';
+import {
+  DraftContact,
+  DraftView,
+  draftView,
+  FormData,
+  listDrafts,
+  saveDraft,
+  startDraft,
+} from '../dossiers/drafts.service.ts';
 
 /**
  * Small read/write routes the web app needs beside the domain modules: the citizen's drafts
@@ -39,15 +47,7 @@ export async function webapiRoutes(base: FastifyInstance, opts: { db: Db }) {
     },
     async (req) => {
       const userId = applicantId(req.actor);
-      let q = db
-        .selectFrom('dossier_drafts')
-        .select('id')
-        .where('applicant_user_id', '=', userId)
-        .orderBy('updated_at', 'desc')
-        .limit(50);
-      if (req.query.procedureId) q = q.where('procedure_id', '=', req.query.procedureId);
-      const rows = await q.execute();
-      return { items: await Promise.all(rows.map((r) => draftView(db, r.id, userId))) };
+      return { items: await listDrafts(db, userId, req.query.procedureId) };
     },
   );
 

@@ -1,4 +1,5 @@
 import { Button, Descriptions, Grid } from 'antd';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DraftFile, DraftState } from './useApplyDraft.ts';
 
@@ -37,7 +38,8 @@ function answerText(v: unknown, node: SchemaNode | undefined, yes: string, no: s
   return String(v);
 }
 
-type Row = { key: string; label: string; value: string };
+/** A labelled row of the review. */
+type ReviewRow = { key: string; label: string; value: ReactNode };
 
 /** Flatten the e-form answers into labelled rows ("Mẹ › Họ và tên"), in the form's order. */
 function answerRows(
@@ -47,7 +49,7 @@ function answerRows(
   prefix: string,
   yes: string,
   no: string,
-): Row[] {
+): ReviewRow[] {
   return orderedKeys(node, ui, data).flatMap((k) => {
     const child = node?.properties?.[k];
     const label = `${prefix}${child?.title ?? k}`;
@@ -66,6 +68,35 @@ function answerRows(
   });
 }
 
+/** One titled block of the review: labelled rows and a link back to the step they came from. */
+function ReviewSection(props: { title: string; onEdit: () => void; rows: ReviewRow[]; first?: boolean }) {
+  const { t } = useTranslation();
+  // On a phone the label goes above its value: side by side, the value column is a few letters wide.
+  const wide = Grid.useBreakpoint().md ?? true;
+  return (
+    <Descriptions
+      title={<h2 style={{ fontSize: 18, margin: 0 }}>{props.title}</h2>}
+      extra={
+        <Button type="link" size="small" onClick={props.onEdit} style={{ padding: 0 }}>
+          {t('apply.edit')}
+        </Button>
+      }
+      column={1}
+      bordered
+      size="small"
+      layout={wide ? 'horizontal' : 'vertical'}
+      styles={{ label: wide ? { width: '40%' } : undefined }}
+      style={props.first ? undefined : { marginTop: 16 }}
+    >
+      {props.rows.map((r) => (
+        <Descriptions.Item key={r.key} label={r.label}>
+          {r.value}
+        </Descriptions.Item>
+      ))}
+    </Descriptions>
+  );
+}
+
 /**
  * The review step: everything the citizen entered, as it will be sent — applicant, contact
  * details, residence, the chosen unit, every e-form answer, the files of each document.
@@ -81,11 +112,7 @@ export function Review(props: {
   onEdit: (step: number) => void;
 }) {
   const { t } = useTranslation();
-  // On a phone the label goes above its value: side by side, the value column is a few letters wide.
-  const wide = Grid.useBreakpoint().md ?? true;
-  const layout = wide ? ('horizontal' as const) : ('vertical' as const);
-  const labelStyle = wide ? { width: '40%' } : undefined;
-  const rows = props.eForm
+  const answers = props.eForm
     ? answerRows(
         props.state.formData,
         props.eForm.schema as SchemaNode,
@@ -96,69 +123,29 @@ export function Review(props: {
       )
     : [];
   const dash = (s: string) => (s.trim() === '' ? '—' : s);
-  const edit = (step: number) => (
-    <Button type="link" size="small" onClick={() => props.onEdit(step)} style={{ padding: 0 }}>
-      {t('apply.edit')}
-    </Button>
-  );
+  const contact: ReviewRow[] = [
+    { key: 'applicant', label: t('apply.applicant'), value: props.applicant.name },
+    { key: 'idNumber', label: t('apply.idNumber'), value: props.applicant.idNumber },
+    { key: 'phone', label: t('apply.phone'), value: dash(props.contact.phone) },
+    { key: 'email', label: t('apply.email'), value: dash(props.contact.email) },
+    { key: 'address', label: t('apply.address'), value: dash(props.contact.address) },
+    { key: 'commune', label: t('apply.commune'), value: dash(props.contact.residence) },
+    {
+      key: 'unit',
+      label: t('apply.unit'),
+      value: <span data-testid="review-unit">{props.unit ?? t('apply.unitMissing')}</span>,
+    },
+  ];
+  const attached: ReviewRow[] = props.documents.map((d, i) => ({
+    key: d.name,
+    label: `${i + 1}. ${d.name}${d.requirement === 'mandatory' ? ` (${t('procedure.mandatory')})` : ''}`,
+    value: (props.files[`doc-${i}`] ?? []).map((f) => f.fileName).join(', ') || t('apply.notAttached'),
+  }));
   return (
     <div data-testid="review">
-      <Descriptions
-        title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('apply.contact')}</h2>}
-        extra={edit(0)}
-        column={1}
-        bordered
-        size="small"
-        layout={layout}
-        styles={{ label: labelStyle }}
-      >
-        <Descriptions.Item label={t('apply.applicant')}>{props.applicant.name}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.idNumber')}>{props.applicant.idNumber}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.phone')}>{dash(props.contact.phone)}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.email')}>{dash(props.contact.email)}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.address')}>{dash(props.contact.address)}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.commune')}>{dash(props.contact.residence)}</Descriptions.Item>
-        <Descriptions.Item label={t('apply.unit')}>
-          <span data-testid="review-unit">{props.unit ?? t('apply.unitMissing')}</span>
-        </Descriptions.Item>
-      </Descriptions>
-      {props.eForm && (
-        <Descriptions
-          title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('apply.answers')}</h2>}
-          extra={edit(0)}
-          column={1}
-          bordered
-          size="small"
-          layout={layout}
-          styles={{ label: labelStyle }}
-          style={{ marginTop: 16 }}
-        >
-          {rows.map((r) => (
-            <Descriptions.Item key={r.key} label={r.label}>
-              {r.value}
-            </Descriptions.Item>
-          ))}
-        </Descriptions>
-      )}
-      <Descriptions
-        title={<h2 style={{ fontSize: 18, margin: 0 }}>{t('apply.attached')}</h2>}
-        extra={edit(1)}
-        column={1}
-        bordered
-        size="small"
-        layout={layout}
-        styles={{ label: labelStyle }}
-        style={{ marginTop: 16 }}
-      >
-        {props.documents.map((d, i) => (
-          <Descriptions.Item
-            key={d.name}
-            label={`${i + 1}. ${d.name}${d.requirement === 'mandatory' ? ` (${t('procedure.mandatory')})` : ''}`}
-          >
-            {(props.files[`doc-${i}`] ?? []).map((f) => f.fileName).join(', ') || t('apply.notAttached')}
-          </Descriptions.Item>
-        ))}
-      </Descriptions>
+      <ReviewSection title={t('apply.contact')} onEdit={() => props.onEdit(0)} rows={contact} first />
+      {props.eForm && <ReviewSection title={t('apply.answers')} onEdit={() => props.onEdit(0)} rows={answers} />}
+      <ReviewSection title={t('apply.attached')} onEdit={() => props.onEdit(1)} rows={attached} />
     </div>
   );
 }

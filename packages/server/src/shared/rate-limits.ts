@@ -1,6 +1,6 @@
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
 import { sql } from 'kysely';
-import type { Db } from '../db/database.ts';
+import type { Db, Executor } from '../db/database.ts';
 
 type Counter = { current: number; ttl: number };
 type Callback = (err: Error | null, res?: Counter) => void;
@@ -68,4 +68,48 @@ export function pgRateLimitStore(db: Db): FastifyRateLimitStoreCtor {
 /** Counters whose window ended long ago (run with the hourly session sweep). */
 export async function deleteStaleRateLimits(db: Db): Promise<void> {
   await sql`DELETE FROM rate_limits WHERE window_start < now() - interval '1 day'`.execute(db);
+}
+
+// ——— counters of repeated failures (sign-in, password change; accounts.service.ts) ———
+
+/** Seconds `key` must still wait before it may try again (0: it may). */
+export async function secondsToWait(ex: Executor, key: string): Promise<number> {
+  const r = await sql<{ wait_s: number }>`
+    SELECT EXTRACT(EPOCH FROM (window_start - clock_timestamp()))::float8 AS wait_s
+      FROM rate_limits WHERE key = ${key} AND window_start > clock_timestamp()`.execute(ex);
+  return r.rows[0]?.wait_s ?? 0;
+}
+
+/**
+ * Count one more failure of `key` and return the count; failures older than `forgetAfterMinutes`
+ * are forgotten (the count starts again at 1). `window_start` then holds the last failure.
+ */
+export async function countFailure(ex: Executor, key: string, forgetAfterMinutes: number): Promise<number> {
+  const r = await sql<{ hits: number }>`
+    INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
+    ON CONFLICT (key) DO UPDATE SET
+      hits = CASE WHEN r.window_start < clock_timestamp() - make_interval(mins => ${forgetAfterMinutes})
+                  THEN 1 ELSE r.hits + 1 END,
+      window_start = clock_timestamp()
+    RETURNING hits`.execute(ex);
+  return r.rows[0]!.hits;
+}
+
+/** Make `key` wait `seconds` from now (secondsToWait answers the rest of it). */
+export async function waitFromNow(ex: Executor, key: string, seconds: number): Promise<void> {
+  await sql`UPDATE rate_limits SET window_start = clock_timestamp() + make_interval(secs => ${seconds})
+             WHERE key = ${key}`.execute(ex);
+}
+
+/** Count one more hit of `key`, never forgotten until `forget` (a per-session budget). */
+export async function countHit(ex: Executor, key: string): Promise<number> {
+  const r = await sql<{ hits: number }>`
+    INSERT INTO rate_limits AS r (key, window_start, hits) VALUES (${key}, clock_timestamp(), 1)
+    ON CONFLICT (key) DO UPDATE SET hits = r.hits + 1
+    RETURNING hits`.execute(ex);
+  return r.rows[0]?.hits ?? 0;
+}
+
+export async function forget(ex: Executor, key: string): Promise<void> {
+  await sql`DELETE FROM rate_limits WHERE key = ${key}`.execute(ex);
 }

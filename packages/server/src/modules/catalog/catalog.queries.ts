@@ -1,0 +1,54 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+
+/**
+ * What other modules ask of the catalog, so that only this module names its tables
+ * (src/ownership.ts): small lookups by id or code.
+ */
+
+/** Which of these procedure ids exist (any status). */
+export async function existingProcedureIds(ex: Executor, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await ex
+    .selectFrom('procedures')
+    .select('id')
+    .where('id', 'in', [...ids])
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The national code of a procedure (null when it has none or does not exist). */
+export async function procedureCode(ex: Executor, procedureId: string): Promise<string | null> {
+  const row = await ex.selectFrom('procedures').select('code').where('id', '=', procedureId).executeTakeFirst();
+  return row?.code ?? null;
+}
+
+/** The `column` of the procedure whose id is in `ref` (a column of the outer query). */
+export function procedureColumn<T = string | null>(ref: string, column: 'code' | 'province_id'): RawBuilder<T> {
+  return sql<T>`(SELECT ${sql.ref(`procedures.${column}`)} FROM procedures WHERE procedures.id = ${sql.ref(ref)})`;
+}
+
+/** The published version of the procedure with this national code, if any. */
+export async function publishedVersionByCode(
+  ex: Executor,
+  code: string,
+): Promise<{ procedureId: string; versionId: string } | undefined> {
+  const row = await ex
+    .selectFrom('procedures as p')
+    .innerJoin('procedure_versions as v', 'v.procedure_id', 'p.id')
+    .select(['p.id', 'v.id as version_id'])
+    .where('p.code', '=', code)
+    .where('v.status', '=', 'published')
+    .executeTakeFirst();
+  return row && { procedureId: row.id, versionId: row.version_id };
+}
+
+/** The handling agencies (cơ quan giải quyết) of a procedure version, by id. */
+export async function handlingAgencyIds(ex: Executor, versionId: string): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('procedure_version_agencies')
+    .select('agency_id')
+    .where('version_id', '=', versionId)
+    .execute();
+  return rows.map((r) => r.agency_id);
+}
