@@ -163,7 +163,7 @@ export async function loadWorld(db: Db): Promise<World> {
   };
 }
 
-/** The one-stop unit receiving dossiers for an authority (dossier.service.ts receptionUnitFor). */
+/** The one-stop unit receiving dossiers for an authority (dossier.submit.ts receptionUnitFor). */
 export function receptionUnitOf(world: World, authority: AgencyInfo): AgencyInfo {
   const own = world.agencies
     .filter((a) => a.parentId === authority.id && a.receivesDossiers)

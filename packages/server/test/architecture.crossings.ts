@@ -4,12 +4,6 @@
  * fails on a crossing not listed here, and on a listed one that no longer exists.
  */
 export const KNOWN_CROSSINGS: readonly string[] = [
-  'agencies → dossiers',
-  'agencies → procedure_version_agencies',
-  'agencies → procedure_versions',
-  'agencies → users',
-  'attachments → dossier_drafts',
-  'attachments → dossiers',
   'backup → attachments',
   'catalog → agencies',
   'dossiers → agencies',
@@ -17,8 +11,6 @@ export const KNOWN_CROSSINGS: readonly string[] = [
   'dossiers → procedure_version_agencies',
   'dossiers → procedure_versions',
   'dossiers → procedures',
-  'dossiers → user_roles',
-  'dossiers → users',
   'govstack → agencies',
   'govstack → api_clients',
   'govstack → attachments',
@@ -31,8 +23,4 @@ export const KNOWN_CROSSINGS: readonly string[] = [
   'indicators → agencies',
   'indicators → dossiers',
   'indicators → procedure_version_agencies',
-  'notifications → dossier_alerts',
-  'notifications → dossier_events',
-  'notifications → dossiers',
-  'notifications → users',
 ];

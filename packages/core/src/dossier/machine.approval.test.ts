@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, DossierActor } from './commands.ts';
-import { god, MINUTE, minimalCommand, permissiveContext, resultFile, run, T0 } from './fixtures.test-helpers.ts';
+import { god, MINUTE, minimalCommand, permissiveContext, run, T0 } from './fixtures.test-helpers.ts';
 import type { DecideContext } from './machine.ts';
 import { decide } from './machine.ts';
 import type { DossierState } from './state.ts';

@@ -4,7 +4,7 @@ import { type Kysely, sql } from 'kysely';
  * Dossiers (hồ sơ): the current state of each dossier as a projection of its append-only history,
  * the history itself, code counters, idempotency keys, attachments and drafts.
  * The state machine is packages/core/src/dossier; every command writes the projection, one history
- * event, its outbox message and its audit row in one transaction (dossier.service.ts).
+ * event, its outbox message and its audit row in one transaction (dossiers/dossier.store.ts recordEvents).
  */
 // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
 export async function up(db: Kysely<any>): Promise<void> {

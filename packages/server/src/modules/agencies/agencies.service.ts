@@ -4,7 +4,10 @@ import type { Db, Executor } from '../../db/database.ts';
 import type { Agency, AgencyLevel } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { activeUsersOfAgency } from '../accounts/accounts.queries.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
+import { publishedProceduresHandledBy } from '../catalog/catalog.queries.ts';
+import { openDossiersAt } from '../dossiers/dossier.queries.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 
 export function findAgency(ex: Executor, id: string): Promise<Agency | undefined> {
@@ -157,38 +160,15 @@ async function dependentsOf(ex: Executor, a: Agency) {
       .where('parent_id', '=', a.id)
       .where('active', '=', true)
       .executeTakeFirstOrThrow(),
-    ex
-      .selectFrom('users')
-      .select(sql<string>`count(*)`.as('n'))
-      .where('agency_id', '=', a.id)
-      .where('active', '=', true)
-      .executeTakeFirstOrThrow(),
-    ex
-      .selectFrom('dossiers')
-      .select(sql<string>`count(*)`.as('n'))
-      .where((eb) =>
-        eb.or([
-          eb('receiving_agency_id', '=', a.id),
-          eb('responsible_agency_id', '=', a.id),
-          eb('step_agency_id', '=', a.id),
-        ]),
-      )
-      // Open until the result is handed back (result_ready waits at the reception unit).
-      .where('status', 'not in', ['returned', 'refused', 'stopped', 'closed'])
-      .executeTakeFirstOrThrow(),
-    ex
-      .selectFrom('procedure_version_agencies as pva')
-      .innerJoin('procedure_versions as v', 'v.id', 'pva.version_id')
-      .select(sql<string>`count(*)`.as('n'))
-      .where('pva.agency_id', '=', a.id)
-      .where('v.status', '=', 'published')
-      .executeTakeFirstOrThrow(),
+    activeUsersOfAgency(ex, a.id),
+    openDossiersAt(ex, a.id),
+    publishedProceduresHandledBy(ex, a.id),
   ]);
   return {
     children: Number(children.n),
-    officers: Number(officers.n),
-    openDossiers: Number(dossiers.n),
-    procedures: Number(procedures.n),
+    officers,
+    openDossiers: dossiers,
+    procedures,
   };
 }
 

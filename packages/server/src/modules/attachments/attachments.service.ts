@@ -5,8 +5,9 @@ import type { AttachmentKind, AttachmentRow } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
-import { findVisibleDossier, visibleTo } from '../dossiers/dossier.access.ts';
+import { findVisibleDossier } from '../dossiers/dossier.access.ts';
 import { assertMayAttachResult } from '../dossiers/dossier.approval.ts';
+import { dossierVisibleTo, draftOwnedBy, ownsDraft } from '../dossiers/dossier.queries.ts';
 import { inspectUpload } from './inspect.ts';
 import type { BlobStorage } from './storage.ts';
 
@@ -99,13 +100,9 @@ export async function assertCanUpload(
   }
   // Drafts belong to the citizen who writes them; nobody else sees them.
   if (actor.kind !== 'applicant') throw draftNotFound();
-  let q = ex
-    .selectFrom('dossier_drafts')
-    .select('id')
-    .where('id', '=', target.draftId)
-    .where('applicant_user_id', '=', actor.userId);
-  if (opts.forUpdate) q = q.forUpdate();
-  if (!(await q.executeTakeFirst())) throw draftNotFound();
+  if (!(await ownsDraft(ex, target.draftId, actor.userId, { forUpdate: opts.forUpdate === true }))) {
+    throw draftNotFound();
+  }
   if (kind && !APPLICANT_KINDS.includes(kind)) throw kindForbidden();
 }
 
@@ -239,26 +236,8 @@ export async function findReadableAttachment(ex: Executor, actor: Actor, attachm
     .where('at.id', '=', attachmentId)
     .where((eb) =>
       eb.or([
-        eb.and([
-          eb('at.dossier_id', 'is not', null),
-          eb.exists(
-            eb
-              .selectFrom('dossiers')
-              .select(sql`1`.as('one'))
-              .whereRef('dossiers.id', '=', 'at.dossier_id')
-              .where(visibleTo(actor)),
-          ),
-        ]),
-        eb.and([
-          eb('at.dossier_id', 'is', null),
-          eb.exists(
-            eb
-              .selectFrom('dossier_drafts as dr')
-              .select(sql`1`.as('one'))
-              .whereRef('dr.id', '=', 'at.draft_id')
-              .where('dr.applicant_user_id', '=', userId),
-          ),
-        ]),
+        eb.and([eb('at.dossier_id', 'is not', null), dossierVisibleTo(ex, 'at.dossier_id', actor)]),
+        eb.and([eb('at.dossier_id', 'is', null), draftOwnedBy(ex, 'at.draft_id', userId)]),
       ]),
     )
     .executeTakeFirst();

@@ -52,3 +52,15 @@ export async function handlingAgencyIds(ex: Executor, versionId: string): Promis
     .execute();
   return rows.map((r) => r.agency_id);
 }
+
+/** How many published procedure versions name this agency as a handling agency. */
+export async function publishedProceduresHandledBy(ex: Executor, agencyId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('procedure_version_agencies as pva')
+    .innerJoin('procedure_versions as v', 'v.id', 'pva.version_id')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('pva.agency_id', '=', agencyId)
+    .where('v.status', '=', 'published')
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}

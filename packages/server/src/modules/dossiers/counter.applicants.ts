@@ -1,5 +1,6 @@
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { applicantByIdNumber } from '../accounts/accounts.queries.ts';
 import type { Applicant } from './dossier.store.ts';
 
 /** What the counter pre-fills for a walk-in applicant found by ID number. */
@@ -18,13 +19,7 @@ export type KnownApplicant = Applicant & {
  * when the account has none.
  */
 export async function findApplicantByIdNumber(db: Db, idNumber: string): Promise<KnownApplicant> {
-  const account = await db
-    .selectFrom('users')
-    .select(['full_name', 'applicant_type', 'personal_id', 'tax_code', 'phone', 'email'])
-    .where('kind', '=', 'applicant')
-    .where('active', '=', true)
-    .where((eb) => eb.or([eb('personal_id', '=', idNumber), eb('tax_code', '=', idNumber)]))
-    .executeTakeFirst();
+  const account = await applicantByIdNumber(db, idNumber, { activeOnly: true });
   const last = await db
     .selectFrom('dossiers')
     .select(['applicant', 'code', 'procedure_name', 'submitted_at'])

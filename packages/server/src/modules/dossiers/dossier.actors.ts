@@ -2,6 +2,7 @@ import type { DossierActor } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { userNames } from '../accounts/accounts.queries.ts';
 import { escapeLike } from './dossier.access.ts';
 
 /** Who runs a dossier command: as the state machine sees them, as the history names them, as idempotency keys them. */
@@ -42,8 +43,8 @@ export async function actorDetails(
   const a = ctx.actor;
   if (a.kind === 'anonymous') return { agencyId: null, name: null };
   if (a.kind === 'client') return { agencyId: null, name: 'Hệ thống kết nối / API client' };
-  const u = await ex.selectFrom('users').select('full_name').where('id', '=', a.userId).executeTakeFirst();
-  return { agencyId: a.kind === 'officer' ? a.agencyId : null, name: u?.full_name ?? null };
+  const name = (await userNames(ex, [a.userId])).get(a.userId) ?? null;
+  return { agencyId: a.kind === 'officer' ? a.agencyId : null, name };
 }
 
 /** Who owns an idempotency key: the same key from two principals is two requests. */

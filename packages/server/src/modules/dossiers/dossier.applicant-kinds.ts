@@ -1,5 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { userById } from '../accounts/accounts.queries.ts';
 
 /**
  * Who may apply for a procedure: the catalog's "Đối tượng thực hiện" (applicantKinds, published in
@@ -32,6 +33,6 @@ export function assertApplicantKind(allowed: readonly string[] | null | undefine
 
 /** The kind of an applicant account (an account without a type is a citizen's). */
 export async function applicantKindOfUser(ex: Executor, userId: string): Promise<ApplicantKind> {
-  const u = await ex.selectFrom('users').select('applicant_type').where('id', '=', userId).executeTakeFirst();
+  const u = await userById(ex, userId);
   return u?.applicant_type === 'organization' ? 'organization' : 'citizen';
 }

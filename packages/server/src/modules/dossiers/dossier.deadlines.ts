@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
+import { activeContact, activeLeadersOf } from '../accounts/accounts.queries.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import type { AlertKind } from '../notifications/notification.templates.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
@@ -86,29 +88,16 @@ async function candidates(db: Db, now: Date, workingHours: number): Promise<Cand
 }
 
 async function userRecipient(ex: Executor, userId: string): Promise<AlertRecipient[]> {
-  const u = await ex
-    .selectFrom('users')
-    .select(['id', 'full_name', 'email'])
-    .where('id', '=', userId)
-    .where('active', '=', true)
-    .executeTakeFirst();
+  const u = await activeContact(ex, userId);
   return u?.email ? [{ userId: u.id, name: u.full_name, email: u.email }] : [];
 }
 
 /** Active leaders of the agency, or of its nearest ancestor that has any. */
 export async function leadersOf(ex: Executor, agencyId: string): Promise<AlertRecipient[]> {
-  const agency = await ex.selectFrom('agencies').select('path').where('id', '=', agencyId).executeTakeFirst();
+  const [agency] = await agenciesById(ex, [agencyId]);
   if (!agency) return [];
   const chain = agency.path.split('/').filter(Boolean);
-  const rows = await ex
-    .selectFrom('users as u')
-    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
-    .select(['u.id', 'u.full_name', 'u.email', 'u.agency_id'])
-    .where('r.role', '=', 'leader')
-    .where('u.active', '=', true)
-    .where('u.agency_id', 'in', chain)
-    .orderBy('u.full_name')
-    .execute();
+  const rows = await activeLeadersOf(ex, chain);
   for (let i = chain.length - 1; i >= 0; i--) {
     const here = rows.filter((u) => u.agency_id === chain[i]);
     if (here.length > 0) {

@@ -11,6 +11,8 @@ import {
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { activeOfficersWithPaths } from '../accounts/accounts.queries.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { actorDetails, dossierActorOf, principalOf, SYSTEM_CTX } from './dossier.actors.ts';
 import { currentResultFile, RESULT_COMMANDS, resultAttachmentIds } from './dossier.approval.ts';
@@ -216,24 +218,15 @@ async function checkAssignees(ex: Executor, before: DossierState, after: Dossier
   if (named.length === 0) return;
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   if (!named.every((u) => uuid.test(u))) throw assigneeProblem();
-  const rows = await ex
-    .selectFrom('users')
-    .innerJoin('agencies', 'agencies.id', 'users.agency_id')
-    .select(['users.id', 'agencies.path'])
-    .where('users.id', 'in', named)
-    .where('users.kind', '=', 'officer')
-    .where('users.active', '=', true)
-    .execute();
+  // Officers always belong to an agency; one without would not be an officer to assign.
+  const rows = (await activeOfficersWithPaths(ex, named)).filter((r) => r.path !== null);
   if (rows.length !== new Set(named).size) throw assigneeProblem();
   const main = after.assignees.main;
   if (main !== null && !previous.has(main) && stepAgencyId !== null) {
-    const step = await ex
-      .selectFrom('agencies')
-      .select('path')
-      .where('id', '=', stepAgencyId)
-      .executeTakeFirstOrThrow();
+    const [step] = await agenciesById(ex, [stepAgencyId]);
+    if (!step) throw new Error(`agency ${stepAgencyId} not found`);
     const mainRow = rows.find((r) => r.id === main);
-    if (!mainRow?.path.startsWith(step.path)) throw assigneeProblem();
+    if (!mainRow?.path?.startsWith(step.path)) throw assigneeProblem();
   }
 }
 

@@ -1,7 +1,10 @@
+import type { Actor } from '@motcua/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
+import { userName } from '../accounts/accounts.queries.ts';
 import { agencyColumn } from '../agencies/agencies.queries.ts';
 import { procedureColumn } from '../catalog/catalog.queries.ts';
+import { visibleTo } from './dossier.access.ts';
 
 /**
  * What other modules ask of dossiers, so that only this module names its tables
@@ -83,4 +86,86 @@ export async function dossierHistory(ex: Executor, dossierId: string) {
     .where('e.dossier_id', '=', dossierId)
     .orderBy('e.version')
     .execute();
+}
+
+/** How many dossiers are still open at an agency (received there, its responsibility, or at its step). */
+export async function openDossiersAt(ex: Executor, agencyId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('dossiers')
+    .select(sql<string>`count(*)`.as('n'))
+    .where((eb) =>
+      eb.or([
+        eb('receiving_agency_id', '=', agencyId),
+        eb('responsible_agency_id', '=', agencyId),
+        eb('step_agency_id', '=', agencyId),
+      ]),
+    )
+    // Open until the result is handed back (result_ready waits at the reception unit).
+    .where('status', 'not in', ['returned', 'refused', 'stopped', 'closed'])
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+/** A deadline alert (reminder or escalation) with what its email says about the dossier. */
+export async function alertForDelivery(ex: Executor, alertId: string) {
+  return ex
+    .selectFrom('dossier_alerts as a')
+    .innerJoin('dossiers as d', 'd.id', 'a.dossier_id')
+    .select([
+      'a.id',
+      'a.kind',
+      'a.deadline',
+      'a.recipients',
+      'a.created_at',
+      'd.id as dossier_id',
+      'd.code',
+      'd.procedure_name',
+      'd.applicant_name',
+      'd.current_step',
+      'd.workflow',
+      userName('d.main_assignee_id').as('assignee_name'),
+    ])
+    .where('a.id', '=', alertId)
+    .executeTakeFirst();
+}
+
+/** What an applicant's notice needs from a dossier and one of its events (the event null when absent). */
+export async function dossierWithEvent(ex: Executor, dossierId: string, version: number) {
+  return ex
+    .selectFrom('dossiers as d')
+    .leftJoin('dossier_events as ev', (j) => j.onRef('ev.dossier_id', '=', 'd.id').on('ev.version', '=', version))
+    .select(['d.lookup_secret', 'd.channel', 'd.applicant_user_id', 'd.parent_dossier_id', 'ev.event'])
+    .where('d.id', '=', dossierId)
+    .executeTakeFirst();
+}
+
+/** Whether the dossier whose id is in `ref` exists and `actor` may see it (dossier.access.ts visibleTo). */
+export function dossierVisibleTo(ex: Executor, ref: string, actor: Actor): RawBuilder<boolean> {
+  const inner = ex
+    .selectFrom('dossiers')
+    .select(sql`1`.as('one'))
+    .where('dossiers.id', '=', sql.ref<string>(ref))
+    .where(visibleTo(actor));
+  return sql<boolean>`EXISTS (${inner})`;
+}
+
+/** Whether the draft whose id is in `ref` belongs to this applicant. */
+export function draftOwnedBy(ex: Executor, ref: string, userId: string): RawBuilder<boolean> {
+  const inner = ex
+    .selectFrom('dossier_drafts as dr')
+    .select(sql`1`.as('one'))
+    .where('dr.id', '=', sql.ref<string>(ref))
+    .where('dr.applicant_user_id', '=', userId);
+  return sql<boolean>`EXISTS (${inner})`;
+}
+
+/** Whether this applicant owns this draft; `forUpdate` locks its row for the caller's transaction. */
+export async function ownsDraft(ex: Executor, draftId: string, userId: string, opts: { forUpdate?: boolean } = {}) {
+  let q = ex
+    .selectFrom('dossier_drafts')
+    .select('id')
+    .where('id', '=', draftId)
+    .where('applicant_user_id', '=', userId);
+  if (opts.forUpdate) q = q.forUpdate();
+  return (await q.executeTakeFirst()) !== undefined;
 }

@@ -14,6 +14,7 @@ import {
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { applicantByIdNumber, userById } from '../accounts/accounts.queries.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { actorDetails, dossierActorOf, principalOf } from './dossier.actors.ts';
@@ -359,7 +360,8 @@ async function resolveApplicant(
   let applicant: Applicant;
   let applicantUserId: string | null;
   if (actor.kind === 'applicant') {
-    const u = await tx.selectFrom('users').selectAll().where('id', '=', actor.userId).executeTakeFirstOrThrow();
+    const u = await userById(tx, actor.userId);
+    if (!u) throw new Problem('unauthenticated');
     applicantUserId = u.id;
     applicant = {
       kind: u.applicant_type ?? 'citizen',
@@ -388,14 +390,7 @@ async function resolveApplicant(
     };
     assertApplicantKind(applicantKinds, applicant.kind);
     // A walk-in applicant with an account gets the dossier in their portal too.
-    const owner = applicant.idNumber
-      ? await tx
-          .selectFrom('users')
-          .select('id')
-          .where('kind', '=', 'applicant')
-          .where((eb) => eb.or([eb('personal_id', '=', applicant.idNumber), eb('tax_code', '=', applicant.idNumber)]))
-          .executeTakeFirst()
-      : undefined;
+    const owner = applicant.idNumber ? await applicantByIdNumber(tx, applicant.idNumber) : undefined;
     applicantUserId = owner?.id ?? null;
   }
   let communeCode: string | null = null;

@@ -20,6 +20,7 @@ import {
 } from '@motcua/core';
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
+import { userNames } from '../accounts/accounts.queries.ts';
 import { applicantDossierView, applicantHistory } from './dossier.applicant.ts';
 import { currentResultFile } from './dossier.approval.ts';
 import type { LegalLimit } from './dossier.decide.ts';
@@ -196,10 +197,8 @@ export async function dossierDetail(
   const userIds = [s.assignees.main, ...s.assignees.coordinators, ...s.assignees.observers].filter(
     (u): u is string => u !== null,
   );
-  const users = userIds.length
-    ? await ex.selectFrom('users').select(['id', 'full_name']).where('id', 'in', userIds).execute()
-    : [];
-  const userName = (id: string) => ({ id, name: users.find((u) => u.id === id)?.full_name ?? null });
+  const users = await userNames(ex, userIds);
+  const userName = (id: string) => ({ id, name: users.get(id) ?? null });
   // The result file before its return is the agencies' internal work: staff only.
   const resultFile = actor === null || actor.roles.includes('applicant') ? null : await currentResultFile(ex, row.id);
   // The frozen version's document list: staff read files by these names, not by slot ("doc-0").

@@ -5,6 +5,7 @@
  * the officer's message to the applicant) — read from the dossier and its history row.
  */
 import type { Db } from '../../db/database.ts';
+import { dossierWithEvent } from '../dossiers/dossier.queries.ts';
 import { type ApplicantFacts, applicantEmail, type DossierEventMessage, type Email } from './notification.templates.ts';
 
 type EventJson = {
@@ -18,12 +19,7 @@ type EventJson = {
 
 /** The email for one dossier event, or null (no notice for this event, or the dossier is gone). */
 export async function applicantEmailFor(db: Db, e: DossierEventMessage, publicUrl: string): Promise<Email | null> {
-  const row = await db
-    .selectFrom('dossiers as d')
-    .leftJoin('dossier_events as ev', (j) => j.onRef('ev.dossier_id', '=', 'd.id').on('ev.version', '=', e.version))
-    .select(['d.lookup_secret', 'd.channel', 'd.applicant_user_id', 'd.parent_dossier_id', 'ev.event'])
-    .where('d.id', '=', e.dossierId)
-    .executeTakeFirst();
+  const row = await dossierWithEvent(db, e.dossierId, e.version);
   // A linked child dossier (hồ sơ liên thông) is between agencies: its applicant hears from the parent.
   if (!row || row.parent_dossier_id) return null;
   const ev = (row.event ?? {}) as EventJson;

@@ -5,6 +5,8 @@
  * - `send_alert` — one job per `dossier.alert` message: the reminder or escalation emails.
  */
 import { z } from 'zod';
+import { userById } from '../accounts/accounts.queries.ts';
+import { alertForDelivery } from '../dossiers/dossier.queries.ts';
 import type { JobContext, JobRegistry } from '../jobs/jobs.types.ts';
 import type { OutboxJobPayload } from '../outbox/outbox.relay.ts';
 import { alertEmail, DossierEventMessage } from './notification.templates.ts';
@@ -26,8 +28,7 @@ async function notifyApplicant(payload: unknown, ctx: JobContext): Promise<void>
   if (!email) return;
   let to = e.applicantEmail ?? null;
   if (!to && e.applicantUserId) {
-    const u = await ctx.db.selectFrom('users').select('email').where('id', '=', e.applicantUserId).executeTakeFirst();
-    to = u?.email ?? null;
+    to = (await userById(ctx.db, e.applicantUserId))?.email ?? null;
   }
   if (!to || !Email.safeParse(to).success) return;
   await deliverOnce(ctx.db, ctx.mailer, {
@@ -45,26 +46,7 @@ async function sendAlert(payload: unknown, ctx: JobContext): Promise<void> {
   const job = payload as OutboxJobPayload;
   const alertId = String(job.message.alertId ?? '');
   if (!/^\d+$/.test(alertId)) return;
-  const a = await ctx.db
-    .selectFrom('dossier_alerts as a')
-    .innerJoin('dossiers as d', 'd.id', 'a.dossier_id')
-    .leftJoin('users as u', 'u.id', 'd.main_assignee_id')
-    .select([
-      'a.id',
-      'a.kind',
-      'a.deadline',
-      'a.recipients',
-      'a.created_at',
-      'd.id as dossier_id',
-      'd.code',
-      'd.procedure_name',
-      'd.applicant_name',
-      'd.current_step',
-      'd.workflow',
-      'u.full_name as assignee_name',
-    ])
-    .where('a.id', '=', alertId)
-    .executeTakeFirst();
+  const a = await alertForDelivery(ctx.db, alertId);
   if (!a) return;
   const steps = (a.workflow as { steps?: { id: string; name_vi?: string }[] } | null)?.steps ?? [];
   const stepName = steps.find((s) => s.id === a.current_step)?.name_vi ?? a.current_step;

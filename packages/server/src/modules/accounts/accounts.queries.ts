@@ -1,0 +1,103 @@
+import { type RawBuilder, type Selectable, sql } from 'kysely';
+import type { Executor } from '../../db/database.ts';
+import type { UserTable } from '../../db/schema.ts';
+import { agencyColumn } from '../agencies/agencies.queries.ts';
+
+/**
+ * What other modules ask of accounts, so that only this module names `users` and `user_roles`
+ * (src/ownership.ts): names, contact details, applicant accounts by ID number, leaders.
+ */
+
+export type UserRow = Selectable<UserTable>;
+
+/** The full name of the user whose id is in `ref` (a column of the outer query). */
+export function userName(ref: string): RawBuilder<string | null> {
+  return sql<string | null>`(SELECT users.full_name FROM users WHERE users.id = ${sql.ref(ref)})`;
+}
+
+/** One account by id (any kind, active or not). */
+export async function userById(ex: Executor, id: string): Promise<UserRow | undefined> {
+  return ex.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Full names by user id (those that exist). */
+export async function userNames(ex: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await ex
+    .selectFrom('users')
+    .select(['id', 'full_name'])
+    .where('id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.full_name]));
+}
+
+/** The applicant account holding this personal ID or tax code, if any (`activeOnly`: not deactivated). */
+export async function applicantByIdNumber(
+  ex: Executor,
+  idNumber: string,
+  opts: { activeOnly?: boolean } = {},
+): Promise<UserRow | undefined> {
+  let q = ex
+    .selectFrom('users')
+    .selectAll()
+    .where('kind', '=', 'applicant')
+    .where((eb) => eb.or([eb('personal_id', '=', idNumber), eb('tax_code', '=', idNumber)]));
+  if (opts.activeOnly) q = q.where('active', '=', true);
+  return q.executeTakeFirst();
+}
+
+/** Active officers among these ids, with the path of their agency (to check an assignment's scope). */
+export async function activeOfficersWithPaths(
+  ex: Executor,
+  ids: readonly string[],
+): Promise<{ id: string; path: string | null }[]> {
+  if (ids.length === 0) return [];
+  return ex
+    .selectFrom('users')
+    .select(['users.id', agencyColumn('users.agency_id', 'path').as('path')])
+    .where('users.id', 'in', [...ids])
+    .where('users.kind', '=', 'officer')
+    .where('users.active', '=', true)
+    .execute();
+}
+
+/** An active user's name and email, for a reminder (none when inactive or without an email). */
+export async function activeContact(
+  ex: Executor,
+  userId: string,
+): Promise<{ id: string; full_name: string; email: string | null } | undefined> {
+  return ex
+    .selectFrom('users')
+    .select(['id', 'full_name', 'email'])
+    .where('id', '=', userId)
+    .where('active', '=', true)
+    .executeTakeFirst();
+}
+
+/** The active leaders (lãnh đạo) of these agencies, by name. */
+export async function activeLeadersOf(
+  ex: Executor,
+  agencyIds: readonly string[],
+): Promise<{ id: string; full_name: string; email: string | null; agency_id: string | null }[]> {
+  if (agencyIds.length === 0) return [];
+  return ex
+    .selectFrom('users as u')
+    .innerJoin('user_roles as r', 'r.user_id', 'u.id')
+    .select(['u.id', 'u.full_name', 'u.email', 'u.agency_id'])
+    .where('r.role', '=', 'leader')
+    .where('u.active', '=', true)
+    .where('u.agency_id', 'in', [...agencyIds])
+    .orderBy('u.full_name')
+    .execute();
+}
+
+/** How many active accounts belong to an agency (an agency with officers cannot be deactivated). */
+export async function activeUsersOfAgency(ex: Executor, agencyId: string): Promise<number> {
+  const r = await ex
+    .selectFrom('users')
+    .select(sql<string>`count(*)`.as('n'))
+    .where('agency_id', '=', agencyId)
+    .where('active', '=', true)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
