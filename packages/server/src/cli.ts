@@ -97,7 +97,7 @@ export function buildCli(): Command {
         if (r.ok) {
           out(`audit chain OK: ${r.checked} rows verified`);
         } else {
-          out(`audit chain BROKEN at row id ${r.brokenId} (${r.reason}); ${r.checked} rows before it verified`);
+          out(`audit chain BROKEN at row id ${r.brokenId} (${r.reason}); ${r.checked} other rows verified`);
           process.exitCode = 1;
         }
       }),

@@ -93,7 +93,7 @@ describe('audit log', () => {
     expect(r.ok).toBe(true);
     const forks = await sql<{
       n: number;
-    }>`SELECT count(*)::int AS n FROM (SELECT prev_hash FROM audit_log GROUP BY prev_hash HAVING count(*) > 1) f`.execute(
+    }>`SELECT count(*)::int AS n FROM (SELECT chain, prev_hash FROM audit_log GROUP BY chain, prev_hash HAVING count(*) > 1) f`.execute(
       db,
     );
     expect(forks.rows[0]!.n).toBe(0);

@@ -128,12 +128,18 @@ const isDetailGet = (url: string, method: string) =>
  */
 export async function act(page: Page, action: string, fill?: (page: Page) => Promise<void>) {
   let posted = false;
-  const post = page.waitForResponse((r) => {
-    const hit = r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions');
-    if (hit) posted = true;
-    return hit;
-  });
-  const refetch = page.waitForResponse((r) => posted && isDetailGet(r.url(), r.request().method()));
+  // The wait starts before the click and the dialog, so it covers them and the command itself: on
+  // a loaded two-core CI machine that took longer than the default 15 s once.
+  const timeout = 45_000;
+  const post = page.waitForResponse(
+    (r) => {
+      const hit = r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions');
+      if (hit) posted = true;
+      return hit;
+    },
+    { timeout },
+  );
+  const refetch = page.waitForResponse((r) => posted && isDetailGet(r.url(), r.request().method()), { timeout });
   // Awaited below; marked handled so a failed click does not also leave unhandled rejections.
   post.catch(() => {});
   refetch.catch(() => {});

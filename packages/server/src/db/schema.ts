@@ -85,6 +85,8 @@ export interface AuditLogTable {
   details: unknown;
   prev_hash: string;
   hash: string;
+  /** Which of the audit chains the row links into (0…63, decision 0006). */
+  chain: Generated<number>;
 }
 
 export interface OutboxTable {

@@ -6,8 +6,27 @@ import type { AuditRow } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
-// Any constant: serializes appends to the chain across processes for the length of a transaction.
+/**
+ * The audit log is AUDIT_CHAINS hash chains (decision 0006): a row links to the previous row of its
+ * own chain, so only appends to the same chain wait for each other. Appends to chain c take the
+ * advisory lock (AUDIT_LOCK_KEY, c) for the rest of their transaction.
+ */
+export const AUDIT_CHAINS = 64;
 const AUDIT_LOCK_KEY = 0x6d6f7463; // "motc"
+
+/**
+ * The chain an entry goes to: by its target (every row about one dossier, user or procedure in one
+ * chain, in order), else its agency, else its request. Stable across processes and releases.
+ */
+export function auditChainOf(
+  entry: Pick<AuditEntry, 'targetType' | 'targetId' | 'agencyId' | 'requestId' | 'actorId'>,
+) {
+  const key =
+    entry.targetId != null
+      ? `${entry.targetType ?? ''}:${entry.targetId}`
+      : (entry.agencyId ?? entry.requestId ?? entry.actorId ?? '');
+  return createHash('sha256').update(key).digest().readUInt32BE(0) % AUDIT_CHAINS;
+}
 
 /** The user behind an actor, if any (the `*_by` columns of the tables). */
 export function actorUserId(actor: Actor): string | null {
@@ -90,8 +109,25 @@ export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Dat
     await (ex as Db).transaction().execute((tx) => recordAudit(tx, entry, now));
     return;
   }
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(ex);
-  const last = await ex.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  // One chain per transaction: its first row chooses it (auditChainOf) and the later rows follow,
+  // so a transaction holds one chain lock and two transactions can never wait for each other's
+  // chain in opposite orders (no deadlock). The chosen chain lives in a transaction-local setting.
+  // The lock is one statement and the chain head another: a statement's snapshot is taken before
+  // it waits, so reading the head in the locking statement could miss the previous holder's row.
+  const chosen = await sql<{ chain: number }>`
+    SELECT x.chain, pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, x.chain),
+           set_config('motcua.audit_chain', x.chain::text, true)
+      FROM (SELECT coalesce(nullif(current_setting('motcua.audit_chain', true), '')::int, ${auditChainOf(entry)}) AS chain) x`.execute(
+    ex,
+  );
+  const chain = chosen.rows[0]!.chain;
+  const last = await ex
+    .selectFrom('audit_log')
+    .select('hash')
+    .where('chain', '=', chain)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   // Millisecond precision: what JavaScript can hold is what gets hashed and stored.
   const at = new Date(Math.floor(now.getTime()));
   const row: HashedFields = {
@@ -109,7 +145,7 @@ export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Dat
   };
   await ex
     .insertInto('audit_log')
-    .values({ ...row, details: JSON.stringify(row.details), hash: auditRowHash(row) })
+    .values({ ...row, chain, details: JSON.stringify(row.details), hash: auditRowHash(row) })
     .execute();
 }
 
@@ -142,18 +178,29 @@ export async function verifyHashChain<R extends { id: string; prev_hash: string;
   }
 }
 
-/** Walk the audit chain in order; report the first row whose content or link does not match. */
+/**
+ * Walk every audit chain in order; report the first row (lowest id) whose content or link does not
+ * match, with the number of rows verified in all chains.
+ */
 export async function verifyAuditChain(db: Db, batchSize = 5000): Promise<ChainReport> {
-  return verifyHashChain(
-    (afterId: string, limit: number) =>
-      db
-        .selectFrom('audit_log')
-        .selectAll()
-        .where(sql<boolean>`id > ${afterId}::bigint`)
-        .orderBy('id')
-        .limit(limit)
-        .execute(),
-    auditRowHash,
-    batchSize,
-  );
+  let checked = 0;
+  let broken: Extract<ChainReport, { ok: false }> | null = null;
+  for (let chain = 0; chain < AUDIT_CHAINS; chain++) {
+    const r = await verifyHashChain(
+      (afterId: string, limit: number) =>
+        db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('chain', '=', chain)
+          .where(sql<boolean>`id > ${afterId}::bigint`)
+          .orderBy('id')
+          .limit(limit)
+          .execute(),
+      auditRowHash,
+      batchSize,
+    );
+    checked += r.checked;
+    if (!r.ok && (broken === null || BigInt(r.brokenId) < BigInt(broken.brokenId))) broken = r;
+  }
+  return broken ? { ...broken, checked } : { ok: true, checked };
 }
