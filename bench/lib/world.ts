@@ -35,6 +35,17 @@ export type ApplicantInfo = {
   email: string | null;
 };
 
+/** A document component of a procedure version (content.documents), in the procedure's order. */
+export type DocumentInfo = {
+  name: string;
+  requirement?: 'mandatory' | 'conditional';
+  /** older catalogue entries */
+  required?: boolean;
+  original?: number | null;
+  copy?: number | null;
+  filledByEForm?: boolean;
+};
+
 export type ProcedureInfo = {
   procedureId: string;
   versionId: string;
@@ -47,7 +58,11 @@ export type ProcedureInfo = {
   channels: string[];
   applicantKinds: ('citizen' | 'organization')[];
   handlers: AgencyInfo[];
+  documents: DocumentInfo[];
 };
+
+/** Mandatory as dossier.reception.ts and dossier.submit-rules.ts read it. */
+export const isMandatory = (d: DocumentInfo): boolean => d.requirement === 'mandatory' || d.required === true;
 
 export type World = {
   province: AgencyInfo;
@@ -135,6 +150,7 @@ export async function loadWorld(db: Db): Promise<World> {
       workflow: WorkflowDefinition | null;
       timeLimit: { value: number | null; unit: string } | null;
       channels: string[];
+      documents?: DocumentInfo[];
     };
     const handlers = handlerRows.filter((h) => h.version_id === v.version_id).map((h) => byId.get(h.agency_id)!);
     if (!content.workflow || handlers.length === 0) continue;
@@ -150,6 +166,7 @@ export async function loadWorld(db: Db): Promise<World> {
       channels: content.channels,
       applicantKinds: v.applicant_kinds as ('citizen' | 'organization')[],
       handlers,
+      documents: content.documents ?? [],
     });
   }
   return {

@@ -101,3 +101,44 @@ export async function activeUsersOfAgency(ex: Executor, agencyId: string): Promi
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The id of the account with this username, compared case-insensitively, if any. */
+export async function userIdByUsername(ex: Executor, username: string): Promise<string | undefined> {
+  const row = await ex
+    .selectFrom('users')
+    .select('id')
+    .where(sql<boolean>`lower(username) = lower(${username})`)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Which officers a statistic is about: by name (compared with search_fold) and holding any of `roles` (role codes as text). */
+export type OfficerFilter = { name?: string | undefined; roles?: readonly string[] | undefined };
+
+function officersMatching(ex: Executor, f: OfficerFilter) {
+  let q = ex.selectFrom('users').select('users.id').where('users.kind', '=', 'officer');
+  if (f.name) q = q.where(sql<boolean>`search_fold(users.full_name) = search_fold(${f.name})`);
+  const roles = f.roles;
+  if (roles) {
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('user_roles')
+          .select(sql`1`.as('one'))
+          .whereRef('user_roles.user_id', '=', 'users.id')
+          .where(sql<boolean>`user_roles.role::text = ANY(${[...roles]})`),
+      ),
+    );
+  }
+  return q;
+}
+
+/** The ids of the officers matching a filter, a subquery for `where(x, 'in', …)`. */
+export function officerIdsMatching(ex: Executor, f: OfficerFilter): RawBuilder<string> {
+  return sql<string>`${officersMatching(ex, f)}`;
+}
+
+/** Whether any officer matches a filter. */
+export async function anyOfficerMatching(ex: Executor, f: OfficerFilter): Promise<boolean> {
+  return (await officersMatching(ex, f).limit(1).executeTakeFirst()) !== undefined;
+}

@@ -73,3 +73,120 @@ export async function rootAgency(ex: Executor): Promise<AgencyFacts | undefined>
     .limit(1)
     .executeTakeFirst();
 }
+
+/** The ids of the agencies in any of the subtrees rooted at `paths` (none when `paths` is empty), for `where(x, 'in', …)`. */
+export function agencyIdsUnderAny(paths: readonly string[]): RawBuilder<string> {
+  if (paths.length === 0) return sql<string>`(SELECT agencies.id FROM agencies WHERE false)`;
+  const like = paths.map((p) => sql`agencies.path LIKE ${`${escapeLike(p)}%`}`);
+  return sql<string>`(SELECT agencies.id FROM agencies WHERE ${sql.join(like, sql` OR `)})`;
+}
+
+/** One agency with the name and level of its parent (both null at a root); undefined when there is none. */
+export async function agencyWithParent(
+  ex: Executor,
+  id: string,
+): Promise<(AgencyFacts & { parent_name: string | null; parent_level: AgencyFacts['level'] | null }) | undefined> {
+  return ex
+    .selectFrom('agencies as a')
+    .select([
+      ...FACTS,
+      agencyColumn('a.parent_id', 'name').as('parent_name'),
+      agencyColumn<AgencyFacts['level'] | null>('a.parent_id', 'level').as('parent_level'),
+    ])
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+/** The codes of at most `limit` agencies strictly below `path` (the agency itself excluded), in no particular order. */
+export async function agencyCodesBelow(ex: Executor, path: string, limit: number): Promise<string[]> {
+  const rows = await ex
+    .selectFrom('agencies')
+    .select('code')
+    .where('path', 'like', `${escapeLike(path)}_%`)
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.code);
+}
+
+/** The one-stop unit of an agency: its first (by code) active child receiving dossiers. */
+export async function receivingUnitOf(ex: Executor, agencyId: string): Promise<string | undefined> {
+  const row = await ex
+    .selectFrom('agencies')
+    .select('id')
+    .where('parent_id', '=', agencyId)
+    .where('receives_dossiers', '=', true)
+    .where('active', '=', true)
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/**
+ * The first (by code) unit receiving dossiers under a Public Administration Service Center (level
+ * `center`): active ones only unless `includeInactive` (the GovStack loader's intake account).
+ */
+export async function serviceCenterReceivingUnit(
+  ex: Executor,
+  opts: { includeInactive?: boolean } = {},
+): Promise<{ id: string; code: string } | undefined> {
+  let q = ex
+    .selectFrom('agencies as u')
+    .innerJoin('agencies as c', 'c.id', 'u.parent_id')
+    .select(['u.id', 'u.code'])
+    .where('c.level', '=', 'center')
+    .where('u.receives_dossiers', '=', true);
+  if (!opts.includeInactive) q = q.where('u.active', '=', true);
+  return q.orderBy('u.code').limit(1).executeTakeFirst();
+}
+
+/** Whether the agency whose id is in `ref` lies in one of the subtrees rooted at `paths` (false when none). */
+export function agencyIsUnderAny(ref: string, paths: readonly string[]): RawBuilder<boolean> {
+  return sql<boolean>`${sql.ref(ref)} IN ${agencyIdsUnderAny(paths)}`;
+}
+
+/**
+ * The agency tree as a relation `(id, code, name, path)` to join in another module's set query
+ * (`JOIN ${agencyNodes()} a ON a.id = s.agency_id`); the planner inlines it: the plan of a join on the table.
+ */
+export function agencyNodes(): RawBuilder<unknown> {
+  return sql`(SELECT agencies.id, agencies.code, agencies.name, agencies.path FROM agencies)`;
+}
+
+/** An agency with this exact name at this level (any one of them), if any. */
+export async function agencyNamed(
+  ex: Executor,
+  name: string,
+  level: AgencyFacts['level'],
+): Promise<{ id: string; code: string; name: string } | undefined> {
+  return ex
+    .selectFrom('agencies')
+    .select(['id', 'code', 'name'])
+    .where('name', '=', name)
+    .where('level', '=', level)
+    .executeTakeFirst();
+}
+
+/** The id of the first-created root of the agency tree (the province whose catalog this is), if any. */
+export async function firstCreatedRootId(ex: Executor): Promise<string | undefined> {
+  const row = await ex
+    .selectFrom('agencies')
+    .select('id')
+    .where('parent_id', 'is', null)
+    .orderBy('created_at')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Whether the tree has at least one active commune (level `commune`). */
+export async function hasActiveCommune(ex: Executor): Promise<boolean> {
+  const rows = await ex
+    .selectFrom('agencies')
+    .select('id')
+    .where('level', '=', 'commune')
+    .where('active', '=', true)
+    .limit(1)
+    .execute();
+  return rows.length > 0;
+}

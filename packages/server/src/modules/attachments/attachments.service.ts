@@ -8,6 +8,7 @@ import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts
 import { findVisibleDossier } from '../dossiers/dossier.access.ts';
 import { assertMayAttachResult } from '../dossiers/dossier.approval.ts';
 import { dossierVisibleTo, draftOwnedBy, ownsDraft } from '../dossiers/dossier.queries.ts';
+import { attachStoredFile } from './attachments.facade.ts';
 import { inspectUpload } from './inspect.ts';
 import type { BlobStorage } from './storage.ts';
 
@@ -127,10 +128,6 @@ export async function uploadAttachment(
 
   return db.transaction().execute(async (tx) => {
     await assertCanUpload(tx, ctx.actor, target, upload.kind, { forUpdate: true });
-    const owner =
-      'dossierId' in target
-        ? { dossier_id: target.dossierId, draft_id: null }
-        : { dossier_id: null, draft_id: target.draftId };
     const scope = tx
       .selectFrom('attachments')
       .where('slot', '=', upload.slot)
@@ -142,36 +139,15 @@ export async function uploadAttachment(
     const { last } = await scope
       .select(sql<number>`coalesce(max(version_no), 0)::int`.as('last'))
       .executeTakeFirstOrThrow();
-    const row = await tx
-      .insertInto('attachments')
-      .values({
-        ...owner,
-        kind: upload.kind,
-        slot: upload.slot,
-        version_no: last + 1,
-        file_name: file.fileName,
-        media_type: file.mediaType,
-        size_bytes: blob.size,
-        sha256: blob.sha256,
-        uploaded_by: actorUserId(ctx.actor),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      ...auditFields(ctx),
-      action: 'attachment.upload',
-      targetType: 'attachment',
-      targetId: row.id,
-      result: 'ok',
-      details: {
-        ...owner,
-        kind: row.kind,
-        slot: row.slot,
-        versionNo: row.version_no,
-        mediaType: row.media_type,
-        sizeBytes: blob.size,
-        sha256: blob.sha256,
-      },
+    const row = await attachStoredFile(tx, ctx, {
+      owner: target,
+      kind: upload.kind,
+      slot: upload.slot,
+      versionNo: last + 1,
+      fileName: file.fileName,
+      mediaType: file.mediaType,
+      sizeBytes: blob.size,
+      sha256: blob.sha256,
     });
     return row;
   });

@@ -22,6 +22,7 @@ import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import type { Db } from '../../db/database.ts';
 import { migrations } from '../../db/migrations/index.ts';
+import { referencedBlobDigests } from '../attachments/attachments.queries.ts';
 import type { LocalDiskStorage } from '../attachments/storage.ts';
 
 export const BACKUP_FORMAT = 'motcua-backup';
@@ -104,8 +105,7 @@ export async function backupDatabase(url: string, storage: LocalDiskStorage, fil
       }
       await c.query('CLOSE backup_rows');
       if (t.name === 'attachments') {
-        const r = await c.query<{ sha256: string }>('SELECT DISTINCT sha256 FROM attachments');
-        for (const x of r.rows) blobs.add(x.sha256);
+        for (const sha256 of await referencedBlobDigests(c)) blobs.add(sha256);
       }
     }
     // Jobs not yet done (the queued notification of a message already taken from the outbox).

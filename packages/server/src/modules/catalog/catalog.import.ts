@@ -4,6 +4,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { agenciesByCode } from '../agencies/agencies.queries.ts';
 import { auditFields, canonicalJson, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { exportItems } from './catalog.export.ts';
@@ -188,9 +189,7 @@ export async function prepareImport(
     }
   });
   const codes = [...new Set(items.flatMap((i) => i.agencyCodes))];
-  const agencies = codes.length
-    ? await ex.selectFrom('agencies').select(['id', 'code']).where('code', 'in', codes).execute()
-    : [];
+  const agencies = await agenciesByCode(ex, codes);
   const idOf = new Map(agencies.map((a) => [a.code, a.id]));
   for (const [i, it] of items.entries()) {
     for (const [j, c] of it.agencyCodes.entries()) {

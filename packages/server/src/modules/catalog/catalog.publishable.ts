@@ -2,6 +2,7 @@ import { type AgencyRef, type DossierAgencies, resolveAgency, validateWorkflow }
 import type { Executor } from '../../db/database.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { agenciesByCode, agenciesById, hasActiveCommune } from '../agencies/agencies.queries.ts';
 
 /**
  * When a procedure may be published, and when a dossier of it may be received.
@@ -73,9 +74,7 @@ function workingLimitOf(t: PublishCandidate['timeLimit']) {
 /** Every reason `c` cannot be published now; empty when it can. */
 export async function publishIssues(ex: Executor, c: PublishCandidate): Promise<PublishIssue[]> {
   const issues: PublishIssue[] = [];
-  const handlers = c.agencyIds.length
-    ? await ex.selectFrom('agencies').select(['id', 'code', 'name', 'active']).where('id', 'in', c.agencyIds).execute()
-    : [];
+  const handlers = await agenciesById(ex, c.agencyIds);
   const activeHandlers = handlers.filter((h) => h.active);
   if (activeHandlers.length === 0) {
     issues.push({
@@ -116,22 +115,9 @@ export async function publishIssues(ex: Executor, c: PublishCandidate): Promise<
   }
   const refs = agencyRefsOf(c.workflow);
   const fixedCodes = [...new Set(refs.flatMap((r) => (r.ref.kind === 'fixed' ? [r.ref.agencyCode] : [])))];
-  const fixed = new Map(
-    (fixedCodes.length
-      ? await ex.selectFrom('agencies').select(['code', 'active']).where('code', 'in', fixedCodes).execute()
-      : []
-    ).map((a) => [a.code, a.active]),
-  );
+  const fixed = new Map((await agenciesByCode(ex, fixedCodes)).map((a) => [a.code, a.active]));
   const needsCommune = refs.some((r) => r.ref.kind === 'applicant_commune');
-  const communes = needsCommune
-    ? await ex
-        .selectFrom('agencies')
-        .select('id')
-        .where('level', '=', 'commune')
-        .where('active', '=', true)
-        .limit(1)
-        .execute()
-    : [];
+  const hasCommune = needsCommune && (await hasActiveCommune(ex));
   for (const r of refs) {
     switch (r.ref.kind) {
       case 'fixed': {
@@ -164,7 +150,7 @@ export async function publishIssues(ex: Executor, c: PublishCandidate): Promise<
         }
         break;
       case 'applicant_commune':
-        if (communes.length === 0) {
+        if (!hasCommune) {
           issues.push({
             path: r.path,
             code: 'step_agency_unresolved',
@@ -239,12 +225,7 @@ export async function assertWorkflowHonourable(
     });
   }
   const codes = [...new Set(resolved.flatMap((r) => (r.code === null ? [] : [r.code])))];
-  const active = new Set(
-    (codes.length
-      ? await ex.selectFrom('agencies').select('code').where('code', 'in', codes).where('active', '=', true).execute()
-      : []
-    ).map((a) => a.code),
-  );
+  const active = new Set((await agenciesByCode(ex, codes)).filter((a) => a.active).map((a) => a.code));
   const bad = resolved.find((r) => r.code === null || !active.has(r.code));
   if (bad) {
     throw new Problem('workflow_agency_unavailable', {

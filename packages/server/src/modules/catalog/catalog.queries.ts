@@ -64,3 +64,44 @@ export async function publishedProceduresHandledBy(ex: Executor, agencyId: strin
     .executeTakeFirstOrThrow();
   return Number(r.n);
 }
+
+/** The `column` of the procedure version whose id is in `ref` (a column of the outer query). */
+export function versionColumn<T = string>(ref: string, column: 'name' | 'status'): RawBuilder<T> {
+  return sql<T>`(SELECT ${sql.ref(`procedure_versions.${column}`)} FROM procedure_versions WHERE procedure_versions.id = ${sql.ref(ref)})`;
+}
+
+/** The province a procedure belongs to (undefined when the procedure does not exist). */
+export async function procedureProvinceId(ex: Executor, procedureId: string): Promise<string | undefined> {
+  const row = await ex.selectFrom('procedures').select('province_id').where('id', '=', procedureId).executeTakeFirst();
+  return row?.province_id;
+}
+
+/** The published version of a procedure with the procedure's code and province (undefined when none is published). */
+export async function publishedVersionOf(ex: Executor, procedureId: string) {
+  return ex
+    .selectFrom('procedure_versions as v')
+    .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
+    .select([
+      'v.id',
+      'v.name',
+      'v.field_code',
+      'v.content',
+      'v.applicant_kinds',
+      'p.id as procedure_id',
+      'p.code',
+      'p.province_id',
+    ])
+    .where('p.id', '=', procedureId)
+    .where('v.status', '=', 'published')
+    .executeTakeFirst();
+}
+
+/** The content (documents, time limit, workflow…) of a procedure version; throws when there is no such version. */
+export async function versionContent(ex: Executor, versionId: string): Promise<unknown> {
+  const v = await ex
+    .selectFrom('procedure_versions')
+    .select('content')
+    .where('id', '=', versionId)
+    .executeTakeFirstOrThrow();
+  return v.content;
+}

@@ -5,6 +5,7 @@ import type { ProcedureVersionTable } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { fieldError, Problem } from '../../shared/problem.ts';
+import { agenciesById, agencyColumn, firstCreatedRootId } from '../agencies/agencies.queries.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { assertPublishable, type PublishCandidate, publishIssues } from './catalog.publishable.ts';
@@ -18,15 +19,10 @@ export type StoredContent = Pick<
 
 /** The province whose catalog this deployment keeps: the root of the agency tree. */
 export async function catalogProvinceId(ex: Executor): Promise<string> {
-  const root = await ex
-    .selectFrom('agencies')
-    .select('id')
-    .where('parent_id', 'is', null)
-    .orderBy('created_at')
-    .limit(1)
-    .executeTakeFirst();
-  if (!root) throw new Problem('not_found', { detail: { vi: 'Chưa có tỉnh', en: 'No province configured' } });
-  return root.id;
+  const root = await firstCreatedRootId(ex);
+  if (root === undefined)
+    throw new Problem('not_found', { detail: { vi: 'Chưa có tỉnh', en: 'No province configured' } });
+  return root;
 }
 
 /**
@@ -58,11 +54,7 @@ export function isCatalogAdmin(actor: Actor): boolean {
 /** Agencies must exist; the error names the offending list entries. */
 async function assertAgenciesExist(ex: Executor, ids: string[], path: string, lang: Lang): Promise<void> {
   if (ids.length === 0) return;
-  const found = new Set(
-    (await ex.selectFrom('agencies').select('id').where('id', 'in', ids).where('active', '=', true).execute()).map(
-      (r) => r.id,
-    ),
-  );
+  const found = new Set((await agenciesById(ex, ids)).filter((a) => a.active).map((a) => a.id));
   const errors = ids.flatMap((id, i) =>
     found.has(id)
       ? []
@@ -216,14 +208,18 @@ export async function loadVersions(
   const agencies = rows.length
     ? await ex
         .selectFrom('procedure_version_agencies as pva')
-        .innerJoin('agencies as a', 'a.id', 'pva.agency_id')
-        .select(['pva.version_id', 'a.id', 'a.code', 'a.name'])
+        .select([
+          'pva.version_id',
+          'pva.agency_id as id',
+          agencyColumn<string>('pva.agency_id', 'code').as('code'),
+          agencyColumn<string>('pva.agency_id', 'name').as('name'),
+        ])
         .where(
           'pva.version_id',
           'in',
           rows.map((r) => r.id),
         )
-        .orderBy('a.code')
+        .orderBy('code')
         .execute()
     : [];
   const byVersion = new Map<string, { id: string; code: string; name: string }[]>();

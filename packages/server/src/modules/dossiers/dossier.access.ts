@@ -4,6 +4,7 @@ import type { Executor } from '../../db/database.ts';
 import type { Database, DossierRow } from '../../db/schema.ts';
 import { escapeLike } from '../../shared/like.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agencyIdsUnder, agencyIdsUnderAny } from '../agencies/agencies.queries.ts';
 
 /**
  * Which dossiers an actor may see (the authorization rule of core/authz.ts, as SQL): an applicant
@@ -22,10 +23,9 @@ export function visibleTo(actor: Actor) {
           eb.exists(
             eb
               .selectFrom('dossier_agencies as da')
-              .innerJoin('agencies as a', 'a.id', 'da.agency_id')
               .select(sql`1`.as('one'))
               .whereRef('da.dossier_id', '=', 'dossiers.id')
-              .where('a.path', 'like', `${escapeLike(actor.agencyPath)}%`),
+              .where('da.agency_id', 'in', agencyIdsUnder(actor.agencyPath)),
           ),
           eb('dossiers.main_assignee_id', '=', actor.userId),
           sql<boolean>`${actor.userId}::uuid = ANY(dossiers.coordinator_ids || dossiers.observer_ids)`,
@@ -36,10 +36,9 @@ export function visibleTo(actor: Actor) {
         const touches = eb.exists(
           eb
             .selectFrom('dossier_agencies as da')
-            .innerJoin('agencies as a', 'a.id', 'da.agency_id')
             .select(sql`1`.as('one'))
             .whereRef('da.dossier_id', '=', 'dossiers.id')
-            .where((w) => w.or(actor.agencyPaths.map((p) => w('a.path', 'like', `${escapeLike(p)}%`)))),
+            .where('da.agency_id', 'in', agencyIdsUnderAny(actor.agencyPaths)),
         );
         return actor.procedureIds === null
           ? touches

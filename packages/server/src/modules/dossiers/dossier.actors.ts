@@ -3,7 +3,7 @@ import type { Executor } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { userNames } from '../accounts/accounts.queries.ts';
-import { escapeLike } from './dossier.access.ts';
+import { agenciesById, agencyCodesBelow } from '../agencies/agencies.queries.ts';
 
 /** Who runs a dossier command: as the state machine sees them, as the history names them, as idempotency keys them. */
 
@@ -20,16 +20,12 @@ export async function dossierActorOf(ex: Executor, ctx: CommandContext): Promise
     case 'client':
       return { userId: `client:${a.clientId}`, roles: [], agencyCode: null };
     case 'officer': {
-      const row = await ex.selectFrom('agencies').select('code').where('id', '=', a.agencyId).executeTakeFirstOrThrow();
+      const [row] = await agenciesById(ex, [a.agencyId]);
+      if (!row) throw new Error(`agency ${a.agencyId} not found`);
       if (!a.roles.includes('leader')) return { userId: a.userId, roles: [...a.roles], agencyCode: row.code };
       // A leader also leads the units below their agency (a department's divisions).
-      const below = await ex
-        .selectFrom('agencies')
-        .select('code')
-        .where('path', 'like', `${escapeLike(a.agencyPath)}_%`)
-        .limit(500)
-        .execute();
-      return { userId: a.userId, roles: [...a.roles], agencyCode: row.code, ledAgencyCodes: below.map((b) => b.code) };
+      const below = await agencyCodesBelow(ex, a.agencyPath, 500);
+      return { userId: a.userId, roles: [...a.roles], agencyCode: row.code, ledAgencyCodes: below };
     }
   }
 }

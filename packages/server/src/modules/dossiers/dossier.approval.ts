@@ -2,6 +2,8 @@ import { type Actor, type CommandType, type DossierState, inSubtree, type Result
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agenciesByCode } from '../agencies/agencies.queries.ts';
+import { newestResultFile } from '../attachments/attachments.queries.ts';
 
 /**
  * The result document of a dossier, as approval and confirmation see it: the newest file of kind
@@ -11,15 +13,7 @@ import { Problem } from '../../shared/problem.ts';
  * file changed since (core machine.ts). Uploading a new version therefore needs a new approval.
  */
 export async function currentResultFile(ex: Executor, dossierId: string): Promise<ResultFileRef | null> {
-  const row = await ex
-    .selectFrom('attachments')
-    .select(['id', 'sha256'])
-    .where('dossier_id', '=', dossierId)
-    .where('kind', '=', 'result')
-    .orderBy('uploaded_at', 'desc')
-    .orderBy('version_no', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const row = await newestResultFile(ex, dossierId);
   return row ? { attachmentId: row.id, sha256: row.sha256 } : null;
 }
 
@@ -45,11 +39,7 @@ export async function assertMayAttachResult(ex: Executor, actor: Actor, row: Dos
   if (s.status === 'processing') {
     if (s.assignees.main === actor.userId) return;
     if (actor.roles.includes('leader') && s.stepAgencyCode !== null) {
-      const step = await ex
-        .selectFrom('agencies')
-        .select('path')
-        .where('code', '=', s.stepAgencyCode)
-        .executeTakeFirst();
+      const [step] = await agenciesByCode(ex, [s.stepAgencyCode]);
       if (step && inSubtree(actor.agencyPath, step.path)) return;
     }
   } else if ((s.status === 'result_ready' || s.status === 'returned') && actor.roles.includes('receptionist')) {

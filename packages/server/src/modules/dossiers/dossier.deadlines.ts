@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { activeContact, activeLeadersOf } from '../accounts/accounts.queries.ts';
-import { agenciesById } from '../agencies/agencies.queries.ts';
+import { agenciesById, agencyColumn } from '../agencies/agencies.queries.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 import type { AlertKind } from '../notifications/notification.templates.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
@@ -67,11 +67,10 @@ async function candidates(db: Db, now: Date, workingHours: number): Promise<Cand
   const r = await sql<Candidate>`
     SELECT * FROM (
       SELECT d.id, d.status, d.step_due, d.due, ${VISIT} AS visit, d.main_assignee_id, d.step_agency_id,
-        d.receiving_agency_id, p.admin_unit_code AS province_code,
+        d.receiving_agency_id, ${agencyColumn('d.province_id', 'admin_unit_code')} AS province_code,
         ${has('step_reminder')} AS has_reminder, ${has('step_overdue')} AS has_step_overdue,
         ${has('appointment_overdue')} AS has_appointment_overdue
       FROM dossiers d
-      JOIN agencies p ON p.id = d.province_id
       WHERE d.paused_since IS NULL
         AND (
           (d.status = 'processing' AND d.step_due IS NOT NULL AND d.step_due < ${horizon})

@@ -1,6 +1,7 @@
 import type { TimeLimit, WorkCalendar } from '@motcua/core';
 import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 
 /**
@@ -41,11 +42,7 @@ export function calendarDaysDue(calendar: WorkCalendar, from: number, days: numb
 const provinceCodes = new Map<string, string | null>();
 async function provinceCodeOf(ex: Executor, provinceId: string): Promise<string | null> {
   if (!provinceCodes.has(provinceId)) {
-    const row = await ex
-      .selectFrom('agencies')
-      .select('admin_unit_code')
-      .where('id', '=', provinceId)
-      .executeTakeFirst();
+    const [row] = await agenciesById(ex, [provinceId]);
     provinceCodes.set(provinceId, row?.admin_unit_code ?? null);
   }
   return provinceCodes.get(provinceId) ?? null;

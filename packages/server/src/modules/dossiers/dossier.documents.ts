@@ -10,6 +10,8 @@ import {
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agenciesByCode, agenciesById, agencyColumn, agencyWithParent } from '../agencies/agencies.queries.ts';
+import { versionContent } from '../catalog/catalog.queries.ts';
 import {
   type AgencyHeader,
   type ApplicantInfo,
@@ -55,8 +57,7 @@ type EventRow = { event: DossierEvent; actorName: string | null; actorAgency: st
 async function historyOf(ex: Executor, dossierId: string): Promise<EventRow[]> {
   const rows = await ex
     .selectFrom('dossier_events as e')
-    .leftJoin('agencies as a', 'a.id', 'e.actor_agency_id')
-    .select(['e.event', 'e.actor_name', 'a.name as agency_name', 'e.at'])
+    .select(['e.event', 'e.actor_name', agencyColumn('e.actor_agency_id', 'name').as('agency_name'), 'e.at'])
     .where('e.dossier_id', '=', dossierId)
     .orderBy('e.version')
     .execute();
@@ -78,14 +79,11 @@ function noForm(): Problem {
 }
 
 async function headerOf(ex: Executor, agencyId: string): Promise<AgencyHeader> {
-  const a = await ex
-    .selectFrom('agencies as a')
-    .leftJoin('agencies as p', 'p.id', 'a.parent_id')
-    .select(['a.name', 'a.path', 'p.name as parent_name'])
-    .where('a.id', '=', agencyId)
-    .executeTakeFirstOrThrow();
+  const a = await agencyWithParent(ex, agencyId);
+  if (!a) throw new Error(`agency ${agencyId} not found`);
   const rootId = a.path.split('/').filter(Boolean)[0]!;
-  const root = await ex.selectFrom('agencies').select('name').where('id', '=', rootId).executeTakeFirstOrThrow();
+  const [root] = await agenciesById(ex, [rootId]);
+  if (!root) throw new Error(`agency ${rootId} not found`);
   const place = root.name.replace(/^(UBND|Ủy ban nhân dân)\s+/i, '').replace(/^(thành phố|tỉnh)\s+/i, '');
   return { parentName: a.parent_name, name: a.name, place };
 }
@@ -130,12 +128,7 @@ export async function renderDossierForm(
   switch (form) {
     case '01': {
       if (!received) throw noForm();
-      const version = await ex
-        .selectFrom('procedure_versions')
-        .select('content')
-        .where('id', '=', row.procedure_version_id)
-        .executeTakeFirstOrThrow();
-      const content = version.content as {
+      const content = (await versionContent(ex, row.procedure_version_id)) as {
         timeLimit: { value: number | null; unit: string; text: string | null } | null;
       };
       return renderForm01Receipt({
@@ -232,13 +225,7 @@ async function handoffsOf(ex: Executor, history: EventRow[], receivingUnit: stri
     if (e.type === 'forwarded' || e.type === 'sent_back') if (e.stepAgencyCode) codes.add(e.stepAgencyCode);
     if (e.type === 'consultation_opened') for (const c of e.consultations) codes.add(c.agencyCode);
   }
-  const agencies = codes.size
-    ? await ex
-        .selectFrom('agencies')
-        .select(['code', 'name'])
-        .where('code', 'in', [...codes])
-        .execute()
-    : [];
+  const agencies = await agenciesByCode(ex, [...codes]);
   const nameOf = (code: string | null) => agencies.find((x) => x.code === code)?.name ?? code ?? '';
   const handoffs: Handoff[] = [];
   const opened = new Map<string, { agencyCode: string; due: number | null }>();
@@ -324,7 +311,6 @@ export async function renderTrackingBook(
 ): Promise<Buffer> {
   const rows = await ex
     .selectFrom('dossiers as d')
-    .leftJoin('agencies as s', 's.id', 'd.step_agency_id')
     .select([
       'd.code',
       'd.procedure_name',
@@ -333,7 +319,7 @@ export async function renderTrackingBook(
       'd.due',
       'd.returned_at',
       'd.state',
-      's.name as step_agency',
+      agencyColumn('d.step_agency_id', 'name').as('step_agency'),
     ])
     .where('d.receiving_agency_id', '=', receivingAgencyId)
     .where('d.received_at', '>=', from)

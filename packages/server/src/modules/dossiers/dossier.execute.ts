@@ -12,7 +12,8 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { activeOfficersWithPaths } from '../accounts/accounts.queries.ts';
-import { agenciesById } from '../agencies/agencies.queries.ts';
+import { agenciesByCode, agenciesById } from '../agencies/agencies.queries.ts';
+import { attachmentIdsOfDossier } from '../attachments/attachments.queries.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { actorDetails, dossierActorOf, principalOf, SYSTEM_CTX } from './dossier.actors.ts';
 import { currentResultFile, RESULT_COMMANDS, resultAttachmentIds } from './dossier.approval.ts';
@@ -82,12 +83,7 @@ async function executeInTx(
       throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
     }
     if (input.attachmentIds?.length) {
-      const own = await tx
-        .selectFrom('attachments')
-        .select('id')
-        .where('id', 'in', input.attachmentIds)
-        .where('dossier_id', '=', row.id)
-        .execute();
+      const own = await attachmentIdsOfDossier(tx, row.id, input.attachmentIds);
       if (own.length !== new Set(input.attachmentIds).size) throw new Problem('attachment_not_found');
     }
     const now = input.now ?? new Date();
@@ -205,7 +201,7 @@ async function executeInTx(
 async function agencyIdsByCode(ex: Executor, codes: (string | null | undefined)[]): Promise<Map<string, string>> {
   const wanted = [...new Set(codes.filter((c): c is string => typeof c === 'string'))];
   if (wanted.length === 0) return new Map();
-  const rows = await ex.selectFrom('agencies').select(['id', 'code']).where('code', 'in', wanted).execute();
+  const rows = await agenciesByCode(ex, wanted);
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 

@@ -16,6 +16,7 @@ import {
 } from '@motcua/core';
 import type { Tx } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
+import { agenciesByCode } from '../agencies/agencies.queries.ts';
 import { SYSTEM_CTX } from './dossier.actors.ts';
 import { rejection } from './dossier.decide.ts';
 import { type Applicant, insertDossier, nextSequence, projection, recordEvents } from './dossier.store.ts';
@@ -89,11 +90,8 @@ async function openChildDossier(
 ): Promise<void> {
   const parentWorkflow = parent.workflow as WorkflowDefinition;
   const def = parentWorkflow.steps.flatMap((s) => s.consultations ?? []).find((x) => x.id === c.consultationId);
-  const agency = await tx
-    .selectFrom('agencies')
-    .select(['id', 'code'])
-    .where('code', '=', c.agencyCode)
-    .executeTakeFirstOrThrow();
+  const [agency] = await agenciesByCode(tx, [c.agencyCode]);
+  if (!agency) throw new Error(`agency ${c.agencyCode} not found`);
   const id = c.childDossierId!;
   const workflow = childWorkflow(
     `Cho ý kiến: ${def?.name_vi ?? c.consultationId}`,

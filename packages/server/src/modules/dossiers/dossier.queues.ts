@@ -2,6 +2,7 @@ import type { Actor, DossierState, WorkCalendar } from '@motcua/core';
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import type { Database } from '../../db/schema.ts';
+import { agencyColumn, agencyIdsUnder } from '../agencies/agencies.queries.ts';
 import { escapeLike, visibleTo } from './dossier.access.ts';
 import { clockOf, pausesOf, remainingView, statusView, subStatusView } from './dossier.views.ts';
 
@@ -41,15 +42,7 @@ const OPEN = ['received', 'processing', 'supplement_requested', 'fee_requested',
 type Eb = ExpressionBuilder<Database, 'dossiers'>;
 
 function inSubtree(agencyPath: string) {
-  return (eb: Eb) =>
-    eb(
-      'dossiers.step_agency_id',
-      'in',
-      eb
-        .selectFrom('agencies')
-        .select('agencies.id')
-        .where('agencies.path', 'like', `${escapeLike(agencyPath)}%`),
-    );
+  return (eb: Eb) => eb('dossiers.step_agency_id', 'in', agencyIdsUnder(agencyPath));
 }
 
 export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery, calendar: WorkCalendar, now: Date) {
@@ -102,7 +95,6 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
       if (!officer) return empty(query);
       // Two branches, each on its own partial index (0006_queue_indexes): a step late in the
       // officer's units, or an appointment late at one of their receiving units.
-      const subtree = `${escapeLike(officer.agencyPath)}%`;
       q = q.where((eb) =>
         eb(
           'dossiers.id',
@@ -113,11 +105,7 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
             .where('s.status', 'in', OPEN)
             .where('s.paused_since', 'is', null)
             .where('s.step_due', '<', now)
-            .where(
-              's.step_agency_id',
-              'in',
-              eb.selectFrom('agencies').select('agencies.id').where('agencies.path', 'like', subtree),
-            )
+            .where('s.step_agency_id', 'in', agencyIdsUnder(officer.agencyPath))
             .unionAll(
               eb
                 .selectFrom('dossiers as r')
@@ -125,11 +113,7 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
                 .where('r.status', 'in', OPEN)
                 .where('r.paused_since', 'is', null)
                 .where('r.due', '<', now)
-                .where(
-                  'r.receiving_agency_id',
-                  'in',
-                  eb.selectFrom('agencies').select('agencies.id').where('agencies.path', 'like', subtree),
-                ),
+                .where('r.receiving_agency_id', 'in', agencyIdsUnder(officer.agencyPath)),
             ),
         ),
       );
@@ -137,23 +121,18 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
     }
     case 'consultation':
       if (!officer) return empty(query);
-      q = q.where('status', '=', 'processing').where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('dossier_consultations as c')
-            .select(sql`1`.as('one'))
-            .whereRef('c.dossier_id', '=', 'dossiers.id')
-            .where('c.closed_at', 'is', null)
-            .where(
-              'c.agency_id',
-              'in',
-              eb
-                .selectFrom('agencies')
-                .select('agencies.id')
-                .where('agencies.path', 'like', `${escapeLike(officer.agencyPath)}%`),
-            ),
-        ),
-      );
+      q = q
+        .where('status', '=', 'processing')
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('dossier_consultations as c')
+              .select(sql`1`.as('one'))
+              .whereRef('c.dossier_id', '=', 'dossiers.id')
+              .where('c.closed_at', 'is', null)
+              .where('c.agency_id', 'in', agencyIdsUnder(officer.agencyPath)),
+          ),
+        );
       break;
     case 'supplement':
       q = q.where('status', '=', 'supplement_requested');
@@ -198,7 +177,7 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
     'dossiers.channel',
     'dossiers.version',
     'dossiers.state',
-    sql<string | null>`(SELECT name FROM agencies WHERE agencies.id = dossiers.step_agency_id)`.as('step_agency_name'),
+    agencyColumn('dossiers.step_agency_id', 'name').as('step_agency_name'),
   ]);
   rows = byDue
     ? rows.orderBy(sql`coalesce(dossiers.step_due, dossiers.due)`, (ob) => ob.asc().nullsLast()).orderBy('dossiers.id')

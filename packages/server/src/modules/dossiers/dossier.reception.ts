@@ -10,6 +10,7 @@ import { type Command, type DecideContext, type DossierState, decide, type Recei
 import { z } from 'zod';
 import type { Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { versionContent } from '../catalog/catalog.queries.ts';
 
 /** One checked component: its name in the procedure's list, originals and copies received. */
 export const ChecklistItem = z.strictObject({
@@ -26,12 +27,8 @@ const norm = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
 
 /** The documents of a frozen procedure version. */
 export async function versionDocuments(ex: Executor, versionId: string): Promise<VersionDocument[]> {
-  const v = await ex
-    .selectFrom('procedure_versions')
-    .select('content')
-    .where('id', '=', versionId)
-    .executeTakeFirstOrThrow();
-  return ((v.content as { documents?: VersionDocument[] }).documents ?? []).map((d) => ({ ...d, name: norm(d.name) }));
+  const content = await versionContent(ex, versionId);
+  return ((content as { documents?: VersionDocument[] }).documents ?? []).map((d) => ({ ...d, name: norm(d.name) }));
 }
 
 const isMandatory = (d: VersionDocument) => d.requirement === 'mandatory' || d.required === true;

@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { commandContext } from '../../shared/command-context.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agenciesById } from '../agencies/agencies.queries.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
@@ -294,7 +295,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       if (req.actor.kind !== 'officer') throw new Problem('forbidden');
       const agencyId = req.query.agencyId ?? req.actor.agencyId;
       // Only the officer's own unit or a unit below it.
-      const target = await db.selectFrom('agencies').select('path').where('id', '=', agencyId).executeTakeFirst();
+      const [target] = await agenciesById(db, [agencyId]);
       if (!target?.path.startsWith(req.actor.agencyPath)) throw new Problem('not_found');
       const from = new Date(`${req.query.from}T00:00:00+07:00`);
       const to = new Date(new Date(`${req.query.to}T00:00:00+07:00`).getTime() + 86_400_000);

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { draftDocumentSlots } from '../attachments/attachments.queries.ts';
 
 /**
  * Rules of a citizen's online submission (POST /dossiers by an applicant), checked inside the
@@ -51,15 +52,7 @@ export async function assertMandatoryDocuments(
 ): Promise<void> {
   const slots = new Set<string>();
   if (draftId !== null) {
-    const rows = await tx
-      .selectFrom('attachments')
-      .select('slot')
-      .distinct()
-      .where('draft_id', '=', draftId)
-      .where('dossier_id', 'is', null)
-      .where('kind', '=', 'document')
-      .execute();
-    for (const r of rows) slots.add(r.slot);
+    for (const slot of await draftDocumentSlots(tx, draftId)) slots.add(slot);
   }
   const missing = documents
     .map((d, index) => ({ index, name: d.name, requirement: d.requirement }))

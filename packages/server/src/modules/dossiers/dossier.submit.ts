@@ -15,8 +15,15 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { applicantByIdNumber, userById } from '../accounts/accounts.queries.ts';
+import {
+  agenciesById,
+  agencyWithParent,
+  receivingUnitOf,
+  serviceCenterReceivingUnit,
+} from '../agencies/agencies.queries.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
+import { handlingAgencyIds, procedureProvinceId, publishedVersionOf } from '../catalog/catalog.queries.ts';
 import { actorDetails, dossierActorOf, principalOf } from './dossier.actors.ts';
 import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
 import { calendarDaysDue, calendarFor, legalLimitOf, rejection, workingLimit } from './dossier.decide.ts';
@@ -58,27 +65,9 @@ export type SubmitOptions = {
 
 async function receptionUnitFor(ex: Executor, authorityId: string): Promise<string | null> {
   // The one-stop unit of the agency, else of the province's Public Administration Service Center.
-  const own = await ex
-    .selectFrom('agencies')
-    .select('id')
-    .where('parent_id', '=', authorityId)
-    .where('receives_dossiers', '=', true)
-    .where('active', '=', true)
-    .orderBy('code')
-    .limit(1)
-    .executeTakeFirst();
-  if (own) return own.id;
-  const center = await ex
-    .selectFrom('agencies as u')
-    .innerJoin('agencies as c', 'c.id', 'u.parent_id')
-    .select('u.id')
-    .where('c.level', '=', 'center')
-    .where('u.receives_dossiers', '=', true)
-    .where('u.active', '=', true)
-    .orderBy('u.code')
-    .limit(1)
-    .executeTakeFirst();
-  return center?.id ?? null;
+  const own = await receivingUnitOf(ex, authorityId);
+  if (own !== undefined) return own;
+  return (await serviceCenterReceivingUnit(ex))?.id ?? null;
 }
 
 function problemFor(code: 'procedure_not_available', vi: string, en: string): Problem {
@@ -102,14 +91,10 @@ export async function submitDossier(
     idempotencyKey === null
       ? null
       : { principal: principalOf(ctx), key: idempotencyKey, hash: requestHash({ submit: input }) };
-  const province = await db
-    .selectFrom('procedures')
-    .select('province_id')
-    .where('id', '=', input.procedureId)
-    .executeTakeFirst();
-  if (!province) throw new Problem('procedure_not_available');
+  const provinceId = await procedureProvinceId(db, input.procedureId);
+  if (provinceId === undefined) throw new Problem('procedure_not_available');
   // Read through the pool before the transaction (see executeCommand).
-  const calendar = await calendarFor(db, province.province_id);
+  const calendar = await calendarFor(db, provinceId);
   return runIdempotent(db, idem, async (tx) => {
     const now = opts.now ?? new Date();
     const actor = ctx.actor;
@@ -118,22 +103,7 @@ export async function submitDossier(
     const counter = input.channel !== 'online' || input.viaIntegration === true;
     if (counter !== (actor.kind === 'officer')) throw new Problem('forbidden');
 
-    const version = await tx
-      .selectFrom('procedure_versions as v')
-      .innerJoin('procedures as p', 'p.id', 'v.procedure_id')
-      .select([
-        'v.id',
-        'v.name',
-        'v.field_code',
-        'v.content',
-        'v.applicant_kinds',
-        'p.id as procedure_id',
-        'p.code',
-        'p.province_id',
-      ])
-      .where('p.id', '=', input.procedureId)
-      .where('v.status', '=', 'published')
-      .executeTakeFirst();
+    const version = await publishedVersionOf(tx, input.procedureId);
     if (!version) throw new Problem('procedure_not_available');
     // Who may apply (applicantKinds): the account's kind online, before anything else is checked.
     if (actor.kind === 'applicant') {
@@ -160,25 +130,15 @@ export async function submitDossier(
       );
     }
     if (content.eForm && opts.validateForm) opts.validateForm(content.eForm.schema, input.formData);
-    const handlers = (
-      await tx
-        .selectFrom('procedure_version_agencies')
-        .select('agency_id')
-        .where('version_id', '=', version.id)
-        .execute()
-    ).map((r) => r.agency_id);
+    const handlers = await handlingAgencyIds(tx, version.id);
 
     // Which one-stop unit receives it, for which authority.
     let receivingId: string;
     let authorityId: string | null;
     if (counter) {
       if (actor.kind !== 'officer' || !actor.roles.includes('receptionist')) throw new Problem('forbidden');
-      const unit = await tx
-        .selectFrom('agencies as u')
-        .leftJoin('agencies as parent', 'parent.id', 'u.parent_id')
-        .select(['u.id', 'u.receives_dossiers', 'u.parent_id', 'parent.level as parent_level'])
-        .where('u.id', '=', actor.agencyId)
-        .executeTakeFirstOrThrow();
+      const unit = await agencyWithParent(tx, actor.agencyId);
+      if (!unit) throw new Error(`agency ${actor.agencyId} not found`);
       receivingId = unit.id;
       authorityId = unit.receives_dossiers ? unit.parent_id : unit.id;
       const servesAll = unit.parent_level === 'center';
@@ -220,11 +180,7 @@ export async function submitDossier(
       if (unit === null) throw problemFor('procedure_not_available', 'Không có bộ phận tiếp nhận', 'No reception unit');
       receivingId = unit;
     }
-    const agencies = await tx
-      .selectFrom('agencies')
-      .select(['id', 'code', 'level'])
-      .where('id', 'in', [receivingId, ...(authorityId ? [authorityId] : [])])
-      .execute();
+    const agencies = await agenciesById(tx, [receivingId, ...(authorityId ? [authorityId] : [])]);
     const codeOf = (id: string | null) => (id === null ? null : (agencies.find((a) => a.id === id)?.code ?? null));
 
     const { applicant, applicantUserId, communeCode } = await resolveApplicant(
@@ -395,12 +351,7 @@ async function resolveApplicant(
   }
   let communeCode: string | null = null;
   if (applicant.residenceCommuneId) {
-    const c = await tx
-      .selectFrom('agencies')
-      .select('code')
-      .where('id', '=', applicant.residenceCommuneId)
-      .where('level', '=', 'commune')
-      .executeTakeFirst();
+    const [c] = (await agenciesById(tx, [applicant.residenceCommuneId])).filter((a) => a.level === 'commune');
     if (!c) {
       throw new Problem('validation_failed', {
         detail: { vi: 'Xã/phường nơi cư trú không tồn tại', en: 'Unknown commune of residence' },

@@ -21,6 +21,7 @@ import {
 import type { Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { userNames } from '../accounts/accounts.queries.ts';
+import { agenciesByCode, agenciesById, agencyColumn } from '../agencies/agencies.queries.ts';
 import { applicantDossierView, applicantHistory } from './dossier.applicant.ts';
 import { currentResultFile } from './dossier.approval.ts';
 import type { LegalLimit } from './dossier.decide.ts';
@@ -145,17 +146,12 @@ export async function agencyNames(
   const codes = [...new Set(codesOrIds.codes ?? [])];
   const ids = [...new Set(codesOrIds.ids ?? [])];
   if (codes.length === 0 && ids.length === 0) return new Map();
-  const rows = await ex
-    .selectFrom('agencies')
-    .select(['id', 'code', 'name'])
-    .where((eb) =>
-      eb.or([...(codes.length ? [eb('code', 'in', codes)] : []), ...(ids.length ? [eb('id', 'in', ids)] : [])]),
-    )
-    .execute();
+  const rows = [...(await agenciesByCode(ex, codes)), ...(await agenciesById(ex, ids))];
   const out: AgencyNames = new Map();
-  for (const r of rows) {
-    out.set(r.code, r);
-    out.set(r.id, r);
+  for (const { id, code, name } of rows) {
+    const r = { id, code, name };
+    out.set(code, r);
+    out.set(id, r);
   }
   return out;
 }
@@ -295,14 +291,13 @@ export async function dossierHistory(ex: Executor, row: DossierRow, viewer?: { k
   const workflow = row.workflow as WorkflowDefinition;
   const events = await ex
     .selectFrom('dossier_events as e')
-    .leftJoin('agencies as a', 'a.id', 'e.actor_agency_id')
     .select([
       'e.version',
       'e.type',
       'e.at',
       'e.actor_user_id',
       'e.actor_name',
-      'a.name as actor_agency_name',
+      agencyColumn('e.actor_agency_id', 'name').as('actor_agency_name'),
       'e.step_id',
       'e.status_after',
       'e.note',

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
-import { toAttachmentView } from '../attachments/attachments.service.ts';
+import { deleteDraftAttachments } from '../attachments/attachments.queries.ts';
+import { attachmentsOfDraft, toAttachmentView } from '../attachments/attachments.service.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
+import { handlingAgencyIds, publishedVersionOf, versionColumn } from '../catalog/catalog.queries.ts';
 import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
 
 /**
@@ -65,7 +67,6 @@ export async function listDrafts(ex: Executor, userId: string, procedureId?: str
 export async function draftView(ex: Executor, id: string, userId: string): Promise<DraftView> {
   const d = await ex
     .selectFrom('dossier_drafts as d')
-    .innerJoin('procedure_versions as v', 'v.id', 'd.procedure_version_id')
     .select([
       'd.id',
       'd.form_data',
@@ -75,21 +76,14 @@ export async function draftView(ex: Executor, id: string, userId: string): Promi
       'd.version',
       'd.updated_at',
       'd.procedure_id',
-      'v.id as version_id',
-      'v.name',
+      'd.procedure_version_id as version_id',
+      versionColumn('d.procedure_version_id', 'name').as('name'),
     ])
     .where('d.id', '=', id)
     .where('d.applicant_user_id', '=', userId)
     .executeTakeFirst();
   if (!d) throw draftNotFound();
-  const files = await ex
-    .selectFrom('attachments')
-    .selectAll()
-    .where('draft_id', '=', id)
-    .where('dossier_id', 'is', null)
-    .orderBy('slot')
-    .orderBy('version_no', 'desc')
-    .execute();
+  const files = await attachmentsOfDraft(ex, id);
   const contact = DraftContact.safeParse(d.contact ?? {});
   return {
     id: d.id,
@@ -127,12 +121,7 @@ async function onlineVersion(
   ex: Executor,
   procedureId: string,
 ): Promise<{ id: string; handlers: string[]; applicantKinds: string[] }> {
-  const v = await ex
-    .selectFrom('procedure_versions')
-    .select(['id', 'content', 'applicant_kinds'])
-    .where('procedure_id', '=', procedureId)
-    .where('status', '=', 'published')
-    .executeTakeFirst();
+  const v = await publishedVersionOf(ex, procedureId);
   if (!v) throw new Problem('not_found');
   const channels = (v.content as { channels?: string[] }).channels ?? [];
   if (!channels.includes('online')) {
@@ -143,9 +132,7 @@ async function onlineVersion(
       },
     });
   }
-  const handlers = (
-    await ex.selectFrom('procedure_version_agencies').select('agency_id').where('version_id', '=', v.id).execute()
-  ).map((r) => r.agency_id);
+  const handlers = await handlingAgencyIds(ex, v.id);
   return { id: v.id, handlers, applicantKinds: v.applicant_kinds };
 }
 
@@ -287,12 +274,7 @@ export async function discardDraft(db: Db, ctx: CommandContext, userId: string, 
       .forUpdate()
       .executeTakeFirst();
     if (!d) throw draftNotFound();
-    const files = await tx
-      .deleteFrom('attachments')
-      .where('draft_id', '=', id)
-      .where('dossier_id', 'is', null)
-      .returning('id')
-      .execute();
+    const files = await deleteDraftAttachments(tx, id);
     await tx.deleteFrom('dossier_drafts').where('id', '=', id).execute();
     await recordAudit(tx, {
       ...auditFields(ctx),
@@ -300,7 +282,7 @@ export async function discardDraft(db: Db, ctx: CommandContext, userId: string, 
       targetType: 'dossier_draft',
       targetId: id,
       result: 'ok',
-      details: { procedureId: d.procedure_id, files: files.length },
+      details: { procedureId: d.procedure_id, files },
     });
   });
 }

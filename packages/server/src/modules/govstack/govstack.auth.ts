@@ -1,9 +1,10 @@
 import type { Actor } from '@motcua/core';
 import type { FastifyRequest } from 'fastify';
-import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import { findVisibleDossier, visibleTo } from '../dossiers/dossier.access.ts';
+import { procedureHandledWithin } from '../catalog/catalog.published.ts';
+import { findVisibleDossier } from '../dossiers/dossier.access.ts';
+import { clientImSubsystems } from '../integration/clients.queries.ts';
 import { IM_CLIENT, IM_CLIENT_HEADER } from './govstack.schemas.ts';
 
 /**
@@ -52,12 +53,8 @@ async function checkMember(ex: Executor, req: FastifyRequest): Promise<string> {
       },
     });
   }
-  const row = await ex
-    .selectFrom('api_clients')
-    .select('im_subsystems')
-    .where('id', '=', client.clientId)
-    .executeTakeFirst();
-  if (!row?.im_subsystems.includes(v)) {
+  const subsystems = await clientImSubsystems(ex, client.clientId);
+  if (!subsystems?.includes(v)) {
     throw new Problem('forbidden', {
       detail: {
         vi: `Ứng dụng này không được đăng ký gọi với tư cách ${v}`,
@@ -66,11 +63,6 @@ async function checkMember(ex: Executor, req: FastifyRequest): Promise<string> {
     });
   }
   return v;
-}
-
-/** SQL: `d.id` is a dossier the client may see (its agency subtrees and procedures). */
-export function dossierInScope(ex: Executor, client: GovstackClient) {
-  return sql<boolean>`d.id IN (${ex.selectFrom('dossiers').select('dossiers.id').where(visibleTo(client))})`;
 }
 
 /** The dossier is one the client may see; otherwise the same 404 as an unknown id. */
@@ -87,14 +79,5 @@ export async function assertDossierInScope(ex: Executor, client: GovstackClient,
 export async function assertProcedureInScope(ex: Executor, client: GovstackClient, procedureId: string) {
   if (client.procedureIds !== null && !client.procedureIds.includes(procedureId)) throw new Problem('not_found');
   if (client.agencyPaths.length === 0) throw new Problem('not_found');
-  const handled = await ex
-    .selectFrom('procedure_versions as v')
-    .innerJoin('procedure_version_agencies as pva', 'pva.version_id', 'v.id')
-    .innerJoin('agencies as a', 'a.id', 'pva.agency_id')
-    .select(sql`1`.as('one'))
-    .where('v.procedure_id', '=', procedureId)
-    .where('v.status', '=', 'published')
-    .where((w) => w.or(client.agencyPaths.map((p) => w(sql`starts_with(a.path, ${p})`, '=', true))))
-    .executeTakeFirst();
-  if (!handled) throw new Problem('not_found');
+  if (!(await procedureHandledWithin(ex, procedureId, client.agencyPaths))) throw new Problem('not_found');
 }

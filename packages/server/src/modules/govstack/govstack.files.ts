@@ -1,7 +1,9 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
-import { dossierInScope, type GovstackClient } from './govstack.auth.ts';
+import { userNames } from '../accounts/accounts.queries.ts';
+import { anyDossierOf, visibleDossierPage } from '../dossiers/dossier.queries.ts';
+import type { GovstackClient } from './govstack.auth.ts';
 import { internalIds } from './govstack.ids.ts';
 import {
   applicationStatus,
@@ -27,7 +29,7 @@ const ENDED = new Set(['refused', 'stopped', 'closed', 'result_ready', 'returned
 export async function findFile(ex: Executor, fileId: string): Promise<DossierRow | undefined> {
   const ids = await internalIds(ex, 'file', fileId);
   if (!ids.length) return undefined;
-  return ex.selectFrom('dossiers').selectAll().where('id', 'in', ids).limit(1).executeTakeFirst();
+  return anyDossierOf(ex, ids);
 }
 
 function fileOf(c: Context, d: DossierRow) {
@@ -61,36 +63,31 @@ export async function fileView(ex: Executor, d: DossierRow) {
 
 /** GET /applications: one page of dossiers, filtered, sorted and paged in SQL. */
 export async function listApplications(db: Db, q: ListQuery, client: GovstackClient) {
-  let query = db
-    .selectFrom('dossiers as d')
-    .selectAll('d')
-    .where('d.parent_dossier_id', 'is', null)
-    .where(dossierInScope(db, client));
+  let procedureIds: string[] | undefined;
   if (q.serviceId !== undefined) {
-    const ids = await internalIds(db, 'service', q.serviceId);
-    if (!ids.length) return [];
-    query = query.where('d.procedure_id', 'in', ids);
+    procedureIds = await internalIds(db, 'service', q.serviceId);
+    if (!procedureIds.length) return [];
   }
+  let applicant: { userIds: string[]; or: RawBuilder<boolean> } | undefined;
   if (q.applicantId !== undefined) {
     const applicantId = q.applicantId;
     const users = await internalIds(db, 'applicant', applicantId);
-    query = query.where((eb) =>
-      eb.or([
-        ...(users.length ? [eb('d.applicant_user_id', 'in', users)] : []),
-        eb.exists(
-          eb
-            .selectFrom('govstack_ids as g')
-            .select(sql`1`.as('one'))
-            .where('g.kind', '=', 'file')
-            .whereRef('g.internal_id', '=', sql<string>`d.id::text`)
-            .where(sql<boolean>`g.meta ->> 'applicantId' = ${applicantId}`),
-        ),
-      ]),
-    );
+    // Or filed through the facade for this GovStack applicant (the id kept with the file).
+    const filed = db
+      .selectFrom('govstack_ids as g')
+      .select(sql`1`.as('one'))
+      .where('g.kind', '=', 'file')
+      .whereRef('g.internal_id', '=', sql<string>`d.id::text`)
+      .where(sql<boolean>`g.meta ->> 'applicantId' = ${applicantId}`);
+    applicant = { userIds: users, or: sql<boolean>`exists ${filed}` };
   }
   const p = page(q);
-  const column = p.column === 'created' ? 'd.submitted_at' : p.column;
-  const rows = await query.orderBy(column, p.order).orderBy('d.id').offset(p.first).limit(p.max).execute();
+  const rows = await visibleDossierPage(
+    db,
+    client,
+    { procedureIds, applicant },
+    { sort: p.column, order: p.order, offset: p.first, limit: p.max },
+  );
   if (!rows.length) return [];
   const tasks = await openTasksOf(db, rows);
   const c = await contextOf(
@@ -130,12 +127,6 @@ export async function listApplications(db: Db, q: ListQuery, client: GovstackCli
   });
 }
 
-async function namesOf(ex: Executor, userIds: string[]): Promise<Map<string, string>> {
-  if (!userIds.length) return new Map();
-  const rows = await ex
-    .selectFrom('users')
-    .select(['id', 'full_name'])
-    .where('id', 'in', [...new Set(userIds)])
-    .execute();
-  return new Map(rows.map((r) => [r.id, r.full_name]));
+function namesOf(ex: Executor, userIds: string[]): Promise<Map<string, string>> {
+  return userNames(ex, [...new Set(userIds)]);
 }

@@ -1,14 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Actor, OfficerRole } from '@motcua/core';
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { userIdByUsername } from '../accounts/accounts.queries.ts';
 import { createOfficer } from '../accounts/accounts.service.ts';
+import { agenciesByCode, agencyNamed, serviceCenterReceivingUnit } from '../agencies/agencies.queries.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { applyImport, prepareImport } from '../catalog/catalog.import.ts';
+import { publishedProcedureIds } from '../catalog/catalog.published.ts';
 import { CATALOG_FORMAT } from '../catalog/catalog.schemas.ts';
 import { type CommandBody, executeCommand } from '../dossiers/dossier.execute.ts';
+import { dossierRow, dossierVersion, firstEventOfType } from '../dossiers/dossier.queries.ts';
 import { submitDossier } from '../dossiers/dossier.submit.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { officerActor } from './govstack.actors.ts';
@@ -64,22 +67,13 @@ const LOADER: CommandContext = { actor: { kind: 'anonymous' }, requestId: 'cli g
 
 /** The handling agency: `--agency <code>`, else the Department of Justice of the demo province. */
 async function handlingAgency(db: Db, code: string | undefined) {
-  let q = db.selectFrom('agencies').select(['id', 'code', 'name']);
-  q = code ? q.where('code', '=', code) : q.where('name', '=', 'Sở Tư pháp').where('level', '=', 'department');
-  const a = await q.executeTakeFirst();
+  const a = code ? (await agenciesByCode(db, [code]))[0] : await agencyNamed(db, 'Sở Tư pháp', 'department');
   if (!a) throw new Error(code ? `no agency with code ${code}` : 'no "Sở Tư pháp"; give --agency <code>');
   return a;
 }
 
 async function intakeUnit(db: Db) {
-  const u = await db
-    .selectFrom('agencies as u')
-    .innerJoin('agencies as c', 'c.id', 'u.parent_id')
-    .select(['u.id', 'u.code'])
-    .where('c.level', '=', 'center')
-    .where('u.receives_dossiers', '=', true)
-    .orderBy('u.code')
-    .executeTakeFirst();
+  const u = await serviceCenterReceivingUnit(db, { includeInactive: true });
   if (!u) throw new Error('no one-stop unit of a Public Administration Service Center');
   return u;
 }
@@ -98,13 +92,8 @@ async function officerFor(
     .where('external_id', '=', externalId)
     .executeTakeFirst();
   if (mapped) return mapped.internal_id;
-  const existing = await db
-    .selectFrom('users')
-    .select('id')
-    .where(sql<boolean>`lower(username) = lower(${a.username})`)
-    .executeTakeFirst();
   const id =
-    existing?.id ??
+    (await userIdByUsername(db, a.username)) ??
     (await createOfficer(
       db,
       {
@@ -268,16 +257,7 @@ export async function loadGovstack(
     } else files.set(t.fileId, { ...t, mainTaskId: t.mainTaskId ?? undefined });
   }
   let created = counts.created;
-  const published = new Set(
-    (
-      await db
-        .selectFrom('procedure_versions')
-        .select('procedure_id')
-        .where('procedure_id', 'in', [...procedureIds.values()])
-        .where('status', '=', 'published')
-        .execute()
-    ).map((r) => r.procedure_id),
-  );
+  const published = await publishedProcedureIds(db, [...procedureIds.values()]);
   for (const f of files.values()) {
     const procedureId = procedureIds.get(f.serviceId)!;
     if (published.has(procedureId)) created += await loadFile(db, f, procedureId, agency.id);
@@ -285,14 +265,8 @@ export async function loadGovstack(
   for (const t of tasks) {
     const [dossierId] = await internalIds(db, 'file', t.fileId);
     if (!dossierId) continue;
-    const entered = await db
-      .selectFrom('dossier_events')
-      .select('version')
-      .where('dossier_id', '=', dossierId!)
-      .where('type', '=', 'forwarded')
-      .orderBy('version')
-      .executeTakeFirst();
-    if (entered) await mapId(db, 'task', t.taskId, `${dossierId}.${entered.version}`);
+    const entered = await firstEventOfType(db, dossierId, 'forwarded');
+    if (entered !== undefined) await mapId(db, 'task', t.taskId, `${dossierId}.${entered}`);
     if (t.mainTaskId) await mapId(db, 'main_task', t.mainTaskId, dossierId!);
   }
   const unpublished = [...procedureIds.values()].filter((id) => !published.has(id)).length;
@@ -361,18 +335,23 @@ async function loadFile(db: Db, f: GsApplication, procedureId: string, agencyId:
       })
     : null;
   const step = async (actor: Actor, command: CommandBody) => {
-    const d = await db.selectFrom('dossiers').select('version').where('id', '=', dossierId!).executeTakeFirstOrThrow();
+    const version = await dossierVersion(db, dossierId!);
     await executeCommand(db, {
       dossierId: dossierId!,
-      command: { ...command, version: d.version },
+      command: { ...command, version },
       ctx: { actor, requestId: 'cli govstack load' },
       idempotencyKey: null,
     });
   };
-  let d = await db.selectFrom('dossiers').selectAll().where('id', '=', dossierId).executeTakeFirstOrThrow();
+  const loaded = async (id: string) => {
+    const row = await dossierRow(db, id);
+    if (!row) throw new Error(`dossier ${id} of GovStack file ${f.fileId} not found`);
+    return row;
+  };
+  let d = await loaded(dossierId);
   if (d.status === 'received') {
     await step(intake, { type: 'forward' });
-    d = await db.selectFrom('dossiers').selectAll().where('id', '=', dossierId).executeTakeFirstOrThrow();
+    d = await loaded(dossierId);
   }
   if (d.status === 'processing' && d.main_assignee_id === null && assignee) {
     await step(await officerActor(db, assignee), { type: 'claim' });

@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { searchPublishedVersions } from '../catalog/catalog.published.ts';
 import { loadVersions } from '../catalog/catalog.service.ts';
 import { externalIds, internalIds } from './govstack.ids.ts';
 
@@ -44,13 +44,7 @@ async function toServices(ex: Executor, rows: ServiceRow[]) {
 
 /** The catalog's search of published versions by name (search_fold, as the public search). */
 export async function listServices(db: Db, name: string | undefined) {
-  let q = db
-    .selectFrom('procedure_versions as v')
-    .where('v.status', '=', 'published')
-    .select(['v.procedure_id', 'v.version_no', 'v.name', 'v.field_name', 'v.content']);
-  const n = name?.normalize('NFC').trim();
-  if (n) q = q.where(sql<boolean>`v.search_text LIKE '%' || search_fold(${n}) || '%'`);
-  const rows = await q.orderBy('v.name').orderBy('v.procedure_id').limit(1000).execute();
+  const rows = await searchPublishedVersions(db, name?.normalize('NFC').trim(), 1000);
   return toServices(
     db,
     rows.map((r) => {

@@ -4,8 +4,16 @@ import type { Db, Executor } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { Problem } from '../../shared/problem.ts';
 import { type CommandBody, executeCommand } from '../dossiers/dossier.execute.ts';
+import {
+  dossierRow,
+  dossierVersion,
+  eventOfTypesAt,
+  latestEventsOfTypes,
+  nextEvent,
+  visibleDossiersWithLatestEvent,
+} from '../dossiers/dossier.queries.ts';
 import { officerActor, operatorActor } from './govstack.actors.ts';
-import { assertDossierInScope, dossierInScope, type GovstackClient } from './govstack.auth.ts';
+import { assertDossierInScope, type GovstackClient } from './govstack.auth.ts';
 import { externalIds, internalIds } from './govstack.ids.ts';
 import {
   applicationStatus,
@@ -64,19 +72,11 @@ export async function openTasksOf(ex: Executor, dossiers: DossierRow[]) {
   const open = dossiers.filter((d) => OPEN.includes(d.status));
   const out = new Map<string, TaskRef & { role: string; name: string }>();
   if (!open.length) return out;
-  const rows = await ex
-    .selectFrom('dossier_events as e')
-    .select(['e.dossier_id', 'e.version', 'e.type', 'e.at', 'e.event'])
-    .distinctOn('e.dossier_id')
-    .where(
-      'e.dossier_id',
-      'in',
-      open.map((d) => d.id),
-    )
-    .where('e.type', 'in', TASK_ENTRY)
-    .orderBy('e.dossier_id')
-    .orderBy('e.version', 'desc')
-    .execute();
+  const rows = await latestEventsOfTypes(
+    ex,
+    open.map((d) => d.id),
+    TASK_ENTRY,
+  );
   const byId = new Map(open.map((d) => [d.id, d]));
   for (const r of rows) {
     const d = byId.get(r.dossier_id)!;
@@ -112,25 +112,12 @@ async function findTask(ex: Executor, taskId: string) {
     mapped?.internal_id ?? taskId,
   );
   if (!m) return undefined;
-  const dossier = await ex.selectFrom('dossiers').selectAll().where('id', '=', m[1]!.toLowerCase()).executeTakeFirst();
+  const dossier = await dossierRow(ex, m[1]!.toLowerCase());
   if (!dossier) return undefined;
-  const e = await ex
-    .selectFrom('dossier_events')
-    .select(['version', 'type', 'at', 'event'])
-    .where('dossier_id', '=', dossier.id)
-    .where('version', '=', Number(m[2]))
-    .where('type', 'in', TASK_ENTRY)
-    .executeTakeFirst();
+  const e = await eventOfTypesAt(ex, dossier.id, Number(m[2]), TASK_ENTRY);
   if (!e) return undefined;
   // The step the visit was at: for an open task the dossier's current step; else the next event's step.
-  const next = await ex
-    .selectFrom('dossier_events')
-    .select('step_id')
-    .where('dossier_id', '=', dossier.id)
-    .where('version', '>', e.version)
-    .orderBy('version')
-    .limit(1)
-    .executeTakeFirst();
+  const next = await nextEvent(ex, dossier.id, e.version);
   return refOf(dossier, e.version, e.at, stepOfEntry(e.type, e.event, next?.step_id ?? dossier.current_step));
 }
 
@@ -139,15 +126,7 @@ type FullRef = NonNullable<Awaited<ReturnType<typeof findTask>>>;
 /** Whether a task is still open, and if not, the event that ended it and its GovStack status. */
 async function taskOutcome(ex: Executor, t: FullRef) {
   const d = t.dossier;
-  const later = await ex
-    .selectFrom('dossier_events')
-    .select(['version', 'type', 'actor_user_id'])
-    .where('dossier_id', '=', d.id)
-    .where('version', '>', t.version)
-    .where('type', 'in', [...TASK_ENTRY, ...Object.keys(TASK_END)])
-    .orderBy('version')
-    .limit(1)
-    .executeTakeFirst();
+  const later = await nextEvent(ex, d.id, t.version, [...TASK_ENTRY, ...Object.keys(TASK_END)]);
   if (!later) {
     const open = OPEN.includes(d.status);
     return {
@@ -171,25 +150,7 @@ export type TaskQuery = ListQuery & {
 };
 
 export async function listTasks(db: Db, q: TaskQuery, client: GovstackClient) {
-  let query = db
-    .selectFrom('dossiers as d')
-    .innerJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('dossier_events as e')
-          .select(['e.version as task_version', 'e.at as task_at', 'e.type as task_type', 'e.event as task_event'])
-          .whereRef('e.dossier_id', '=', 'd.id')
-          .where('e.type', 'in', TASK_ENTRY)
-          .orderBy('e.version', 'desc')
-          .limit(1)
-          .as('t'),
-      (join) => join.onTrue(),
-    )
-    .selectAll('d')
-    .select(['t.task_version', 't.task_at', 't.task_type', 't.task_event'])
-    .where('d.status', 'in', OPEN)
-    .where('d.parent_dossier_id', 'is', null)
-    .where(dossierInScope(db, client));
+  const idSets: string[][] = [];
   for (const [kind, value] of [
     ['file', q.fileId],
     ['main_task', q.mainTaskId],
@@ -197,17 +158,21 @@ export async function listTasks(db: Db, q: TaskQuery, client: GovstackClient) {
     if (value === undefined) continue;
     const ids = await internalIds(db, kind, value);
     if (!ids.length) return [];
-    query = query.where('d.id', 'in', ids);
+    idSets.push(ids);
   }
+  let assignedTo: string[] | undefined;
   if (q.assigneeId !== undefined) {
-    const ids = await internalIds(db, 'user', q.assigneeId);
-    if (!ids.length) return [];
-    // Only a step has an assignee; reception is the one-stop unit's.
-    query = query.where('d.main_assignee_id', 'in', ids).where('d.status', '=', 'processing');
+    assignedTo = await internalIds(db, 'user', q.assigneeId);
+    if (!assignedTo.length) return [];
+    // Only a step has an assignee (status processing); reception is the one-stop unit's.
   }
   const p = page(q);
-  const column = p.column === 'created' ? 't.task_at' : p.column;
-  const rows = await query.orderBy(column, p.order).orderBy('d.id').offset(p.first).limit(p.max).execute();
+  const rows = await visibleDossiersWithLatestEvent(
+    db,
+    client,
+    { statuses: OPEN, entryTypes: TASK_ENTRY, idSets, assignees: assignedTo },
+    { sort: p.column, order: p.order, offset: p.first, limit: p.max },
+  );
   if (!rows.length) return [];
   const refs = rows.map((r) => {
     const { task_version, task_at, task_type, task_event, ...d } = r;
@@ -322,14 +287,10 @@ export async function completeTask(
       });
     }
     const run = async (actor: Actor, command: CommandBody) => {
-      const current = await db
-        .selectFrom('dossiers')
-        .select('version')
-        .where('id', '=', d.id)
-        .executeTakeFirstOrThrow();
+      const version = await dossierVersion(db, d.id);
       await executeCommand(db, {
         dossierId: d.id,
-        command: { ...command, version: current.version },
+        command: { ...command, version },
         ctx: { actor, requestId },
         idempotencyKey: `govstack:${t.internalId}:${command.type}`,
       });

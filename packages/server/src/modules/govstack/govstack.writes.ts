@@ -1,7 +1,8 @@
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
-import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
+import { attachStoredFile, slotsPresent } from '../attachments/attachments.facade.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { SYSTEM_CTX } from '../dossiers/dossier.actors.ts';
 import { lockDossier } from '../dossiers/dossier.store.ts';
 import { submitDossier } from '../dossiers/dossier.submit.ts';
@@ -115,43 +116,25 @@ async function attachDocuments(tx: Tx, dossierId: string, docs: StoredDocument[]
   // One attacher at a time per dossier: a slot is attached once.
   await lockDossier(tx, SYSTEM_CTX, dossierId);
   const slots = docs.map((doc) => `govstack:${doc.id}`);
-  const present = new Set(
-    (
-      await tx
-        .selectFrom('attachments')
-        .select('slot')
-        .where('dossier_id', '=', dossierId)
-        .where('slot', 'in', slots)
-        .execute()
-    ).map((a) => a.slot),
-  );
+  const present = await slotsPresent(tx, dossierId, slots);
   for (const doc of docs) {
     const slot = `govstack:${doc.id}`;
     if (present.has(slot)) continue;
-    const row = await tx
-      .insertInto('attachments')
-      .values({
-        dossier_id: dossierId,
-        draft_id: null,
+    await attachStoredFile(
+      tx,
+      ctx,
+      {
+        owner: { dossierId },
         kind: 'document',
         slot,
-        version_no: 1,
-        file_name: doc.fileName,
-        media_type: doc.mediaType,
-        size_bytes: doc.size,
+        versionNo: 1,
+        fileName: doc.fileName,
+        mediaType: doc.mediaType,
+        sizeBytes: doc.size,
         sha256: doc.sha256,
-        uploaded_by: actorUserId(ctx.actor),
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      ...auditFields(ctx),
-      action: 'attachment.upload',
-      targetType: 'attachment',
-      targetId: row.id,
-      result: 'ok',
-      details: { dossier_id: dossierId, kind: 'document', slot, versionNo: 1, sha256: doc.sha256, govstack: doc.id },
-    });
+      },
+      { govstack: doc.id },
+    );
   }
 }
 

@@ -3,8 +3,8 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
 import { neutralizeFormula, safeCell } from '../../shared/spreadsheet.ts';
+import { agencyIdsUnder } from '../agencies/agencies.queries.ts';
 import { formatCalendarDate, formatDate, formatTime } from '../documents/documents.format.ts';
-import { escapeLike } from '../dossiers/dossier.access.ts';
 import { addDays, type BreakdownRow, breakdown, type Period, type Scope } from './indicators.service.ts';
 
 /**
@@ -52,7 +52,7 @@ async function pendingByField(ex: Executor, scope: Scope, day: string) {
         UNION ALL SELECT agency_id, procedure_id, ${cols} FROM dossier_stats_day WHERE day BETWEEN ${m}::date AND ${day}::date
         UNION ALL SELECT agency_id, procedure_id, ${cols} FROM dossier_stat_deltas WHERE day <= ${day}::date
       ) s
-      WHERE s.agency_id IN (SELECT id FROM agencies WHERE path LIKE ${`${escapeLike(scope.agencyPath)}%`})
+      WHERE s.agency_id IN ${agencyIdsUnder(scope.agencyPath)}
         ${scope.procedureId ? sql`AND s.procedure_id = ${scope.procedureId}` : sql``}
       GROUP BY s.procedure_id
     ) pp JOIN procedure_current pr ON pr.id = pp.procedure_id

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { agencyWithParent } from '../agencies/agencies.queries.ts';
 import {
   renderSettlementXlsx,
   SETTLEMENT_CSV_HEADER,
@@ -66,12 +67,7 @@ async function resolveScope(db: Db, req: FastifyRequest, q: ScopeQueryT) {
   const actor = req.actor;
   if (actor.kind !== 'officer') throw new Problem('forbidden');
   const agencyId = q.agencyId ?? actor.agencyId;
-  const agency = await db
-    .selectFrom('agencies as a')
-    .leftJoin('agencies as p', 'p.id', 'a.parent_id')
-    .select(['a.id', 'a.path', 'a.name', 'a.code', 'p.name as parentName'])
-    .where('a.id', '=', agencyId)
-    .executeTakeFirst();
+  const agency = await agencyWithParent(db, agencyId);
   // Only the leader's own agency or one below it; other agencies answer as unknown.
   if (!agency?.path.startsWith(actor.agencyPath)) throw new Problem('not_found');
   const scope: Scope = { agencyPath: agency.path, fieldCode: q.fieldCode, procedureId: q.procedureId };
@@ -260,7 +256,7 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
       }
       const xlsx = await renderSettlementXlsx(rows, {
         agencyName: agency.name,
-        parentName: agency.parentName ?? null,
+        parentName: agency.parent_name ?? null,
         period,
         generatedAt: new Date(),
       });

@@ -15,7 +15,9 @@ import {
 } from '@motcua/core';
 import { type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { escapeLike } from '../dossiers/dossier.access.ts';
+import { agencyIdsUnder, agencyNodes } from '../agencies/agencies.queries.ts';
+import { versionHandledUnder } from '../catalog/catalog.published.ts';
+import { type StatDossierRow, statDossierPage, tallyDossiers } from '../dossiers/dossier.queries.ts';
 import { TIMELINESS_SQL } from './indicators.timeliness.ts';
 
 /**
@@ -108,9 +110,7 @@ const COLS = COUNT_KEYS.join(', ');
 const SUMS = COUNT_KEYS.map((k) => `coalesce(sum(s.${k}), 0)::int AS ${k}`).join(', ');
 
 function scopeFilter(scope: Scope): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [
-    sql`s.agency_id IN (SELECT id FROM agencies WHERE path LIKE ${`${escapeLike(scope.agencyPath)}%`})`,
-  ];
+  const parts: RawBuilder<unknown>[] = [sql`s.agency_id IN ${agencyIdsUnder(scope.agencyPath)}`];
   if (scope.procedureId) parts.push(sql`s.procedure_id = ${scope.procedureId}`);
   if (scope.fieldCode)
     parts.push(sql`s.procedure_id IN (SELECT id FROM procedure_current WHERE field_code = ${scope.fieldCode})`);
@@ -212,10 +212,10 @@ export async function breakdown(ex: Executor, scope: Scope, p: Period, by: Break
     ({ rows } = await sql<Record<string, unknown>>`
       WITH g AS (
         SELECT coalesce(nullif(split_part(a.path, '/', ${depth + 2}), ''), split_part(a.path, '/', ${depth + 1})) AS key, s.*
-        FROM ${source} JOIN agencies a ON a.id = s.agency_id WHERE ${scopeFilter(scope)}
+        FROM ${source} JOIN ${agencyNodes()} a ON a.id = s.agency_id WHERE ${scopeFilter(scope)}
       )
       SELECT g.key, c.code, c.name, ${sql.raw(SUMS.replaceAll('s.', 'g.'))}
-      FROM g JOIN agencies c ON c.id = g.key::uuid GROUP BY g.key, c.code, c.name`.execute(ex));
+      FROM g JOIN ${agencyNodes()} c ON c.id = g.key::uuid GROUP BY g.key, c.code, c.name`.execute(ex));
   } else {
     // Sum per procedure first, then join the (few) procedures: the view is read once, not per row.
     const perProcedure = sql`
@@ -287,19 +287,10 @@ export async function series(ex: Executor, scope: Scope, p: Period, by: 'day' | 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Live: dossiers in progress now (a snapshot of the open set, read from the dossiers table)
+// Live: dossiers in progress now (a snapshot of the open set, read from the dossiers module:
+// tallyDossiers and statDossierPage take the scope, the definitions here are SQL over its row `d`)
 
 const OPEN = sql`('received','processing','supplement_requested','fee_requested','withdrawal_requested')`;
-
-function dossierScope(scope: Scope): RawBuilder<unknown> {
-  const parts: RawBuilder<unknown>[] = [
-    sql`d.parent_dossier_id IS NULL`,
-    sql`d.responsible_agency_id IN (SELECT id FROM agencies WHERE path LIKE ${`${escapeLike(scope.agencyPath)}%`})`,
-  ];
-  if (scope.procedureId) parts.push(sql`d.procedure_id = ${scope.procedureId}`);
-  if (scope.fieldCode) parts.push(sql`d.field_code = ${scope.fieldCode}`);
-  return sql.join(parts, sql` AND `);
-}
 
 /**
  * Dossiers in progress now, from the aggregates: received − ended over all time; overdue = those
@@ -313,24 +304,28 @@ export async function inProgressNow(
   endOfToday?: { pending: number; overdue: number },
 ) {
   const today = localDateOf(now);
-  const [end, { rows }] = await Promise.all([
+  const [end, dueLaterToday] = await Promise.all([
     endOfToday ?? pendingAtEnd(ex, scope, today),
-    sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM dossiers d
-      WHERE d.status IN ${OPEN} AND d.received_at IS NOT NULL
-        AND d.due >= ${now} AND d.due < ${dayStart(addDays(today, 1))} AND ${dossierScope(scope)}`.execute(ex),
+    tallyDossiers<{ n: number }>(
+      ex,
+      scope,
+      sql`count(*)::int AS n`,
+      sql`d.status IN ${OPEN} AND d.received_at IS NOT NULL
+        AND d.due >= ${now} AND d.due < ${dayStart(addDays(today, 1))}`,
+    ),
   ]);
-  const overdue = end.overdue - rows[0]!.n;
+  const overdue = end.overdue - dueLaterToday.n;
   return { total: end.pending, onTime: end.pending - overdue, overdue };
 }
 
 /** The same, counted live on the dossiers table (the oracle for inProgressNow). */
 export async function naiveInProgressNow(ex: Executor, scope: Scope, now: Date) {
-  const { rows } = await sql<{ on_time: number; overdue: number }>`
-    SELECT count(*) FILTER (WHERE d.due >= ${now})::int AS on_time, count(*) FILTER (WHERE d.due < ${now})::int AS overdue
-    FROM dossiers d
-    WHERE d.status IN ${OPEN} AND d.received_at IS NOT NULL AND ${dossierScope(scope)}`.execute(ex);
-  const r = rows[0]!;
+  const r = await tallyDossiers<{ on_time: number; overdue: number }>(
+    ex,
+    scope,
+    sql`count(*) FILTER (WHERE d.due >= ${now})::int AS on_time, count(*) FILTER (WHERE d.due < ${now})::int AS overdue`,
+    sql`d.status IN ${OPEN} AND d.received_at IS NOT NULL`,
+  );
   return { total: r.on_time + r.overdue, onTime: r.on_time, overdue: r.overdue };
 }
 
@@ -418,20 +413,7 @@ function drillOrder(metric: DrillMetric): RawBuilder<unknown> {
   return sql`d.finished_at`;
 }
 
-export type DrillRow = {
-  id: string;
-  code: string;
-  procedureName: string;
-  applicantName: string;
-  agencyName: string | null;
-  status: string;
-  channel: string;
-  receivedAt: Date | null;
-  due: Date | null;
-  resultAt: Date | null;
-  returnedAt: Date | null;
-  finishedAt: Date | null;
-};
+export type DrillRow = StatDossierRow;
 
 export async function drillDown(
   ex: Executor,
@@ -441,19 +423,12 @@ export async function drillDown(
   now: Date,
   page: { limit: number; offset: number },
 ): Promise<{ total: number; items: DrillRow[] }> {
-  const where = sql`${drillCondition(metric, p, now)} AND ${dossierScope(scope)}`;
-  const [{ rows: count }, { rows }] = await Promise.all([
-    sql<{ n: number }>`SELECT count(*)::int AS n FROM dossiers d WHERE ${where}`.execute(ex),
-    sql<DrillRow>`
-      SELECT d.id, d.code, d.procedure_name AS "procedureName", d.applicant_name AS "applicantName",
-             a.name AS "agencyName", d.status, d.channel, d.received_at AS "receivedAt", d.due,
-             d.result_at AS "resultAt", d.returned_at AS "returnedAt", d.finished_at AS "finishedAt"
-      FROM dossiers d LEFT JOIN agencies a ON a.id = d.responsible_agency_id
-      WHERE ${where}
-      ORDER BY ${drillOrder(metric)} DESC NULLS LAST, d.code
-      LIMIT ${page.limit} OFFSET ${page.offset}`.execute(ex),
+  const where = drillCondition(metric, p, now);
+  const [count, items] = await Promise.all([
+    tallyDossiers<{ n: number }>(ex, scope, sql`count(*)::int AS n`, where),
+    statDossierPage(ex, scope, where, drillOrder(metric), page),
   ]);
-  return { total: count[0]!.n, items: rows };
+  return { total: count.n, items };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -469,8 +444,10 @@ export async function naiveCounts(ex: Executor, scope: Scope, p: Period): Promis
   const endedAt = sql`CASE WHEN d.received_at IS NULL THEN NULL WHEN d.result_at IS NOT NULL THEN d.result_at
     WHEN d.status IN ('refused','stopped','closed','returned') THEN d.finished_at END`;
   const fees = sql`coalesce(d.state->'fees', '[]'::jsonb)`;
-  const { rows } = await sql<Record<string, number>>`
-    SELECT
+  const row = await tallyDossiers<Record<string, number>>(
+    ex,
+    scope,
+    sql`
       count(*) FILTER (WHERE ${between(sql`d.submitted_at`, p)})::int AS submitted,
       count(*) FILTER (WHERE ${received})::int AS received,
       count(*) FILTER (WHERE ${received} AND d.channel = 'online')::int AS received_online,
@@ -496,9 +473,9 @@ export async function naiveCounts(ex: Executor, scope: Scope, p: Period): Promis
       count(*) FILTER (WHERE ${rated})::int AS rated,
       count(*) FILTER (WHERE ${rated} AND NOT EXISTS (SELECT 1 FROM jsonb_each_text(${scores}) x WHERE x.value::int = 0))::int AS rated_satisfied,
       coalesce(sum((SELECT sum(x.value::int) FROM jsonb_each_text(${scores}) x)) FILTER (WHERE ${rated}), 0)::int AS rating_points,
-      coalesce(sum((SELECT 2 * count(*) FROM jsonb_each_text(${scores}) x)) FILTER (WHERE ${rated}), 0)::int AS rating_max
-    FROM dossiers d WHERE ${dossierScope(scope)}`.execute(ex);
-  return toCounts(rows[0]);
+      coalesce(sum((SELECT 2 * count(*) FROM jsonb_each_text(${scores}) x)) FILTER (WHERE ${rated}), 0)::int AS rating_max`,
+  );
+  return toCounts(row);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -510,7 +487,6 @@ export async function naiveCounts(ex: Executor, scope: Scope, p: Period): Promis
  * is complete (documents, time limit, fee statement and legal basis present).
  */
 export async function catalogFacts(ex: Executor, scope: Scope, p: Period): Promise<CatalogFacts> {
-  const like = `${escapeLike(scope.agencyPath)}%`;
   const { rows } = await sql<{ procedures: number; online: number; complete: number }>`
     SELECT count(*)::int AS procedures,
            count(*) FILTER (WHERE pr.online_level IN ('full','partial'))::int AS online,
@@ -518,8 +494,7 @@ export async function catalogFacts(ex: Executor, scope: Scope, p: Period): Promi
              AND pr.content->'timeLimit' IS NOT NULL AND pr.content->'fees' IS NOT NULL
              AND jsonb_array_length(coalesce(pr.content->'legalBasis', '[]')) > 0)::int AS complete
     FROM procedure_current pr
-    WHERE EXISTS (SELECT 1 FROM procedure_version_agencies pva JOIN agencies a ON a.id = pva.agency_id
-                  WHERE pva.version_id = pr.version_id AND a.path LIKE ${like})
+    WHERE ${versionHandledUnder('pr.version_id', scope.agencyPath)}
       ${scope.procedureId ? sql`AND pr.id = ${scope.procedureId}` : sql``}
       ${scope.fieldCode ? sql`AND pr.field_code = ${scope.fieldCode}` : sql``}`.execute(ex);
   const { rows: online } = await sql<{ received: number; received_online: number }>`
