@@ -1,7 +1,8 @@
 import type { Executor, Tx } from '../../db/database.ts';
-import type { AttachmentKind, AttachmentRow } from '../../db/schema.ts';
+import type { AttachmentRow } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
+import type { AttachmentView, UploadTarget } from './attachments.service.ts';
 
 /**
  * Which slots a dossier already has, and a stored blob attached with its audit row: what uploads
@@ -21,16 +22,12 @@ export async function slotsPresent(ex: Executor, dossierId: string, slots: reado
   return new Set(rows.map((a) => a.slot));
 }
 
-export type StoredFile = {
+export type StoredFile = Pick<
+  AttachmentView,
+  'kind' | 'slot' | 'versionNo' | 'fileName' | 'mediaType' | 'sizeBytes' | 'sha256'
+> & {
   /** Whose file: a dossier's, or (before submission) a citizen's draft's. */
-  owner: { dossierId: string } | { draftId: string };
-  kind: AttachmentKind;
-  slot: string;
-  versionNo: number;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  sha256: string;
+  owner: UploadTarget;
 };
 
 /**

@@ -19,28 +19,31 @@ export function createEFormAjv(opts: { strict?: boolean } = {}): Ajv2020 {
   return ajv;
 }
 
-const ajv = createEFormAjv();
-/** Compiled validators by schema text: a procedure version's schema is compiled once, not per request. */
-const compiled = new Map<string, ValidateFunction>();
 const MAX_COMPILED = 500;
 
-function validatorFor(schema: unknown): ValidateFunction {
-  const key = JSON.stringify(schema);
-  let v = compiled.get(key);
-  if (!v) {
-    v = ajv.compile(schema as object);
-    // Ajv also caches by schema object; each request parses a new one, so drop it from Ajv's cache.
-    ajv.removeSchema(schema as object);
-    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
-    compiled.set(key, v);
-  }
-  return v;
+/** Validators compiled by one Ajv, by schema text: a procedure version's schema is compiled once, not per request. */
+function compiledBy(ajv: Ajv2020): (schema: unknown) => ValidateFunction {
+  const compiled = new Map<string, ValidateFunction>();
+  return (schema) => {
+    const key = JSON.stringify(schema);
+    let v = compiled.get(key);
+    if (!v) {
+      v = ajv.compile(schema as object);
+      // Ajv also caches by schema object; each request parses a new one, so drop it from Ajv's cache.
+      ajv.removeSchema(schema as object);
+      if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+      compiled.set(key, v);
+    }
+    return v;
+  };
 }
+
+const validatorFor = compiledBy(createEFormAjv());
 
 /** Ajv with coerceTypes, for values that arrive as text (a form-encoded body): compiled apart, never used to judge. */
 const coercingAjv = new Ajv2020({ allErrors: true, strict: false, coerceTypes: 'array', useDefaults: false });
 addFormats(coercingAjv);
-const coercing = new Map<string, ValidateFunction>();
+const coercerFor = compiledBy(coercingAjv);
 
 /**
  * Give text values the types the e-form's JSON Schema declares ("5" → 5, "true" → true, one value
@@ -49,15 +52,7 @@ const coercing = new Map<string, ValidateFunction>();
  * any other, so a value that cannot be typed is still refused.
  */
 export function coerceFormStrings(schema: unknown, data: unknown): void {
-  const key = JSON.stringify(schema);
-  let v = coercing.get(key);
-  if (!v) {
-    v = coercingAjv.compile(schema as object);
-    coercingAjv.removeSchema(schema as object);
-    if (coercing.size >= MAX_COMPILED) coercing.delete(coercing.keys().next().value!);
-    coercing.set(key, v);
-  }
-  v(data);
+  coercerFor(schema)(data);
 }
 
 /** The field errors of `data` against the e-form `schema` (empty when it validates). */

@@ -81,6 +81,11 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const DATA_URI = /^data:([\w.+-]+\/[\w.+-]+)?(;[\w-]+=[^;,]*)*;base64,/i;
 
+/** The media type a `data:…;base64,` document declares, if it is one. */
+export function declaredTypeOfDataUri(text: string): string | undefined {
+  return DATA_URI.exec(text)?.[1]?.toLowerCase();
+}
+
 /**
  * The bytes of a base64 document (standard or URL-safe alphabet, line breaks allowed, an optional
  * `data:…;base64,` prefix). Anything else is a clear 400: Buffer.from would silently skip bad

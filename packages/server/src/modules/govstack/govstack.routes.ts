@@ -11,7 +11,7 @@ import { defaultStorage } from '../attachments/storage.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { coerceFormStrings, eformFieldErrors } from '../dossiers/dossier.eform.ts';
 import { assertDossierInScope, clientOf, memberOf } from './govstack.auth.ts';
-import { acceptFormBodies, decodeBase64Document, isFormEncoded } from './govstack.bodies.ts';
+import { acceptFormBodies, declaredTypeOfDataUri, decodeBase64Document, isFormEncoded } from './govstack.bodies.ts';
 import { fileView, findFile, listApplications } from './govstack.files.ts';
 import { GOVSTACK_PREFIX, mapId } from './govstack.ids.ts';
 import {
@@ -352,7 +352,7 @@ async function readDocument(req: FastifyRequest): Promise<Upload> {
     if (typeof file !== 'string' || !file) throw NO_FILE();
     const bytes = decodeBase64Document(file);
     const name = typeof body?.fileName === 'string' ? body.fileName : DEFAULT_NAME;
-    return { bytes, name, declaredType: dataUriType(file) };
+    return { bytes, name, declaredType: declaredTypeOfDataUri(file) };
   }
   let upload: Upload | null = null;
   let fileName: string | undefined;
@@ -365,7 +365,11 @@ async function readDocument(req: FastifyRequest): Promise<Upload> {
         upload = { bytes, name: part.filename, declaredType: part.mimetype };
       } else if (part.fieldname === 'file' && typeof part.value === 'string' && part.value) {
         if (upload) throw oneFileOnly();
-        upload = { bytes: decodeBase64Document(part.value), name: undefined, declaredType: dataUriType(part.value) };
+        upload = {
+          bytes: decodeBase64Document(part.value),
+          name: undefined,
+          declaredType: declaredTypeOfDataUri(part.value),
+        };
       } else if (part.fieldname === 'fileName' && typeof part.value === 'string') fileName = part.value;
     }
   } catch (err) {
@@ -388,8 +392,4 @@ function oneFileOnly(): Problem {
       en: 'One file per upload (the answer carries one url)',
     },
   });
-}
-
-function dataUriType(text: string): string | undefined {
-  return /^data:([\w.+-]+\/[\w.+-]+)/i.exec(text)?.[1]?.toLowerCase();
 }
