@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import { OFFICER_ROLES, type OfficerRole } from '@motcua/core';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from './config.ts';
 import { migrateToLatest } from './db/database.ts';
 import { createOfficer } from './modules/accounts/accounts.service.ts';
@@ -11,6 +12,7 @@ import { registerGovstackCommands } from './modules/govstack/govstack.cli.ts';
 import { registerJobCommands } from './modules/jobs/jobs.cli.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { seedDemo } from './seed/seed.ts';
+import { serveCluster } from './serve.cluster.ts';
 import { serve } from './serve.ts';
 
 const out = (m: string) => process.stdout.write(`${m}\n`);
@@ -26,6 +28,12 @@ async function withDatabase<T>(fn: (o: OpenedDatabase) => Promise<T>): Promise<T
   }
 }
 
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
+  return n;
+}
+
 export function buildCli(): Command {
   const program = new Command('motcua')
     .description('motcua — Hệ thống thông tin giải quyết TTHC: operator commands')
@@ -35,8 +43,16 @@ export function buildCli(): Command {
     .command('serve')
     .description('start the HTTP server (migrates and seeds the demo province on first start)')
     .option('--no-seed', 'do not seed the demo province')
-    .action(async (o: { seed: boolean }) => {
-      await serve({ seed: o.seed });
+    .addOption(
+      new Option('--workers <n>', 'API processes on the port (node:cluster; jobs stay in the primary)')
+        .env('MOTCUA_WORKERS')
+        .default(1)
+        .argParser(parseWorkers),
+    )
+    .action(async (o: { seed: boolean; workers: number }) => {
+      // A cluster worker runs this same command line (cluster.fork): serve.cluster.ts tells them apart.
+      if (o.workers > 1 || cluster.isWorker) await serveCluster({ seed: o.seed, workers: o.workers });
+      else await serve({ seed: o.seed });
     });
 
   program

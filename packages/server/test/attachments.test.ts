@@ -498,7 +498,8 @@ describe('drafts', () => {
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ dossierId: null, draftId, versionNo: 1 });
     await expectRejected(() => upload(otherCitizen, PDF, 'a.pdf', { draft: draftId }), 404, 'not_found');
-    await expectRejected(() => upload(receptionist, PDF, 'a.pdf', { draft: draftId }), 404, 'not_found');
+    // Drafts are applicants' alone: staff are refused by the route itself.
+    await expectRejected(() => upload(receptionist, PDF, 'a.pdf', { draft: draftId }), 403, 'forbidden');
     await expectRejected(() => upload(citizen, PDF, 'a.pdf', { draft: randomUUID() }), 404, 'not_found');
   });
 

@@ -89,12 +89,12 @@ const API_ROUTES: [string, string, Who][] = [
   ['POST', '/api/v1/dossiers/:id/actions', 'CROL'],
   // Signed-in: the applicant gets her notices (01–05); form 06, the control slip, is 404 for her.
   ['GET', '/api/v1/dossiers/:id/documents/:form', 'signed-in'],
-  ['GET', '/api/v1/reports/tracking-book', 'RLA'],
+  ['GET', '/api/v1/reports/tracking-book', 'RLAP'],
   // The public lookup by code and secret (or phone): the one dossier route without a session.
   ['GET', '/api/v1/lookup', 'public'],
   ['POST', '/api/v1/dossiers/:id/attachments', 'CROL'],
   // (Officers pass the route but never own a draft: the service answers 404 for them.)
-  ['POST', '/api/v1/drafts/:id/attachments', 'CROL'],
+  ['POST', '/api/v1/drafts/:id/attachments', 'C'],
   ['GET', '/api/v1/attachments/limits', 'public'],
   ['GET', '/api/v1/dossiers/:id/attachments', 'signed-in'],
   ['GET', '/api/v1/attachments/:id/content', 'signed-in'],

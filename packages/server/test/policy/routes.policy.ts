@@ -141,10 +141,9 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   ['POST /api/v1/dossiers',                                ['citizen', 'organization']],
   ['POST /api/v1/counter/dossiers',                        ['receptionist']],
   ['GET /api/v1/counter/applicants',                       ['receptionist']],
-  // QUESTION (for the lead): `signed-in` lets the province's system administrator read every
-  // dossier of the province, with its history, attachments and documents (his subtree is the whole
-  // tree). A technical role with no part in handling; need-to-know (Decree 13/2023 on personal data)
-  // suggests officers who handle or oversee only. Kept as it is today: a policy decision.
+  // Decided (issue 15): `signed-in` — each dossier is filtered by visibility in the service; the
+  // province's system administrator sees the province's dossiers (support and audit). Every read of
+  // personal data by an officer is to be logged and shown to the person (issue 17, Decree 13/2023).
   ['GET /api/v1/dossiers',                                 ['signed-in', 'client:dossiers:read']],
   ['GET /api/v1/dossiers/:id',                             ['signed-in', 'client:dossiers:read']],
   ['GET /api/v1/dossiers/:id/history',                     ['signed-in', 'client:dossiers:read']],
@@ -152,9 +151,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   ['POST /api/v1/dossiers/:id/actions',                    ['citizen', 'organization', 'receptionist', 'officer', 'leader']],
   // The notices (forms 01–05) for the applicant, the control slip (06) for officers: decided per form in the service.
   ['GET /api/v1/dossiers/:id/documents/:form',             ['signed-in']],
-  // QUESTION: docs/indicators.md says the tracking book (form 07) is for receptionists and leaders;
-  // the route also admits the administrator, and not the provincial leader.
-  ['GET /api/v1/reports/tracking-book',                    ['receptionist', 'leader', 'admin']],
+  // The receiving unit's tracking book (form 07): its receptionists, leaders over it, province leaders, its administrator.
+  ['GET /api/v1/reports/tracking-book',                    ['receptionist', 'leader', 'provincial_leader', 'admin']],
   // The public lookup by code and the receipt's secret: the one dossier route without a session.
   ['GET /api/v1/lookup',                                   ['anyone']],
 
@@ -162,10 +160,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   // the dossier; read by whoever may read the dossier (decided per record in the service).
   ['GET /api/v1/attachments/limits',                       ['anyone']],
   ['POST /api/v1/dossiers/:id/attachments',                ['citizen', 'organization', 'receptionist', 'officer', 'leader']],
-  // QUESTION: drafts belong to applicants only (every /drafts route is theirs), yet this upload
-  // admits receptionists, officers and leaders, who then get a 404 from the service. Harmless
-  // today; the rule is wider than its use (it shares the dossier upload's list).
-  ['POST /api/v1/drafts/:id/attachments',                  ['citizen', 'organization', 'receptionist', 'officer', 'leader']],
+  // A draft is its applicant's alone.
+  ['POST /api/v1/drafts/:id/attachments',                  ['citizen', 'organization']],
   ['GET /api/v1/dossiers/:id/attachments',                 ['signed-in']],
   ['GET /api/v1/attachments/:id/content',                  ['signed-in']],
 

@@ -1988,7 +1988,23 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              address: string | null;
+              email: string | null;
+              hasAccount: boolean;
+              idNumber: string | null;
+              /** @enum {string} */
+              kind: 'citizen' | 'organization';
+              lastDossier: {
+                code: string;
+                procedureName: string;
+                /** Format: date-time */
+                submittedAt: string;
+              } | null;
+              name: string;
+              phone: string | null;
+              residenceCommuneId: string | null;
+              /** @enum {string} */
+              source: 'account' | 'dossier';
             };
           };
         };
@@ -2067,7 +2083,24 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              code: string;
+              /** Format: uuid */
+              id: string;
+              lookupSecret: string;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              version: number;
             };
           };
         };
@@ -2078,7 +2111,24 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              code: string;
+              /** Format: uuid */
+              id: string;
+              lookupSecret: string;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              version: number;
             };
           };
         };
@@ -2147,7 +2197,10 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              items: components['schemas']['QueueItem'][];
+              page: number;
+              pageSize: number;
+              total: number;
             };
           };
         };
@@ -2196,7 +2249,24 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              code: string;
+              /** Format: uuid */
+              id: string;
+              lookupSecret: string;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              version: number;
             };
           };
         };
@@ -2207,7 +2277,24 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              code: string;
+              /** Format: uuid */
+              id: string;
+              lookupSecret: string;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              version: number;
             };
           };
         };
@@ -2226,7 +2313,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Chi tiết hồ sơ / Dossier */
+    /**
+     * Chi tiết hồ sơ / Dossier
+     * @description Officers get the officers’ view (OfficerDossierDetail); the dossier’s applicant gets theirs (ApplicantDossierDetail: no staff, marks or internal steps).
+     */
     get: {
       parameters: {
         query?: never;
@@ -2244,9 +2334,9 @@ export interface paths {
             [name: string]: unknown;
           };
           content: {
-            'application/json': {
-              [key: string]: unknown;
-            };
+            'application/json':
+              | components['schemas']['OfficerDossierDetail']
+              | components['schemas']['ApplicantDossierDetail'];
           };
         };
       };
@@ -2529,7 +2619,23 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              code: string;
+              /** Format: uuid */
+              id: string;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              version: number;
             };
           };
         };
@@ -2702,9 +2808,7 @@ export interface paths {
           };
           content: {
             'application/json': {
-              items: {
-                [key: string]: unknown;
-              }[];
+              items: (components['schemas']['OfficerHistoryItem'] | components['schemas']['ApplicantHistoryItem'])[];
             };
           };
         };
@@ -2742,7 +2846,14 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              consultation: number;
+              due_soon: number;
+              mine: number;
+              overdue: number;
+              reception: number;
+              return: number;
+              transfer: number;
+              unit_unclaimed: number;
             };
           };
         };
@@ -4374,7 +4485,61 @@ export interface paths {
           };
           content: {
             'application/json': {
-              [key: string]: unknown;
+              appointment: string | null;
+              /** @enum {string} */
+              clock: 'not_started' | 'running' | 'paused' | 'stopped';
+              code: string;
+              currentStep: {
+                agency: string | null;
+                name_en: string | null;
+                name_vi: string;
+              } | null;
+              label_en: string;
+              label_vi: string;
+              nationalCode: number | null;
+              overdue: boolean;
+              procedure: string;
+              receivedAt: string | null;
+              receivingAgency: string | null;
+              resultReadyAt: string | null;
+              returnedAt: string | null;
+              settlement: {
+                at: string | null;
+                /** @enum {string} */
+                kind: 'early' | 'on_time' | 'late';
+                label_en: string;
+                label_vi: string;
+              } | null;
+              /** @enum {string} */
+              status:
+                | 'submitted'
+                | 'received'
+                | 'refused'
+                | 'processing'
+                | 'supplement_requested'
+                | 'fee_requested'
+                | 'withdrawal_requested'
+                | 'stopped'
+                | 'result_ready'
+                | 'returned'
+                | 'closed';
+              /** Format: date-time */
+              submittedAt: string;
+              subStatus: {
+                /** @enum {string} */
+                id:
+                  | 'awaiting_transfer'
+                  | 'awaiting_claim'
+                  | 'in_progress'
+                  | 'awaiting_approval'
+                  | 'awaiting_signature'
+                  | 'awaiting_appraisal_meeting'
+                  | 'inter_agency'
+                  | 'awaiting_payment'
+                  | 'awaiting_return';
+                label_en: string;
+                label_vi: string;
+              } | null;
             };
           };
         };
@@ -6536,7 +6701,1162 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-  schemas: never;
+  schemas: {
+    ApplicantDossierDetail: {
+      applicant: {
+        address?: string | null;
+        email?: string | null;
+        idNumber?: string | null;
+        /** @enum {string} */
+        kind: 'citizen' | 'organization';
+        name: string;
+        phone?: string | null;
+        residenceCommuneId?: string | null;
+      } & {
+        [key: string]: unknown;
+      };
+      applicantUserId: string | null;
+      availableActions: string[];
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      clockStart: string | null;
+      closedReason: ('withdrawn' | 'supplement_timeout') | null;
+      code: string;
+      currentStep: {
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      documents: {
+        index: number;
+        name: string;
+      }[];
+      due: string | null;
+      extensionCount: number;
+      fees: {
+        amount: number;
+        paidAt: string | null;
+        /** Format: date-time */
+        requestedAt: string;
+        /** @enum {string} */
+        stage: 'full' | 'advance' | 'settlement';
+      }[];
+      flags: {
+        /** @enum {string} */
+        id: 'paused' | 'in_consultation' | 'extended' | 'supplement_used' | 'overdue' | 'due_soon' | 'step_overdue';
+        label_en: string;
+        label_vi: string;
+      }[];
+      formData: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      legalLimit:
+        | (
+            | {
+                days: number;
+              }
+            | {
+                hours: number;
+              }
+            | {
+                calendarDays: number;
+              }
+          )
+        | null;
+      nationalCode: number | null;
+      originalDue: string | null;
+      outcome: ('granted' | 'refused') | null;
+      procedure: {
+        field: string | null;
+        /** Format: uuid */
+        id: string;
+        name: string;
+        /** Format: uuid */
+        versionId: string;
+      };
+      rating:
+        | ({
+            answers?: {
+              [key: string]: string;
+            };
+            /** Format: date-time */
+            at: string;
+            comment: string | null;
+            scores: {
+              [key: string]: number;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      receivedAt: string | null;
+      receivingAgency: {
+        code: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      resultAt: string | null;
+      resultFile: {
+        /** Format: uuid */
+        attachmentId: string;
+        sha256: string;
+      } | null;
+      returnedAt: string | null;
+      returnMethod: ('counter' | 'post' | 'online') | null;
+      settlement: {
+        at: string | null;
+        /** @enum {string} */
+        kind: 'early' | 'on_time' | 'late';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      supplement: {
+        count: number;
+        items: string[];
+        requestedAt: string | null;
+      };
+      version: number;
+    };
+    ApplicantDossierDetailInput: {
+      applicant: {
+        address?: string | null;
+        email?: string | null;
+        idNumber?: string | null;
+        /** @enum {string} */
+        kind: 'citizen' | 'organization';
+        name: string;
+        phone?: string | null;
+        residenceCommuneId?: string | null;
+      } & {
+        [key: string]: unknown;
+      };
+      applicantUserId: string | null;
+      availableActions: string[];
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      clockStart: string | null;
+      closedReason: ('withdrawn' | 'supplement_timeout') | null;
+      code: string;
+      currentStep: {
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      documents: {
+        index: number;
+        name: string;
+      }[];
+      due: string | null;
+      extensionCount: number;
+      fees: {
+        amount: number;
+        paidAt: string | null;
+        /** Format: date-time */
+        requestedAt: string;
+        /** @enum {string} */
+        stage: 'full' | 'advance' | 'settlement';
+      }[];
+      flags: {
+        /** @enum {string} */
+        id: 'paused' | 'in_consultation' | 'extended' | 'supplement_used' | 'overdue' | 'due_soon' | 'step_overdue';
+        label_en: string;
+        label_vi: string;
+      }[];
+      formData: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      legalLimit:
+        | (
+            | {
+                days: number;
+              }
+            | {
+                hours: number;
+              }
+            | {
+                calendarDays: number;
+              }
+          )
+        | null;
+      nationalCode: number | null;
+      originalDue: string | null;
+      outcome: ('granted' | 'refused') | null;
+      procedure: {
+        field: string | null;
+        /** Format: uuid */
+        id: string;
+        name: string;
+        /** Format: uuid */
+        versionId: string;
+      };
+      rating:
+        | ({
+            answers?: {
+              [key: string]: string;
+            };
+            /** Format: date-time */
+            at: string;
+            comment: string | null;
+            scores: {
+              [key: string]: number;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      receivedAt: string | null;
+      receivingAgency: {
+        code: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      resultAt: string | null;
+      resultFile: {
+        /** Format: uuid */
+        attachmentId: string;
+        sha256: string;
+      } | null;
+      returnedAt: string | null;
+      returnMethod: ('counter' | 'post' | 'online') | null;
+      settlement: {
+        at: string | null;
+        /** @enum {string} */
+        kind: 'early' | 'on_time' | 'late';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      supplement: {
+        count: number;
+        items: string[];
+        requestedAt: string | null;
+      };
+      version: number;
+    };
+    ApplicantHistoryItem: {
+      actor: {
+        agency: string | null;
+        name: string | null;
+        self: boolean;
+      };
+      /** Format: date-time */
+      at: string;
+      attachmentIds: string[];
+      details: {
+        amount?: number;
+        due?: string | null;
+        items?: string[];
+        /** @enum {string} */
+        method?: 'counter' | 'post' | 'online';
+        newDue?: string | null;
+        previousDue?: string | null;
+        reason?: string | null;
+        reasons?: string[];
+        /** @enum {string} */
+        stage?: 'full' | 'advance' | 'settlement';
+      };
+      message: string | null;
+      note: string | null;
+      statusAfter: {
+        label_en: string;
+        label_vi: string;
+        nationalCode: number | null;
+        /** @enum {string} */
+        status:
+          | 'submitted'
+          | 'received'
+          | 'refused'
+          | 'processing'
+          | 'supplement_requested'
+          | 'fee_requested'
+          | 'withdrawal_requested'
+          | 'stopped'
+          | 'result_ready'
+          | 'returned'
+          | 'closed';
+      };
+      step: {
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      stepAgency: string | null;
+      type: string;
+      version: number;
+    };
+    ApplicantHistoryItemInput: {
+      actor: {
+        agency: string | null;
+        name: string | null;
+        self: boolean;
+      };
+      /** Format: date-time */
+      at: string;
+      attachmentIds: string[];
+      details: {
+        amount?: number;
+        due?: string | null;
+        items?: string[];
+        /** @enum {string} */
+        method?: 'counter' | 'post' | 'online';
+        newDue?: string | null;
+        previousDue?: string | null;
+        reason?: string | null;
+        reasons?: string[];
+        /** @enum {string} */
+        stage?: 'full' | 'advance' | 'settlement';
+      };
+      message: string | null;
+      note: string | null;
+      statusAfter: {
+        label_en: string;
+        label_vi: string;
+        nationalCode: number | null;
+        /** @enum {string} */
+        status:
+          | 'submitted'
+          | 'received'
+          | 'refused'
+          | 'processing'
+          | 'supplement_requested'
+          | 'fee_requested'
+          | 'withdrawal_requested'
+          | 'stopped'
+          | 'result_ready'
+          | 'returned'
+          | 'closed';
+      };
+      step: {
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      stepAgency: string | null;
+      type: string;
+      version: number;
+    };
+    OfficerDossierDetail: {
+      applicant: {
+        address?: string | null;
+        email?: string | null;
+        idNumber?: string | null;
+        /** @enum {string} */
+        kind: 'citizen' | 'organization';
+        name: string;
+        phone?: string | null;
+        residenceCommuneId?: string | null;
+      } & {
+        [key: string]: unknown;
+      };
+      applicantUserId: string | null;
+      assignees: {
+        coordinators: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        }[];
+        main: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        } | null;
+        observers: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        }[];
+      };
+      availableActions: string[];
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      clockStart: string | null;
+      closedReason: ('withdrawn' | 'supplement_timeout') | null;
+      code: string;
+      consultations: {
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        agencyCode: string;
+        childDossierId: string | null;
+        consultationId: string;
+        due: string | null;
+        /** Format: date-time */
+        openedAt: string;
+        stepId: string;
+      }[];
+      currentStep: {
+        actions: ('forward' | 'send_back' | 'consult' | 'approve' | 'sign' | 'request_supplement' | 'refuse')[];
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        consultations: ({
+          id: string;
+          name_en?: string;
+          name_vi: string;
+        } & {
+          [key: string]: unknown;
+        })[];
+        due: string | null;
+        final: boolean;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+        remaining: {
+          days: number;
+          hours: number;
+          minutes: number;
+          ms: number;
+          overdue: boolean;
+          text_en: string;
+          text_vi: string;
+        } | null;
+        role: string;
+      } | null;
+      documents: {
+        index: number;
+        name: string;
+      }[];
+      due: string | null;
+      extensionCount: number;
+      fees: {
+        amount: number;
+        paidAt: string | null;
+        /** Format: date-time */
+        requestedAt: string;
+        /** @enum {string} */
+        stage: 'full' | 'advance' | 'settlement';
+      }[];
+      flags: {
+        /** @enum {string} */
+        id: 'paused' | 'in_consultation' | 'extended' | 'supplement_used' | 'overdue' | 'due_soon' | 'step_overdue';
+        label_en: string;
+        label_vi: string;
+      }[];
+      formData: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      legalLimit:
+        | (
+            | {
+                days: number;
+              }
+            | {
+                hours: number;
+              }
+            | {
+                calendarDays: number;
+              }
+          )
+        | null;
+      marks: {
+        approvalOpinion?: string | null;
+        approved: boolean;
+        approvedResult?: {
+          /** Format: uuid */
+          attachmentId: string;
+          sha256: string;
+        } | null;
+        signed: boolean;
+        signedResult?: {
+          /** Format: uuid */
+          attachmentId: string;
+          sha256: string;
+        } | null;
+      } & {
+        [key: string]: unknown;
+      };
+      nationalCode: number | null;
+      originalDue: string | null;
+      outcome: ('granted' | 'refused') | null;
+      path: string[];
+      procedure: {
+        field: string | null;
+        /** Format: uuid */
+        id: string;
+        name: string;
+        /** Format: uuid */
+        versionId: string;
+      };
+      rating:
+        | ({
+            answers?: {
+              [key: string]: string;
+            };
+            /** Format: date-time */
+            at: string;
+            comment: string | null;
+            scores: {
+              [key: string]: number;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      receivedAt: string | null;
+      receivingAgency: {
+        code: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      resultAt: string | null;
+      resultFile: {
+        /** Format: uuid */
+        attachmentId: string;
+        sha256: string;
+      } | null;
+      returnedAt: string | null;
+      returnMethod: ('counter' | 'post' | 'online') | null;
+      settlement: {
+        at: string | null;
+        /** @enum {string} */
+        kind: 'early' | 'on_time' | 'late';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      supplement: {
+        count: number;
+        items: string[];
+        requestedAt: string | null;
+      };
+      version: number;
+      workflow: {
+        final: boolean;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      }[];
+    };
+    OfficerDossierDetailInput: {
+      applicant: {
+        address?: string | null;
+        email?: string | null;
+        idNumber?: string | null;
+        /** @enum {string} */
+        kind: 'citizen' | 'organization';
+        name: string;
+        phone?: string | null;
+        residenceCommuneId?: string | null;
+      } & {
+        [key: string]: unknown;
+      };
+      applicantUserId: string | null;
+      assignees: {
+        coordinators: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        }[];
+        main: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        } | null;
+        observers: {
+          /** Format: uuid */
+          id: string;
+          name: string | null;
+        }[];
+      };
+      availableActions: string[];
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      clockStart: string | null;
+      closedReason: ('withdrawn' | 'supplement_timeout') | null;
+      code: string;
+      consultations: {
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        agencyCode: string;
+        childDossierId: string | null;
+        consultationId: string;
+        due: string | null;
+        /** Format: date-time */
+        openedAt: string;
+        stepId: string;
+      }[];
+      currentStep: {
+        actions: ('forward' | 'send_back' | 'consult' | 'approve' | 'sign' | 'request_supplement' | 'refuse')[];
+        agency: {
+          code: string;
+          /** Format: uuid */
+          id: string;
+          name: string;
+        } | null;
+        consultations: ({
+          id: string;
+          name_en?: string;
+          name_vi: string;
+        } & {
+          [key: string]: unknown;
+        })[];
+        due: string | null;
+        final: boolean;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+        remaining: {
+          days: number;
+          hours: number;
+          minutes: number;
+          ms: number;
+          overdue: boolean;
+          text_en: string;
+          text_vi: string;
+        } | null;
+        role: string;
+      } | null;
+      documents: {
+        index: number;
+        name: string;
+      }[];
+      due: string | null;
+      extensionCount: number;
+      fees: {
+        amount: number;
+        paidAt: string | null;
+        /** Format: date-time */
+        requestedAt: string;
+        /** @enum {string} */
+        stage: 'full' | 'advance' | 'settlement';
+      }[];
+      flags: {
+        /** @enum {string} */
+        id: 'paused' | 'in_consultation' | 'extended' | 'supplement_used' | 'overdue' | 'due_soon' | 'step_overdue';
+        label_en: string;
+        label_vi: string;
+      }[];
+      formData: {
+        [key: string]: unknown;
+      };
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      legalLimit:
+        | (
+            | {
+                days: number;
+              }
+            | {
+                hours: number;
+              }
+            | {
+                calendarDays: number;
+              }
+          )
+        | null;
+      marks: {
+        approvalOpinion?: string | null;
+        approved: boolean;
+        approvedResult?: {
+          /** Format: uuid */
+          attachmentId: string;
+          sha256: string;
+        } | null;
+        signed: boolean;
+        signedResult?: {
+          /** Format: uuid */
+          attachmentId: string;
+          sha256: string;
+        } | null;
+      } & {
+        [key: string]: unknown;
+      };
+      nationalCode: number | null;
+      originalDue: string | null;
+      outcome: ('granted' | 'refused') | null;
+      path: string[];
+      procedure: {
+        field: string | null;
+        /** Format: uuid */
+        id: string;
+        name: string;
+        /** Format: uuid */
+        versionId: string;
+      };
+      rating:
+        | ({
+            answers?: {
+              [key: string]: string;
+            };
+            /** Format: date-time */
+            at: string;
+            comment: string | null;
+            scores: {
+              [key: string]: number;
+            };
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+      receivedAt: string | null;
+      receivingAgency: {
+        code: string;
+        /** Format: uuid */
+        id: string;
+        name: string;
+      } | null;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      resultAt: string | null;
+      resultFile: {
+        /** Format: uuid */
+        attachmentId: string;
+        sha256: string;
+      } | null;
+      returnedAt: string | null;
+      returnMethod: ('counter' | 'post' | 'online') | null;
+      settlement: {
+        at: string | null;
+        /** @enum {string} */
+        kind: 'early' | 'on_time' | 'late';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      supplement: {
+        count: number;
+        items: string[];
+        requestedAt: string | null;
+      };
+      version: number;
+      workflow: {
+        final: boolean;
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      }[];
+    };
+    OfficerHistoryItem: {
+      actor: {
+        agency: string | null;
+        id: string | null;
+        name: string | null;
+      };
+      /** Format: date-time */
+      at: string;
+      attachmentIds: string[];
+      event: {
+        type: string;
+      } & {
+        [key: string]: unknown;
+      };
+      message: string | null;
+      note: string | null;
+      statusAfter: {
+        label_en: string;
+        label_vi: string;
+        nationalCode: number | null;
+        /** @enum {string} */
+        status:
+          | 'submitted'
+          | 'received'
+          | 'refused'
+          | 'processing'
+          | 'supplement_requested'
+          | 'fee_requested'
+          | 'withdrawal_requested'
+          | 'stopped'
+          | 'result_ready'
+          | 'returned'
+          | 'closed';
+      };
+      step: {
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      type: string;
+      version: number;
+    };
+    OfficerHistoryItemInput: {
+      actor: {
+        agency: string | null;
+        id: string | null;
+        name: string | null;
+      };
+      /** Format: date-time */
+      at: string;
+      attachmentIds: string[];
+      event: {
+        type: string;
+      } & {
+        [key: string]: unknown;
+      };
+      message: string | null;
+      note: string | null;
+      statusAfter: {
+        label_en: string;
+        label_vi: string;
+        nationalCode: number | null;
+        /** @enum {string} */
+        status:
+          | 'submitted'
+          | 'received'
+          | 'refused'
+          | 'processing'
+          | 'supplement_requested'
+          | 'fee_requested'
+          | 'withdrawal_requested'
+          | 'stopped'
+          | 'result_ready'
+          | 'returned'
+          | 'closed';
+      };
+      step: {
+        id: string;
+        name_en: string | null;
+        name_vi: string;
+      } | null;
+      type: string;
+      version: number;
+    };
+    QueueItem: {
+      applicantName: string;
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      code: string;
+      currentStep: string | null;
+      due: string | null;
+      flags: string[];
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      mainAssigneeId: string | null;
+      nationalCode: number | null;
+      procedureName: string;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      stepAgency: {
+        /** Format: uuid */
+        id: string;
+        name: string | null;
+      } | null;
+      stepDue: string | null;
+      stepRemaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      tone: ('on_time' | 'due_soon' | 'overdue') | null;
+      version: number;
+    };
+    QueueItemInput: {
+      applicantName: string;
+      /** @enum {string} */
+      channel: 'online' | 'counter' | 'postal';
+      /** @enum {string} */
+      clock: 'not_started' | 'running' | 'paused' | 'stopped';
+      code: string;
+      currentStep: string | null;
+      due: string | null;
+      flags: string[];
+      /** Format: uuid */
+      id: string;
+      label_en: string;
+      label_vi: string;
+      mainAssigneeId: string | null;
+      nationalCode: number | null;
+      procedureName: string;
+      remaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      /** @enum {string} */
+      status:
+        | 'submitted'
+        | 'received'
+        | 'refused'
+        | 'processing'
+        | 'supplement_requested'
+        | 'fee_requested'
+        | 'withdrawal_requested'
+        | 'stopped'
+        | 'result_ready'
+        | 'returned'
+        | 'closed';
+      stepAgency: {
+        /** Format: uuid */
+        id: string;
+        name: string | null;
+      } | null;
+      stepDue: string | null;
+      stepRemaining: {
+        days: number;
+        hours: number;
+        minutes: number;
+        ms: number;
+        overdue: boolean;
+        text_en: string;
+        text_vi: string;
+      } | null;
+      /** Format: date-time */
+      submittedAt: string;
+      subStatus: {
+        /** @enum {string} */
+        id:
+          | 'awaiting_transfer'
+          | 'awaiting_claim'
+          | 'in_progress'
+          | 'awaiting_approval'
+          | 'awaiting_signature'
+          | 'awaiting_appraisal_meeting'
+          | 'inter_agency'
+          | 'awaiting_payment'
+          | 'awaiting_return';
+        label_en: string;
+        label_vi: string;
+      } | null;
+      tone: ('on_time' | 'due_soon' | 'overdue') | null;
+      version: number;
+    };
+  };
   responses: never;
   parameters: never;
   requestBodies: never;

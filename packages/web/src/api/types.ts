@@ -1,8 +1,8 @@
 import type { paths } from './schema.d.ts';
 
 /**
- * Shapes of the dossier views the API returns as open JSON objects (see the server's
- * dossier.views.ts); the rest of the client is typed by the generated schema.d.ts.
+ * Names for the generated API types (schema.d.ts, `npm run gen:api`) the pages use: every type here
+ * is derived from the server's OpenAPI document, none is written by hand.
  */
 
 type DossierListQuery = NonNullable<paths['/api/v1/dossiers']['get']['parameters']['query']>;
@@ -10,8 +10,6 @@ type DossierListQuery = NonNullable<paths['/api/v1/dossiers']['get']['parameters
 export type DossierStatus = NonNullable<DossierListQuery['status']>;
 /** The officials' work queues. */
 export type Queue = NonNullable<DossierListQuery['queue']>;
-/** Where the legal clock stands (not described by the schema: the dossier views are open objects). */
-export type Clock = 'not_started' | 'running' | 'paused' | 'stopped';
 /** How an applicant applies: a citizen or an organization. */
 export type ApplicantKind = NonNullable<
   paths['/api/v1/counter/dossiers']['post']['requestBody']['content']['application/json']['applicant']['kind']
@@ -24,126 +22,34 @@ export type OnlineLevel = NonNullable<
   NonNullable<paths['/api/v1/procedures']['get']['parameters']['query']>['onlineLevel']
 >;
 export type Bilingual = { label_vi: string; label_en: string };
-export type Remaining = {
-  ms: number;
-  overdue: boolean;
-  days: number;
-  hours: number;
-  minutes: number;
-  text_vi: string;
-  text_en: string;
-};
-export type Tone = 'on_time' | 'due_soon' | 'overdue';
-export type AgencyRef = { id: string; code: string; name: string };
 
-export type QueueItem = {
-  id: string;
-  code: string;
-  procedureName: string;
-  applicantName: string;
-  channel: string;
-  status: DossierStatus;
-  label_vi: string;
-  label_en: string;
-  subStatus: ({ id: string } & Bilingual) | null;
-  currentStep: { id: string; name_vi?: string; name_en?: string } | string | null;
-  stepAgency: AgencyRef | null;
-  mainAssigneeId: string | null;
-  stepDue: string | null;
-  due: string | null;
-  submittedAt: string;
-  stepRemaining: Remaining | null;
-  remaining: Remaining | null;
-  tone: Tone | null;
-  /** Stored flags (`paused`, `in_consultation`, …). */
-  flags?: string[];
-  /** The legal clock, once the queue response carries it (as the dossier detail does). */
-  clock?: Clock;
-  version: number;
-};
+type Ok<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
 
-export type QueuePage = { total: number; page: number; pageSize: number; items: QueueItem[] };
+/** A page of a work queue (GET /dossiers). */
+export type QueuePage = Ok<paths['/api/v1/dossiers']['get']>;
+export type QueueItem = QueuePage['items'][number];
+/** Remaining working time as the server words it ("còn 2 ngày 3 giờ"). */
+export type Remaining = NonNullable<QueueItem['remaining']>;
+export type Tone = NonNullable<QueueItem['tone']>;
+/** Where the legal clock stands. */
+export type Clock = QueueItem['clock'];
 
-export type DossierDetail = {
-  id: string;
-  code: string;
-  version: number;
-  status: DossierStatus;
-  label_vi: string;
-  label_en: string;
-  subStatus: ({ id: string } & Bilingual) | null;
-  flags: ({ id: string } & Partial<Bilingual>)[];
-  channel: string;
-  procedure: { id: string; versionId: string; name: string; field: string };
-  legalLimit: { days?: number; hours?: number } | null;
-  applicant: {
-    kind: string;
-    name: string;
-    email: string | null;
-    phone: string | null;
-    address: string | null;
-    idNumber: string | null;
-  };
-  formData: Record<string, unknown>;
-  receivingAgency: AgencyRef | null;
-  submittedAt: string;
-  due: string | null;
-  remaining: Remaining | null;
-  currentStep: {
-    id: string;
-    name_vi: string;
-    name_en: string;
-    agency: AgencyRef | null;
-    due: string | null;
-    remaining: Remaining | null;
-    role: string;
-    actions: string[];
-    final: boolean;
-    consultations: { id: string; name_vi: string; name_en?: string }[];
-  } | null;
-  assignees: {
-    main: { id: string; name: string | null } | null;
-    coordinators: { id: string; name: string | null }[];
-    observers: { id: string; name: string | null }[];
-  };
-  receivedAt: string | null;
-  consultations: {
-    consultationId: string;
-    stepId: string;
-    agencyCode: string;
-    agency: AgencyRef | null;
-    due: string | null;
-    childDossierId: string | null;
-  }[];
-  supplement: { count: number; items: string[]; requestedAt: string | null };
-  fees: { stage: string; amount: number; paid?: boolean }[];
-  outcome: string | null;
-  resultAt: string | null;
-  returnedAt: string | null;
-  rating: { scores: Record<string, number>; comment?: string } | null;
-  workflow: { id: string; name_vi: string; name_en: string; final: boolean }[];
-  availableActions: string[];
-};
+/** GET /dossiers/{id}: the officers' view or, for its applicant, the applicant's view. */
+export type DossierView = Ok<paths['/api/v1/dossiers/{id}']['get']>;
+export type OfficerDossierDetail = Extract<DossierView, { assignees: unknown }>;
+export type ApplicantDossierDetail = Exclude<DossierView, { assignees: unknown }>;
+/** Fields both views have. */
+export type DossierDetail = ApplicantDossierDetail | OfficerDossierDetail;
+export const isOfficerView = (d: DossierView): d is OfficerDossierDetail => 'assignees' in d;
+export type AgencyRef = NonNullable<OfficerDossierDetail['receivingAgency']>;
 
-export type HistoryItem = {
-  version: number;
-  type: string;
-  at: string;
-  actor: { id: string; name: string; agency: string | null } | null;
-  step: string | null;
-  statusAfter: { status: DossierStatus } & Bilingual;
-  note: string | null;
-  event: Record<string, unknown>;
-  attachmentIds: string[];
-};
+/** An entry of a dossier's history: officers' or, for its applicant, the public one. */
+export type HistoryItem = Ok<paths['/api/v1/dossiers/{id}/history']['get']>['items'][number];
 
-export type Attachment = {
-  id: string;
-  kind: AttachmentKind;
-  slot: string;
-  versionNo: number;
-  fileName: string;
-  mediaType: string;
-  sizeBytes: number;
-  uploadedAt: string;
-};
+export type Attachment = Ok<paths['/api/v1/dossiers/{id}/attachments']['get']>['items'][number];
+/** The public lookup's answer (no personal data). */
+export type PublicLookup = Ok<paths['/api/v1/lookup']['get']>;
+/** A walk-in applicant found by ID number at the counter. */
+export type KnownApplicant = Ok<paths['/api/v1/counter/applicants']['get']>;
+/** A walk-in dossier received at the counter: its code and, once, the lookup secret. */
+export type CounterReceipt = paths['/api/v1/counter/dossiers']['post']['responses'][201]['content']['application/json'];

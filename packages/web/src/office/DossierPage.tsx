@@ -3,6 +3,7 @@ import { Card, Col, Descriptions, Row, Steps, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { api, ok } from '../api/client.ts';
+import { isOfficerView } from '../api/types.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
 import { DossierTimeline } from '../shared/DossierTimeline.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
@@ -30,8 +31,9 @@ export default function DossierPage() {
     queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id: procedureId! } } })),
   });
   if (detail.isLoading) return <Loading />;
-  if (detail.error || !detail.data) return <ErrorText error={detail.error} />;
-  const d = detail.data as StaffDossier;
+  // Staff always get the officers' view; anything else is not a page for this screen.
+  if (detail.error || !detail.data || !isOfficerView(detail.data)) return <ErrorText error={detail.error} />;
+  const d: StaffDossier = detail.data;
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['dossier', id] });
     void qc.invalidateQueries({ queryKey: ['queue'] });
@@ -48,9 +50,9 @@ export default function DossierPage() {
   const limitText =
     limit === null
       ? t('staff.noLimit')
-      : limit.days !== undefined
+      : 'days' in limit
         ? t('staff.limit.working_days', { value: limit.days })
-        : limit.hours !== undefined
+        : 'hours' in limit
           ? t('staff.limit.working_hours', { value: limit.hours })
           : t('staff.limit.calendar_days', { value: limit.calendarDays });
   const stepIndex = d.currentStep ? d.workflow.findIndex((s) => s.id === d.currentStep!.id) : -1;
@@ -106,7 +108,7 @@ export default function DossierPage() {
               <Descriptions.Item label={t('my.submittedAt')}>{fmtDateTime(d.submittedAt)}</Descriptions.Item>
               <Descriptions.Item label={t('staff.legalLimit')}>{limitText}</Descriptions.Item>
               <Descriptions.Item label={t('office.due')}>
-                {fmtDate(d.due)} <DueStatus dossier={d as unknown as Parameters<typeof DueStatus>[0]['dossier']} />
+                {fmtDate(d.due)} <DueStatus dossier={d} />
               </Descriptions.Item>
               {d.currentStep && (
                 <Descriptions.Item label={t('office.currentStep')}>

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { hasRole, useAuth } from '../api/auth.tsx';
 import { api, ok } from '../api/client.ts';
-import type { Queue, QueueItem, QueuePage } from '../api/types.ts';
+import type { Queue, QueueItem } from '../api/types.ts';
 import { fmtDate, pick } from '../format.ts';
 import { ErrorText } from '../shared/Loading.tsx';
 import { QueueTime } from '../shared/Remaining.tsx';
@@ -37,9 +37,7 @@ export default function QueuesPage({ fixed, title }: { fixed?: Queue; title?: st
   const list = useQuery({
     queryKey: ['queue', queue, dq, page],
     queryFn: async () =>
-      ok(
-        await api.GET('/api/v1/dossiers', { params: { query: { queue, q: dq || undefined, page, pageSize: 20 } } }),
-      ) as QueuePage,
+      ok(await api.GET('/api/v1/dossiers', { params: { query: { queue, q: dq || undefined, page, pageSize: 20 } } })),
   });
 
   async function claim(d: QueueItem) {

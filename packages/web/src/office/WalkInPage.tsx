@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { api, newKey, ok, uploadFile } from '../api/client.ts';
-import type { ApplicantKind, DossierStatus } from '../api/types.ts';
+import type { ApplicantKind, CounterReceipt } from '../api/types.ts';
 import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
 import { type CheckRow, checklistOf, initialRows, missingOf, ReceptionChecklist } from './ReceptionChecklist.tsx';
@@ -18,16 +18,6 @@ type Values = {
   address?: string;
   note?: string;
 };
-type Created = { id: string; code: string; version: number; status: DossierStatus };
-type KnownApplicant = {
-  kind: ApplicantKind;
-  name: string;
-  phone: string | null;
-  address: string | null;
-  hasAccount: boolean;
-  lastDossier: { code: string; procedureName: string; submittedAt: string } | null;
-};
-
 /**
  * A walk-in dossier, keyboard first: type the procedure, the applicant's ID and name, tick the
  * documents received, attach scans, Ctrl+Enter receives it and offers the receipt with the
@@ -40,7 +30,7 @@ export default function WalkInPage() {
   const dq = useDebounced(search, 200);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [created, setCreated] = useState<Created | null>(null);
+  const [created, setCreated] = useState<CounterReceipt | null>(null);
   const scans = useRef<HTMLInputElement>(null);
   const key = useRef(newKey());
   const procedureId = Form.useWatch('procedureId', form);
@@ -56,7 +46,7 @@ export default function WalkInPage() {
     queryFn: async () => {
       const r = await api.GET('/api/v1/counter/applicants', { params: { query: { idNumber: knownId } } });
       if (r.response.status === 404) return null;
-      return ok(r) as unknown as KnownApplicant;
+      return ok(r);
     },
   });
   useEffect(() => {
@@ -122,7 +112,7 @@ export default function WalkInPage() {
             checklist: checklistOf(rows),
           },
         }),
-      ) as unknown as Created;
+      );
       const files = Array.from(scans.current?.files ?? []);
       for (const [i, f] of files.entries()) {
         await uploadFile(`/api/v1/dossiers/${r.id}/attachments`, { slot: `scan-${i}`, kind: 'document' }, f);

@@ -1,23 +1,10 @@
-import type { Attachment, DossierDetail } from '../api/types.ts';
+import type { Attachment, OfficerDossierDetail } from '../api/types.ts';
 
 /** A result file as approved or confirmed: which attachment and its SHA-256 (server: dossier.approval.ts). */
 export type ResultFileRef = { attachmentId: string; sha256: string };
 
-/** The dossier detail as staff read it, with the fields of issue 13 (result file, approval, document names). */
-export type StaffDossier = DossierDetail & {
-  marks?: {
-    approved: boolean;
-    signed: boolean;
-    approvedResult?: ResultFileRef | null;
-    approvalOpinion?: string | null;
-    signedResult?: ResultFileRef | null;
-  };
-  resultFile?: ResultFileRef | null;
-  documents?: { index: number; name: string }[];
-  /** Steps visited, the current one last (send_back targets). */
-  path?: string[];
-  legalLimit: { days?: number; hours?: number; calendarDays?: number } | null;
-};
+/** The dossier detail as staff read it (the officers' view of GET /dossiers/{id}). */
+export type StaffDossier = OfficerDossierDetail;
 
 export type StaffAttachment = Attachment & { sha256?: string; uploadedBy?: string | null };
 

@@ -17,7 +17,8 @@ import { type Contact, useApplyDraft } from './apply/useApplyDraft.ts';
 const EForm = lazy(() => import('../shared/EForm.tsx'));
 
 type Procedure = paths['/api/v1/procedures/{id}']['get']['responses'][200]['content']['application/json'];
-type Receipt = { id: string; code: string; lookupSecret: string };
+/** The submission's answer: code and lookup secret for the receipt. */
+type Receipt = NonNullable<paths['/api/v1/dossiers']['post']['responses'][201]['content']['application/json']>;
 
 /** The wizard's steps, as they appear in the URL (`?step=`): Back and Forward move between them. */
 const STEPS = ['form', 'docs', 'review'] as const;
@@ -168,7 +169,7 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
       });
       // A refusal is final for this attempt: the corrected submission is a new command.
       if (!r.response.ok && r.response.status < 500) submitKey.current = newKey();
-      setReceipt(ok(r) as unknown as Receipt);
+      setReceipt(ok(r));
       void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
       void qc.invalidateQueries({ queryKey: ['my-drafts'] });
     } catch (e) {

@@ -3,27 +3,10 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { api } from '../api/client.ts';
-import type { Clock, DossierStatus } from '../api/types.ts';
+import type { PublicLookup } from '../api/types.ts';
 import { fmtDate, fmtDateTime, pick } from '../format.ts';
-import type { Settlement } from '../shared/Remaining.tsx';
 
-type LookupView = Record<string, unknown> & {
-  code: string;
-  status: DossierStatus;
-  label_vi: string;
-  label_en: string;
-  procedure: string;
-  appointment: string | null;
-  submittedAt?: string;
-  receivedAt?: string | null;
-  receivingAgency?: string | null;
-  currentStep?: { name_vi: string; name_en: string | null; agency: string | null } | null;
-  resultReadyAt?: string | null;
-  returnedAt?: string | null;
-  clock?: Clock;
-  settlement?: Settlement | null;
-  overdue?: boolean;
-};
+type LookupView = PublicLookup;
 
 /**
  * Where the dossier stands against its appointment, from the server's fields (no remaining time is
@@ -93,7 +76,7 @@ export default function LookupPage() {
         params: { query: { code: v.code.trim(), ...(byPhone ? { phone: s } : { secret: s }) } },
       });
       if (r.response.ok && r.data) {
-        setView(r.data as LookupView);
+        setView(r.data);
         setNotFound(false);
       } else {
         setView(null);

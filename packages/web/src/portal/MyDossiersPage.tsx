@@ -4,7 +4,6 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router';
 import { useAuth } from '../api/auth.tsx';
 import { api, ok } from '../api/client.ts';
-import type { QueuePage } from '../api/types.ts';
 import { fmtDate } from '../format.ts';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { StatusTag } from '../shared/StatusTag.tsx';
@@ -18,8 +17,7 @@ export default function MyDossiersPage() {
   const q = useQuery({
     queryKey: ['my-dossiers'],
     enabled: me?.kind === 'applicant',
-    queryFn: async () =>
-      ok(await api.GET('/api/v1/dossiers', { params: { query: { queue: 'all', pageSize: 50 } } })) as QueuePage,
+    queryFn: async () => ok(await api.GET('/api/v1/dossiers', { params: { query: { queue: 'all', pageSize: 50 } } })),
   });
   const drafts = useQuery({
     queryKey: ['my-drafts'],

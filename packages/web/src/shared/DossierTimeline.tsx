@@ -8,34 +8,21 @@ import { fmtDate, fmtDateTime, fmtVnd, pick } from '../format.ts';
  * gets the public history (server: dossier.applicant.ts) — no note but their own, no staff name,
  * the message they were sent and the public details of the event (items, reasons, appointments).
  */
-type Item = Omit<HistoryItem, 'actor' | 'step'> & {
-  actor: { self?: boolean; name: string | null; agency: string | null } | null;
-  step?: { id: string; name_vi: string; name_en: string | null } | string | null;
-  stepAgency?: string | null;
-  message?: string | null;
-  details?: {
-    due?: string | null;
-    items?: string[];
-    reasons?: string[];
-    amount?: number;
-    newDue?: string;
-    previousDue?: string;
-    reason?: string | null;
-    method?: string;
-  };
-};
+type Item = HistoryItem;
+const publicItem = (h: Item) => ('details' in h ? h : null);
+const self = (h: Item) => 'self' in h.actor && h.actor.self;
 
 function Details({ h }: { h: Item }) {
   const { t, i18n } = useTranslation();
-  const d = h.details ?? {};
-  const step =
-    typeof h.step === 'object' && h.step && h.type === 'forwarded' ? pick(h.step, i18n.language, 'name') : '';
+  const pub = publicItem(h);
+  const d = pub?.details ?? {};
+  const step = h.step && h.type === 'forwarded' ? pick(h.step, i18n.language, 'name') : '';
   return (
     <>
       {step && (
         <div style={{ fontSize: 13 }}>
           {step}
-          {h.stepAgency ? ` (${h.stepAgency})` : ''}
+          {pub?.stepAgency ? ` (${pub.stepAgency})` : ''}
         </div>
       )}
       {d.due && h.type === 'received' && (
@@ -86,18 +73,18 @@ export function DossierTimeline({ items, showActors = true }: { items: HistoryIt
   const { t, i18n } = useTranslation();
   return (
     <Timeline
-      items={(items as unknown as Item[]).map((h) => ({
+      items={items.map((h) => ({
         key: h.version,
         content: (
           <div data-testid="timeline-item">
             <strong>{t(`history.${h.type}`, { defaultValue: h.type })}</strong> — {fmtDateTime(h.at)}
             <div style={{ fontSize: 13 }}>
               {pick(h.statusAfter, i18n.language)}
-              {h.actor?.self ? ` · ${t('citizen.byYou')}` : ''}
-              {!h.actor?.self && showActors && h.actor?.name
+              {self(h) ? ` · ${t('citizen.byYou')}` : ''}
+              {!self(h) && showActors && h.actor.name
                 ? ` · ${h.actor.name}${h.actor.agency ? ` (${h.actor.agency})` : ''}`
                 : ''}
-              {!h.actor?.self && !showActors && h.actor?.agency ? ` · ${h.actor.agency}` : ''}
+              {!self(h) && !showActors && h.actor.agency ? ` · ${h.actor.agency}` : ''}
             </div>
             <Details h={h} />
             {h.message && (
@@ -107,7 +94,7 @@ export function DossierTimeline({ items, showActors = true }: { items: HistoryIt
             )}
             {h.note && (
               <div style={{ fontSize: 13, fontStyle: 'italic' }}>
-                {h.actor?.self ? `${t('citizen.yourNote')}: ` : ''}
+                {self(h) ? `${t('citizen.yourNote')}: ` : ''}
                 {h.note}
               </div>
             )}

@@ -1,6 +1,6 @@
 import { Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
-import type { Clock, DossierStatus, Remaining as R, Tone } from '../api/types.ts';
+import type { Clock, DossierStatus, PublicLookup, Remaining as R, Tone } from '../api/types.ts';
 import { fmtDate, pick } from '../format.ts';
 
 const COLORS: Record<Tone, string> = { on_time: 'green', due_soon: 'gold', overdue: 'red' };
@@ -20,7 +20,8 @@ export function RemainingTag({ remaining, tone }: { remaining: R | null; tone?: 
   );
 }
 
-export type Settlement = { kind: 'early' | 'on_time' | 'late'; at: string; label_vi: string; label_en: string };
+/** The result's timeliness as the server words it. */
+export type Settlement = NonNullable<PublicLookup['settlement']>;
 
 /**
  * Where the dossier stands against its time limit: the result's timeliness with its date once it is

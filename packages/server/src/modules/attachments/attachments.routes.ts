@@ -165,7 +165,8 @@ export async function attachmentRoutes(base: FastifyInstance, opts: { db: Db; co
   app.post(
     '/drafts/:id/attachments',
     {
-      config: { access: UPLOADERS, auditAction: 'attachment.upload' },
+      // A draft is its applicant's alone (every /drafts route is theirs).
+      config: { access: ['applicant'], auditAction: 'attachment.upload' },
       schema: {
         tags: ['attachments'],
         summary: 'Tải tệp lên hồ sơ nháp / Upload a file to the caller’s draft',

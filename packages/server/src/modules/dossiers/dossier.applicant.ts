@@ -11,7 +11,7 @@
  * plus the officer's `message` to the applicant on any action, and the applicant's own notes.
  */
 
-import type { DossierEvent } from '@motcua/core';
+import type { DossierEvent, FeeStage, ResultMethod } from '@motcua/core';
 
 /** Events the applicant sees in their history; the others (claims, assignments, approvals, internal
  *  consultations, send-backs, rollbacks) are the agencies' internal work. */
@@ -39,7 +39,19 @@ const APPLICANT_FLAGS = new Set(['paused', 'extended', 'overdue']);
 const iso = (d: number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
 
 /** What the event says to the applicant, by type: only what the law says they are told. */
-function publicDetails(e: DossierEvent): Record<string, unknown> {
+export type PublicDetails = {
+  due?: string | null;
+  items?: string[];
+  reasons?: string[];
+  stage?: FeeStage;
+  amount?: number;
+  newDue?: string | null;
+  previousDue?: string | null;
+  reason?: string | null;
+  method?: ResultMethod;
+};
+
+function publicDetails(e: DossierEvent): PublicDetails {
   switch (e.type) {
     case 'received':
       return { due: iso(e.due) };
@@ -77,15 +89,14 @@ export type HistoryRow = {
 };
 
 type StepNames = (id: string) => { id: string; name_vi: string; name_en: string | null } | null;
-type StatusView = (status: string) => Record<string, unknown>;
 
 /** The applicant's history: public events only, no officer's note or name, the public content of each. */
-export function applicantHistory(
+export function applicantHistory<StatusView>(
   rows: HistoryRow[],
   applicantUserId: string | null,
   stepNames: StepNames,
   agencyName: (code: string | null) => string | null,
-  statusView: StatusView,
+  statusView: (status: string) => StatusView,
 ) {
   return rows
     .filter((r) => APPLICANT_EVENTS.has(r.type as DossierEvent['type']))
@@ -135,9 +146,14 @@ export function applicantDossierView<T extends FullDetail>(d: T) {
   } = d;
   return {
     ...rest,
-    flags: flags.filter((f) => APPLICANT_FLAGS.has(f.id)),
+    flags: flags.filter((f) => APPLICANT_FLAGS.has(f.id)) as T['flags'],
     currentStep: currentStep
-      ? { id: currentStep.id, name_vi: currentStep.name_vi, name_en: currentStep.name_en, agency: currentStep.agency }
+      ? {
+          id: currentStep.id,
+          name_vi: currentStep.name_vi,
+          name_en: currentStep.name_en,
+          agency: currentStep.agency as NonNullable<T['currentStep']>['agency'],
+        }
       : null,
   };
 }

@@ -1,5 +1,5 @@
 import type { TimeLimit, WorkCalendar } from '@motcua/core';
-import type { Db, Executor } from '../../db/database.ts';
+import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
 import { agenciesById } from '../agencies/agencies.queries.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
@@ -39,17 +39,14 @@ export function calendarDaysDue(calendar: WorkCalendar, from: number, days: numb
   return calendar.dueAtCalendarDays(from, days);
 }
 
-const provinceCodes = new Map<string, string | null>();
-async function provinceCodeOf(ex: Executor, provinceId: string): Promise<string | null> {
-  if (!provinceCodes.has(provinceId)) {
-    const [row] = await agenciesById(ex, [provinceId]);
-    provinceCodes.set(provinceId, row?.admin_unit_code ?? null);
-  }
-  return provinceCodes.get(provinceId) ?? null;
-}
-
+/**
+ * The work calendar of a dossier's province. The province's admin unit code is read each time (one
+ * primary-key read): a per-process copy would never see an administrator's edit in another process;
+ * the calendar itself is cached per process and invalidated by `calendar_revision`.
+ */
 export async function calendarFor(db: Db, provinceId: string): Promise<WorkCalendar> {
-  return loadWorkCalendar(db, await provinceCodeOf(db, provinceId));
+  const [province] = await agenciesById(db, [provinceId]);
+  return loadWorkCalendar(db, province?.admin_unit_code ?? null);
 }
 
 /** The state machine's refusal as an HTTP problem. */

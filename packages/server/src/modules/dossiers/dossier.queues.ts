@@ -200,10 +200,10 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
         remaining === null && stepRemaining === null
           ? null
           : remaining?.overdue || stepRemaining?.overdue
-            ? 'overdue'
+            ? ('overdue' as const)
             : (stepRemaining ?? remaining)!.ms < calendar.workingDayMs
-              ? 'due_soon'
-              : 'on_time';
+              ? ('due_soon' as const)
+              : ('on_time' as const);
       return {
         id: r.id,
         code: r.code,
@@ -234,19 +234,22 @@ function empty(query: QueueQuery) {
   return { total: 0, page: query.page, pageSize: query.pageSize, items: [] };
 }
 
+/** The queues with a count badge. */
+const COUNTED_QUEUES = [
+  'mine',
+  'unit_unclaimed',
+  'due_soon',
+  'overdue',
+  'consultation',
+  'reception',
+  'transfer',
+  'return',
+] as const;
+
 /** Counts per queue for the officer's inbox badges. */
 export async function queueCounts(ex: Executor, actor: Actor, calendar: WorkCalendar, now: Date) {
-  const out: Partial<Record<Queue, number>> = {};
-  for (const queue of [
-    'mine',
-    'unit_unclaimed',
-    'due_soon',
-    'overdue',
-    'consultation',
-    'reception',
-    'transfer',
-    'return',
-  ] as const) {
+  const out = {} as Record<(typeof COUNTED_QUEUES)[number], number>;
+  for (const queue of COUNTED_QUEUES) {
     const r = await listDossiers(ex, actor, { queue, page: 1, pageSize: 1 }, calendar, now);
     out[queue] = r.total;
   }

@@ -18,6 +18,16 @@ import { validateForm } from './dossier.eform.ts';
 import { type CommandBody, executeCommand } from './dossier.execute.ts';
 import { listDossiers, QUEUES, queueCounts } from './dossier.queues.ts';
 import {
+  ActionResponse,
+  DossierDetailResponse,
+  HistoryResponse,
+  KnownApplicantResponse,
+  PublicLookupResponse,
+  QueueCounts,
+  QueuePage,
+  SubmitResponse,
+} from './dossier.responses.ts';
+import {
   ActionBody,
   ApplicantLookupQuery,
   CounterSubmitBody,
@@ -33,7 +43,6 @@ import { discardDraft } from './drafts.service.ts';
 
 const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
 const ACTORS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
-const Json = z.looseObject({});
 
 /**
  * Online, the e-form is the application: its values must validate. At the counter the applicant
@@ -45,8 +54,6 @@ const counterForm = (lang: Lang) => (schema: unknown, data: unknown) => {
   if (data && typeof data === 'object' && Object.keys(data).length === 0) return;
   validateForm(schema, data, { lang });
 };
-
-const MOMENT_KEYS = ['due', 'stepDue', 'newDue'] as const;
 
 function send(reply: FastifyReply, r: { statusCode: number; body: unknown; replayed: boolean }) {
   if (r.replayed) reply.header('idempotent-replayed', 'true');
@@ -66,7 +73,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         summary: 'Nộp hồ sơ trực tuyến / Submit a dossier online',
         headers: IdempotencyHeaders,
         body: OnlineSubmitBody,
-        response: { 201: Json, 200: Json },
+        response: { 201: SubmitResponse, 200: SubmitResponse },
       },
     },
     async (req, reply) => {
@@ -91,7 +98,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         summary: 'Tiếp nhận hồ sơ trực tiếp tại Bộ phận Một cửa / Receive a walk-in dossier at the counter',
         headers: IdempotencyHeaders,
         body: CounterSubmitBody,
-        response: { 201: Json, 200: Json },
+        response: { 201: SubmitResponse, 200: SubmitResponse },
       },
     },
     async (req, reply) => {
@@ -118,7 +125,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         description:
           'Exact match on the citizen ID (CCCD), the old ID or the tax code: the portal account first, then the latest dossier. 404 `applicant_not_found` when unknown.',
         querystring: ApplicantLookupQuery,
-        response: { 200: Json },
+        response: { 200: KnownApplicantResponse },
       },
     },
     async (req) => findApplicantByIdNumber(db, req.query.idNumber),
@@ -155,7 +162,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         summary: 'Hồ sơ theo hàng đợi công việc / Dossiers by work queue',
         description: `Queues: ${QUEUES.join(', ')}. Sorted by remaining working time (queues) or newest first (all).`,
         querystring: QueueQuerySchema,
-        response: { 200: Json },
+        response: { 200: QueuePage },
       },
     },
     async (req) => {
@@ -168,7 +175,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
     '/dossiers/queues/counts',
     {
       config: { access: OFFICERS },
-      schema: { tags: ['dossiers'], summary: 'Số hồ sơ theo hàng đợi / Queue counts', response: { 200: Json } },
+      schema: { tags: ['dossiers'], summary: 'Số hồ sơ theo hàng đợi / Queue counts', response: { 200: QueueCounts } },
     },
     async (req) => {
       const calendar = await loadWorkCalendar(db, await deploymentProvince(db));
@@ -183,8 +190,10 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       schema: {
         tags: ['dossiers'],
         summary: 'Chi tiết hồ sơ / Dossier',
+        description:
+          'Officers get the officers’ view (OfficerDossierDetail); the dossier’s applicant gets theirs (ApplicantDossierDetail: no staff, marks or internal steps).',
         params: DossierIdParams,
-        response: { 200: Json },
+        response: { 200: DossierDetailResponse },
       },
     },
     async (req) => {
@@ -203,7 +212,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         tags: ['dossiers'],
         summary: 'Lịch sử xử lý hồ sơ / Dossier history',
         params: DossierIdParams,
-        response: { 200: z.object({ items: z.array(Json) }) },
+        response: { 200: HistoryResponse },
       },
     },
     async (req) => {
@@ -225,23 +234,15 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         params: DossierIdParams,
         headers: IdempotencyHeaders,
         body: ActionBody,
-        response: { 200: Json },
+        response: { 200: ActionResponse },
       },
     },
     async (req, reply) => {
-      const body: Record<string, unknown> = { ...req.body };
-      for (const k of MOMENT_KEYS) if (typeof body[k] === 'string') body[k] = new Date(body[k] as string);
-      if (Array.isArray(body.targets)) {
-        body.targets = (body.targets as Record<string, unknown>[]).map((t) =>
-          typeof t.due === 'string' ? { ...t, due: new Date(t.due) } : t,
-        );
-      }
-      const attachmentIds = (body.attachmentIds as string[] | undefined) ?? [];
-      delete body.attachmentIds;
+      const { attachmentIds = [], ...command } = req.body;
       const r = await executeCommand(db, {
         dossierId: req.params.id,
         attachmentIds,
-        command: body as CommandBody,
+        command: command as CommandBody,
         ctx: commandContext(req),
         idempotencyKey: req.headers['idempotency-key'],
       });
@@ -280,7 +281,8 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
   app.get(
     '/reports/tracking-book',
     {
-      config: { access: ['receptionist', 'leader', 'admin'] },
+      // The receiving unit's book: its receptionists, the leaders over it (province leaders too) and its administrator.
+      config: { access: ['receptionist', 'leader', 'provincial_leader', 'admin'] },
       schema: {
         tags: ['dossiers'],
         summary: 'Sổ theo dõi hồ sơ (mẫu 07) của bộ phận tiếp nhận, dạng Excel / Tracking book (form 07) as Excel',
@@ -323,7 +325,7 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         tags: ['dossiers'],
         summary: 'Tra cứu hồ sơ bằng mã hồ sơ và mật khẩu tra cứu (hoặc số điện thoại) / Public dossier lookup',
         querystring: LookupQuery,
-        response: { 200: Json },
+        response: { 200: PublicLookupResponse },
       },
     },
     async (req) => {

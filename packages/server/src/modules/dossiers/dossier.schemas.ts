@@ -11,7 +11,8 @@ import { QUEUES } from './dossier.queues.ts';
 import { Checklist } from './dossier.reception.ts';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
-const moment = z.iso.datetime({ offset: true });
+/** A moment given by the client (ISO 8601 with offset), parsed into a Date by zod. */
+const moment = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 const list = (max: number) => z.array(text(2000)).min(1).max(max);
 
 export const DossierIdParams = z.strictObject({ id: z.uuid() });

@@ -4,6 +4,7 @@ import {
   type CommandType,
   type DossierActor,
   type DossierState,
+  type DossierStatus,
   decide,
   FLAG_LABELS,
   findStep,
@@ -26,8 +27,10 @@ import { applicantDossierView, applicantHistory } from './dossier.applicant.ts';
 import { currentResultFile } from './dossier.approval.ts';
 import type { LegalLimit } from './dossier.decide.ts';
 import { versionDocuments } from './dossier.reception.ts';
+import type { Applicant } from './dossier.store.ts';
 
 const iso = (d: Date | number | null | undefined) => (d === null || d === undefined ? null : new Date(d).toISOString());
+const isoAt = (d: Date | number) => new Date(d).toISOString();
 
 export type RemainingView = Remaining & { text_vi: string; text_en: string };
 
@@ -157,9 +160,9 @@ export async function agencyNames(
 }
 
 export function statusView(status: string) {
-  const info = STATUS_INFO[status as keyof typeof STATUS_INFO];
+  const info = STATUS_INFO[status as DossierStatus];
   return {
-    status,
+    status: status as DossierStatus,
     nationalCode:
       status === 'closed' ? null : nationalStatusCode(status as Exclude<keyof typeof STATUS_INFO, 'closed'>),
     label_vi: info?.label_vi ?? status,
@@ -170,7 +173,7 @@ export function statusView(status: string) {
 export function subStatusView(sub: string | null) {
   if (sub === null) return null;
   const info = SUB_STATUSES[sub as SubStatus];
-  return { id: sub, label_vi: info?.label_vi ?? sub, label_en: info?.label_en ?? sub };
+  return { id: sub as SubStatus, label_vi: info?.label_vi ?? sub, label_en: info?.label_en ?? sub };
 }
 
 /** The full dossier as its officers see it; its applicant gets `applicantDossierView` of it. */
@@ -217,12 +220,12 @@ export async function dossierDetail(
       name: row.procedure_name,
       field: row.field_code,
     },
-    legalLimit: row.legal_limit,
-    applicant: row.applicant,
+    legalLimit: row.legal_limit as LegalLimit,
+    applicant: row.applicant as Applicant,
     applicantUserId: row.applicant_user_id,
-    formData: row.form_data,
+    formData: (row.form_data ?? {}) as Record<string, unknown>,
     receivingAgency: agency(row.receiving_agency_id),
-    submittedAt: iso(row.submitted_at),
+    submittedAt: row.submitted_at.toISOString(),
     receivedAt: iso(s.receivedAt),
     clockStart: iso(s.clockStart),
     due: iso(s.due),
@@ -251,7 +254,7 @@ export async function dossierDetail(
     },
     consultations: s.consultations.map((c) => ({
       ...c,
-      openedAt: iso(c.openedAt),
+      openedAt: isoAt(c.openedAt),
       due: iso(c.due),
       agency: names.get(c.agencyCode) ?? null,
     })),
@@ -261,12 +264,12 @@ export async function dossierDetail(
     documents,
     supplement: { count: s.supplementCount, items: s.supplementItems, requestedAt: iso(s.supplementRequestedAt) },
     extensionCount: s.extensionCount,
-    fees: s.fees.map((f) => ({ ...f, requestedAt: iso(f.requestedAt), paidAt: iso(f.paidAt) })),
+    fees: s.fees.map((f) => ({ ...f, requestedAt: isoAt(f.requestedAt), paidAt: iso(f.paidAt) })),
     outcome: s.outcome,
     resultAt: iso(s.resultAt),
     returnedAt: iso(s.returnedAt),
     returnMethod: s.returnMethod,
-    rating: s.rating ? { ...s.rating, at: iso(s.rating.at) } : null,
+    rating: s.rating ? { ...s.rating, at: isoAt(s.rating.at) } : null,
     closedReason: s.closedReason,
     workflow: workflow.steps.map((w) => ({
       id: w.id,
@@ -329,14 +332,14 @@ export async function dossierHistory(ex: Executor, row: DossierRow, viewer?: { k
     return {
       version: e.version,
       type: e.type,
-      at: iso(e.at),
+      at: e.at.toISOString(),
       actor: { id: e.actor_user_id, name: e.actor_name, agency: e.actor_agency_name },
       step: e.step_id ? { id: e.step_id, name_vi: step?.name_vi ?? e.step_id, name_en: step?.name_en ?? null } : null,
       statusAfter: statusView(e.status_after),
       note: e.note,
       /** What the applicant was told with this event (they never see `note`). */
       message: (e.event as { message?: string }).message ?? null,
-      event: e.event,
+      event: e.event as { type: string } & Record<string, unknown>,
       attachmentIds: e.attachment_ids,
     };
   });
@@ -364,7 +367,7 @@ export async function publicLookupView(ex: Executor, row: DossierRow, calendar: 
           agency: names.get(row.step_agency_id ?? '')?.name ?? null,
         }
       : null,
-    submittedAt: iso(row.submitted_at),
+    submittedAt: row.submitted_at.toISOString(),
     receivedAt: iso(s.receivedAt),
     appointment: iso(s.due),
     clock: clockOf(s),
