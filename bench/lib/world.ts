@@ -194,7 +194,15 @@ export function receptionUnitOf(world: World, authority: AgencyInfo): AgencyInfo
 }
 
 export function officerActor(o: OfficerInfo): Extract<Actor, { kind: 'officer' }> {
-  return { kind: 'officer', userId: o.id, agencyId: o.agency.id, agencyPath: o.agency.path, roles: o.roles };
+  // As a session builds it (accounts/sessions.ts): with the name the history records.
+  return {
+    kind: 'officer',
+    userId: o.id,
+    name: o.fullName,
+    agencyId: o.agency.id,
+    agencyPath: o.agency.path,
+    roles: o.roles,
+  };
 }
 
 export function dossierActor(o: OfficerInfo): DossierActor {

@@ -29,10 +29,17 @@ export type ClientScope = (typeof CLIENT_SCOPES)[number];
 
 export type Actor =
   | { kind: 'anonymous' }
-  | { kind: 'applicant'; userId: string }
+  | {
+      kind: 'applicant';
+      userId: string;
+      /** The person's full name as the session read it (what the history records); absent: look it up. */
+      name?: string;
+    }
   | {
       kind: 'officer';
       userId: string;
+      /** The officer's full name as the session read it (what the history records); absent: look it up. */
+      name?: string;
       agencyId: string;
       /** Materialized path of the officer's agency, e.g. `/<province>/<department>/<unit>/`. */
       agencyPath: string;

@@ -20,6 +20,7 @@ export const TABLE_OWNERS = {
     'dossier_events',
     'dossier_drafts',
     'dossier_agencies',
+    'dossier_search',
     'dossier_consultations',
     'dossier_code_counters',
     'dossier_alerts',
@@ -38,7 +39,7 @@ export const TABLE_OWNERS = {
     'national_portal_pushes',
     'national_portal_dossiers',
   ],
-  shared: ['rate_limits'],
+  shared: ['rate_limits', 'cache_revisions'],
   // Modules that own no table: they work through the others.
   backup: [],
   jobs: [],

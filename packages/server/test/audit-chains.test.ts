@@ -4,6 +4,7 @@ import {
   AUDIT_CHAINS,
   type AuditEntry,
   auditChainOf,
+  auditRowHash,
   recordAudit,
   verifyAuditChain,
 } from '../src/modules/audit/audit.service.ts';
@@ -107,5 +108,18 @@ describe('audit chains', () => {
       brokenId: rows[2]!.id,
       reason: 'prev_hash_mismatch',
     });
+  });
+});
+
+describe('hashes computed by the database', () => {
+  it('are the digests the JavaScript verifier recomputes, for any text (Vietnamese, emoji, quotes, control characters)', async () => {
+    const id = '7b0e1c2a-0000-4000-8000-00000000abcd';
+    const texts = ['Hồ sơ đã được tiếp nhận — Ủy ban nhân dân phường Hải Châu', '👍 "trích dẫn" \\ \n\t\u0001', ''];
+    for (const t of texts) await recordAudit(db, entry(id, { details: { note: t, nested: { ý: [t, 1, null] } } }));
+    // (The chains of this file were tampered with above: check these rows, not the whole log.)
+    const rows = await db.selectFrom('audit_log').selectAll().where('target_id', '=', id).orderBy('id').execute();
+    expect(rows).toHaveLength(texts.length);
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    for (const r of rows) expect(auditRowHash(r)).toBe(r.hash);
   });
 });

@@ -328,6 +328,19 @@ describe('dossier records × callers (own / other agency, own / other applicant)
     }
     const found = await as(DEMO.citizen, 'GET', `/api/v1/dossiers?queue=all&q=${encodeURIComponent(code)}`);
     expect(found.json().items.map((d: { id: string }) => d.id)).toContain(dossierId);
+    // Accents optional, any case (the folded text beside the row, migration 0019).
+    const { applicant_name } = await db
+      .selectFrom('dossiers')
+      .select('applicant_name')
+      .where('id', '=', dossierId)
+      .executeTakeFirstOrThrow();
+    const plain = applicant_name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/đ/gi, 'd')
+      .toUpperCase();
+    const byName = await as(DEMO.citizen, 'GET', `/api/v1/dossiers?queue=all&q=${encodeURIComponent(plain)}`);
+    expect(byName.json().items.map((d: { id: string }) => d.id)).toContain(dossierId);
     const look = await app.inject({ url: `/api/v1/lookup?code=${encodeURIComponent(code)}&secret=${secret}` });
     expect(look.statusCode, look.body).toBe(200);
     const keys: string[] = [];

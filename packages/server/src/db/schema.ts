@@ -136,6 +136,18 @@ export interface CalendarRevisionTable {
   revision: string;
 }
 
+/** Migration 0019: a dossier's folded search text (code, applicant, procedure), written by a trigger. */
+export interface DossierSearchTable {
+  dossier_id: string;
+  search_text: string;
+}
+
+/** Migration 0019: the revision of each per-process cache (shared/revisions.ts). */
+export interface CacheRevisionTable {
+  name: string;
+  revision: ColumnType<string, string | undefined, string>;
+}
+
 /** Thủ tục hành chính: stable identity of a procedure in the province's catalog (module catalog). */
 export interface ProcedureTable {
   id: Generated<string>;
@@ -220,7 +232,6 @@ export interface DossierTable {
   applicant_name: string;
   applicant_id_number: string | null;
   applicant_phone: string | null;
-  search_text: ColumnType<string, never, never>;
   form_data: Json;
   receiving_agency_id: string;
   status: string;
@@ -456,6 +467,8 @@ export interface Database {
   calendar_schedule_entries: CalendarScheduleEntryTable;
   calendar_working_hours: CalendarWorkingHoursTable;
   calendar_revision: CalendarRevisionTable;
+  cache_revisions: CacheRevisionTable;
+  dossier_search: DossierSearchTable;
   dossier_code_counters: DossierCodeCounterTable;
   dossier_drafts: DossierDraftTable;
   dossiers: DossierTable;

@@ -14,6 +14,7 @@ import * as m0012 from './0012_account_verification.ts';
 import * as m0016 from './0016_rate_limits.ts';
 import * as m0017 from './0017_govstack_clients.ts';
 import * as m0018 from './0018_audit_chains.ts';
+import * as m0019 from './0019_command_path.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0016_rate_limits': m0016,
   '0017_govstack_clients': m0017,
   '0018_audit_chains': m0018,
+  '0019_command_path': m0019,
 };

@@ -61,6 +61,7 @@ export async function findSession(
       'u.id',
       'u.kind',
       'u.agency_id',
+      'u.full_name',
       agencyColumn('u.agency_id', 'path').as('agency_path'),
       sql<
         OfficerRole[]
@@ -82,8 +83,15 @@ export async function findSession(
   }
   const actor: SessionInfo['actor'] =
     row.kind === 'officer' && row.agency_id && row.agency_path
-      ? { kind: 'officer', userId: row.id, agencyId: row.agency_id, agencyPath: row.agency_path, roles: row.roles }
-      : { kind: 'applicant', userId: row.id };
+      ? {
+          kind: 'officer',
+          userId: row.id,
+          name: row.full_name,
+          agencyId: row.agency_id,
+          agencyPath: row.agency_path,
+          roles: row.roles,
+        }
+      : { kind: 'applicant', userId: row.id, name: row.full_name };
   return { actor, csrfToken: row.csrf_token, tokenHash };
 }
 

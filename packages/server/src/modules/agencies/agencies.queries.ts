@@ -1,7 +1,8 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
-import type { Executor } from '../../db/database.ts';
+import type { Db, Executor } from '../../db/database.ts';
 import type { AgencyTable } from '../../db/schema.ts';
 import { escapeLike } from '../../shared/like.ts';
+import type { Revisions } from '../../shared/revisions.ts';
 
 /**
  * What other modules ask of the agency tree, so that only this module names the `agencies` table
@@ -61,6 +62,52 @@ export async function agenciesByCode(ex: Executor, codes: readonly string[]): Pr
     .select(FACTS)
     .where('code', 'in', [...codes])
     .execute();
+}
+
+/**
+ * The whole agency tree as this process holds it, current as of `revision` (shared/revisions.ts):
+ * commands look agencies up here instead of querying for each one. A province has some hundreds
+ * to a few thousand agencies; the copy is reloaded when any transaction changed the table.
+ */
+export class AgencyDirectory {
+  private readonly ids = new Map<string, AgencyFacts>();
+  private readonly codes = new Map<string, AgencyFacts>();
+  readonly revision: string;
+  constructor(revision: string, rows: AgencyFacts[]) {
+    this.revision = revision;
+    for (const r of rows) {
+      this.ids.set(r.id, r);
+      this.codes.set(r.code, r);
+    }
+  }
+  byId(id: string): AgencyFacts | undefined {
+    return this.ids.get(id);
+  }
+  byCode(code: string): AgencyFacts | undefined {
+    return this.codes.get(code);
+  }
+  /** As agencyCodesBelow: the codes of at most `limit` agencies strictly below `path`. */
+  codesBelow(path: string, limit: number): string[] {
+    const out: string[] = [];
+    for (const r of this.ids.values()) {
+      if (out.length >= limit) break;
+      if (r.path.length > path.length && r.path.startsWith(path)) out.push(r.code);
+    }
+    return out;
+  }
+}
+
+const directories = new WeakMap<object, AgencyDirectory>();
+
+/** This process's copy of the agency tree for `db`, reloaded when the agencies revision moved. */
+export async function agencyDirectory(db: Db, revisions: Revisions): Promise<AgencyDirectory> {
+  const hit = directories.get(db);
+  if (hit && hit.revision === revisions.agencies) return hit;
+  // The revision was read before these rows: an edit committing in between leaves an older
+  // revision on a newer copy, so the next command reloads — never a stale copy marked current.
+  const dir = new AgencyDirectory(revisions.agencies, await db.selectFrom('agencies').select(FACTS).execute());
+  directories.set(db, dir);
+  return dir;
 }
 
 /** The root of the agency tree: the province the deployment serves (its first root by code). */

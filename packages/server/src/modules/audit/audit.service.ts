@@ -1,11 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '@motcua/core';
 import { sql } from 'kysely';
-import type { Db, Executor } from '../../db/database.ts';
+import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
+import { appendToChain, type ChainReport, chainHash, verifyHashChain } from '../../shared/hash-chain.ts';
 
-export const GENESIS_HASH = '0'.repeat(64);
+// The chain primitives (append, row hash, verification) are shared with the exchange log; other
+// modules hash their own content with the same canonical JSON.
+export { canonicalJson } from '../../shared/hash-chain.ts';
+
 /**
  * The audit log is AUDIT_CHAINS hash chains (decision 0006): a row links to the previous row of its
  * own chain, so only appends to the same chain wait for each other. Appends to chain c take the
@@ -58,17 +62,6 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/** JSON with sorted keys: the hash must not depend on jsonb's key order. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj)
-    .filter((k) => obj[k] !== undefined)
-    .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
-}
-
 type HashedFields = Pick<
   AuditRow,
   | 'at'
@@ -84,8 +77,9 @@ type HashedFields = Pick<
   | 'prev_hash'
 >;
 
-export function auditRowHash(row: HashedFields): string {
-  const body = canonicalJson({
+/** What an audit row's hash covers besides its link: every field, `at` as ISO 8601. */
+function auditHashed(row: Omit<HashedFields, 'prev_hash'>): Record<string, unknown> {
+  return {
     at: row.at.toISOString(),
     actor_id: row.actor_id,
     actor_kind: row.actor_kind,
@@ -96,8 +90,11 @@ export function auditRowHash(row: HashedFields): string {
     request_id: row.request_id,
     result: row.result,
     details: row.details,
-  });
-  return createHash('sha256').update(row.prev_hash).update('\n').update(body).digest('hex');
+  };
+}
+
+export function auditRowHash(row: HashedFields): string {
+  return chainHash(row.prev_hash, auditHashed(row));
 }
 
 /**
@@ -105,77 +102,95 @@ export function auditRowHash(row: HashedFields): string {
  * with the change it describes; outside a transaction it opens its own.
  */
 export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Date()): Promise<void> {
-  if (!ex.isTransaction) {
-    await (ex as Db).transaction().execute((tx) => recordAudit(tx, entry, now));
-    return;
-  }
-  // One chain per transaction: its first row chooses it (auditChainOf) and the later rows follow,
-  // so a transaction holds one chain lock and two transactions can never wait for each other's
-  // chain in opposite orders (no deadlock). The chosen chain lives in a transaction-local setting.
-  // The lock is one statement and the chain head another: a statement's snapshot is taken before
-  // it waits, so reading the head in the locking statement could miss the previous holder's row.
+  // Rows deferred in this transaction come first: the chain keeps the order they happened in.
+  const earlier = deferred.get(ex) ?? [];
+  if (earlier.length > 0) deferred.set(ex, []);
+  await recordAudits(ex, [...earlier, { entry, at: now }]);
+}
+
+/**
+ * One chain per transaction: its first row chooses it (auditChainOf) and the later rows follow, so
+ * a transaction holds one chain lock and two transactions can never wait for each other's chain
+ * in opposite orders (no deadlock). The chosen chain lives in a transaction-local setting; taking
+ * the lock again in the same transaction returns at once.
+ */
+async function lockChain(tx: Tx, first: Parameters<typeof auditChainOf>[0]): Promise<number> {
   const chosen = await sql<{ chain: number }>`
     SELECT x.chain, pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, x.chain),
            set_config('motcua.audit_chain', x.chain::text, true)
-      FROM (SELECT coalesce(nullif(current_setting('motcua.audit_chain', true), '')::int, ${auditChainOf(entry)}) AS chain) x`.execute(
-    ex,
+      FROM (SELECT coalesce(nullif(current_setting('motcua.audit_chain', true), '')::int, ${auditChainOf(first)}) AS chain) x`.execute(
+    tx,
   );
-  const chain = chosen.rows[0]!.chain;
-  const last = await ex
-    .selectFrom('audit_log')
-    .select('hash')
-    .where('chain', '=', chain)
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  // Millisecond precision: what JavaScript can hold is what gets hashed and stored.
-  const at = new Date(Math.floor(now.getTime()));
-  const row: HashedFields = {
-    at,
-    actor_id: entry.actorId,
-    actor_kind: entry.actorKind,
-    agency_id: entry.agencyId,
-    action: entry.action,
-    target_type: entry.targetType ?? null,
-    target_id: entry.targetId ?? null,
-    request_id: entry.requestId ?? null,
-    result: entry.result,
-    details: JSON.parse(JSON.stringify(entry.details ?? {})),
-    prev_hash: last?.hash ?? GENESIS_HASH,
-  };
-  await ex
-    .insertInto('audit_log')
-    .values({ ...row, chain, details: JSON.stringify(row.details), hash: auditRowHash(row) })
-    .execute();
+  return chosen.rows[0]!.chain;
 }
 
-export type ChainReport =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; brokenId: string; reason: 'hash_mismatch' | 'prev_hash_mismatch' };
+/** Audit rows a transaction will append at its end (deferAudit), by transaction. */
+const deferred = new WeakMap<object, { entry: AuditEntry; at: Date }[]>();
 
 /**
- * Walk a hash chain in id order, a batch at a time; report the first row whose content or link
- * does not match. Shared by the audit log and the exchange log (modules/integration).
+ * Run `fn` in `tx` with audit rows deferred: `deferAudit` queues them and they are appended, in
+ * order, when `fn` is done — the last statements before COMMIT, so the chain's lock is held only
+ * for them (a command's chain lock used to be held from its first event to its COMMIT).
  */
-export async function verifyHashChain<R extends { id: string; prev_hash: string; hash: string }>(
-  nextBatch: (afterId: string, limit: number) => Promise<R[]>,
-  rowHash: (row: NoInfer<R>) => string,
-  batchSize = 5000,
-): Promise<ChainReport> {
-  let prev = GENESIS_HASH;
-  let lastId = '0';
-  let checked = 0;
-  for (;;) {
-    const rows = await nextBatch(lastId, batchSize);
-    if (rows.length === 0) return { ok: true, checked };
-    for (const r of rows) {
-      if (r.prev_hash !== prev) return { ok: false, checked, brokenId: r.id, reason: 'prev_hash_mismatch' };
-      if (rowHash(r) !== r.hash) return { ok: false, checked, brokenId: r.id, reason: 'hash_mismatch' };
-      prev = r.hash;
-      checked++;
-    }
-    lastId = rows[rows.length - 1]!.id;
-  }
+export async function withDeferredAudit<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
+  deferred.set(tx, []);
+  const result = await fn();
+  const items = deferred.get(tx) ?? [];
+  deferred.delete(tx);
+  await recordAudits(tx, items);
+  return result;
+}
+
+/**
+ * Take, now, the chain lock the transaction's deferred rows will need (the chain of `target`, or
+ * the one the transaction already holds). A submission takes it before its unit's code counter:
+ * waiting for a chain while holding the counter row would make every submission to the unit wait.
+ */
+export async function holdAuditChain(tx: Tx, target: { targetType: string; targetId: string }): Promise<void> {
+  await lockChain(tx, { ...target, agencyId: null, requestId: null, actorId: null });
+}
+
+/** Queue an audit row for the end of the transaction (inside withDeferredAudit only: never lost). */
+export function deferAudit(tx: Tx, entry: AuditEntry, at: Date): void {
+  const items = deferred.get(tx);
+  if (!items) throw new Error('deferAudit outside withDeferredAudit: the audit row would be lost');
+  items.push({ entry, at });
+}
+
+/**
+ * Append rows to one chain, in order, under one lock: a command's rows, written last in its
+ * transaction so that the chain lock is held only for these inserts and the COMMIT.
+ */
+export async function recordAudits(ex: Executor, items: readonly { entry: AuditEntry; at: Date }[]): Promise<void> {
+  // Millisecond precision: what JavaScript can hold is what gets hashed and stored.
+  const rows = items.map(
+    ({ entry, at }): Omit<HashedFields, 'prev_hash'> => ({
+      at: new Date(Math.floor(at.getTime())),
+      actor_id: entry.actorId,
+      actor_kind: entry.actorKind,
+      agency_id: entry.agencyId,
+      action: entry.action,
+      target_type: entry.targetType ?? null,
+      target_id: entry.targetId ?? null,
+      request_id: entry.requestId ?? null,
+      result: entry.result,
+      details: JSON.parse(JSON.stringify(entry.details ?? {})),
+    }),
+  );
+  const first = items[0]?.entry;
+  if (!first) return;
+  await appendToChain(ex, {
+    lock: (tx) => lockChain(tx, first),
+    rows,
+    hashed: auditHashed,
+    insert: async (tx, chain, row, link) => {
+      const head = sql<string | null>`(SELECT hash FROM audit_log WHERE chain = ${chain} ORDER BY id DESC LIMIT 1)`;
+      await tx
+        .insertInto('audit_log')
+        .values({ ...row, chain, details: JSON.stringify(row.details), ...link(head) })
+        .execute();
+    },
+  });
 }
 
 /**

@@ -7,8 +7,9 @@
  *   schedule is P's database row for Y if any, else the national (province NULL) database row for
  *   Y, else the shipped `announcedSchedules` of Y, else the statute alone.
  * - Calendars are cached per process and database handle. Every calendar write bumps the one-row
- *   `calendar_revision` in its transaction; each `loadWorkCalendar` reads that row (one indexed
- *   single-row query) and rebuilds when it moved, so other processes see an edit on their next call.
+ *   `calendar_revision` in its transaction, which bumps the calendar's row of `cache_revisions`
+ *   (migration 0019); each `loadWorkCalendar` reads the revisions (one small query, or the ones its
+ *   caller just read) and rebuilds when it moved, so other processes see an edit on their next call.
  */
 import {
   type Actor,
@@ -25,6 +26,7 @@ import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { type Revisions, readRevisions } from '../../shared/revisions.ts';
 import { agenciesById, rootAgency } from '../agencies/agencies.queries.ts';
 import { actorUserId, auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
@@ -133,20 +135,25 @@ export function shippedWorkCalendar(province: string | null = null): WorkCalenda
 }
 
 async function currentRevision(ex: Executor): Promise<string> {
-  const row = await ex.selectFrom('calendar_revision').select('revision').where('id', '=', 1).executeTakeFirst();
-  return row?.revision ?? '0';
+  return (await readRevisions(ex)).calendar;
 }
 
 const cache = new WeakMap<Db, Map<string, { revision: string; calendar: WorkCalendar }>>();
 
 /**
  * The WorkCalendar of a province (null: national only) from the shipped and the database data.
- * Cached per process; a changed `calendar_revision` (any process's edit) triggers a rebuild.
+ * Cached per process; a changed calendar revision (any process's edit; `cache_revisions`, bumped
+ * with `calendar_revision`) triggers a rebuild.
  */
-export async function loadWorkCalendar(db: Db, provinceCode: string | null): Promise<WorkCalendar> {
+export async function loadWorkCalendar(
+  db: Db,
+  provinceCode: string | null,
+  /** The revisions the caller just read (shared/revisions.ts), to spare a query. */
+  revisions?: Revisions,
+): Promise<WorkCalendar> {
   // Read the revision BEFORE the data: an edit committing in between leaves a stale revision in the
   // cache, so the next call rebuilds — never the other way round.
-  const revision = await currentRevision(db);
+  const revision = revisions?.calendar ?? (await currentRevision(db));
   let perDb = cache.get(db);
   if (!perDb) {
     perDb = new Map();

@@ -3,12 +3,17 @@ import type { Executor } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { userNames } from '../accounts/accounts.queries.ts';
-import { agenciesById, agencyCodesBelow } from '../agencies/agencies.queries.ts';
+import { type AgencyDirectory, agenciesById, agencyCodesBelow } from '../agencies/agencies.queries.ts';
 
 /** Who runs a dossier command: as the state machine sees them, as the history names them, as idempotency keys them. */
 
 /** The actor as the state machine sees it: user id, roles, agency code. */
-export async function dossierActorOf(ex: Executor, ctx: CommandContext): Promise<DossierActor> {
+export async function dossierActorOf(
+  ex: Executor,
+  ctx: CommandContext,
+  /** The command's agency tree (dossier.decide.ts commandEnv): no query when given. */
+  agencies?: AgencyDirectory,
+): Promise<DossierActor> {
   const a = ctx.actor;
   if (ctx.system) return { userId: 'system', roles: ['system'], agencyCode: null };
   switch (a.kind) {
@@ -20,11 +25,11 @@ export async function dossierActorOf(ex: Executor, ctx: CommandContext): Promise
     case 'client':
       return { userId: `client:${a.clientId}`, roles: [], agencyCode: null };
     case 'officer': {
-      const [row] = await agenciesById(ex, [a.agencyId]);
+      const row = agencies?.byId(a.agencyId) ?? (await agenciesById(ex, [a.agencyId]))[0];
       if (!row) throw new Error(`agency ${a.agencyId} not found`);
       if (!a.roles.includes('leader')) return { userId: a.userId, roles: [...a.roles], agencyCode: row.code };
       // A leader also leads the units below their agency (a department's divisions).
-      const below = await agencyCodesBelow(ex, a.agencyPath, 500);
+      const below = agencies ? agencies.codesBelow(a.agencyPath, 500) : await agencyCodesBelow(ex, a.agencyPath, 500);
       return { userId: a.userId, roles: [...a.roles], agencyCode: row.code, ledAgencyCodes: below };
     }
   }
@@ -39,7 +44,8 @@ export async function actorDetails(
   const a = ctx.actor;
   if (a.kind === 'anonymous') return { agencyId: null, name: null };
   if (a.kind === 'client') return { agencyId: null, name: 'Hệ thống kết nối / API client' };
-  const name = (await userNames(ex, [a.userId])).get(a.userId) ?? null;
+  // The session carries the name it read with the user; actors built elsewhere (jobs, tests) may not.
+  const name = a.name ?? (await userNames(ex, [a.userId])).get(a.userId) ?? null;
   return { agencyId: a.kind === 'officer' ? a.agencyId : null, name };
 }
 

@@ -1,7 +1,8 @@
 import type { TimeLimit, WorkCalendar } from '@motcua/core';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import { agenciesById } from '../agencies/agencies.queries.ts';
+import { type Revisions, readRevisions } from '../../shared/revisions.ts';
+import { type AgencyDirectory, agenciesById, agencyDirectory } from '../agencies/agencies.queries.ts';
 import { loadWorkCalendar } from '../calendar/calendar.service.ts';
 
 /**
@@ -41,12 +42,24 @@ export function calendarDaysDue(calendar: WorkCalendar, from: number, days: numb
 
 /**
  * The work calendar of a dossier's province. The province's admin unit code is read each time (one
- * primary-key read): a per-process copy would never see an administrator's edit in another process;
- * the calendar itself is cached per process and invalidated by `calendar_revision`.
+ * primary-key read, or the command's agency tree): a per-process copy without a revision would never
+ * see an edit in another process; the calendar itself is cached per process and invalidated by revision.
  */
-export async function calendarFor(db: Db, provinceId: string): Promise<WorkCalendar> {
-  const [province] = await agenciesById(db, [provinceId]);
-  return loadWorkCalendar(db, province?.admin_unit_code ?? null);
+export async function calendarFor(db: Db, provinceId: string, env?: CommandEnv): Promise<WorkCalendar> {
+  const province = env ? env.agencies.byId(provinceId) : (await agenciesById(db, [provinceId]))[0];
+  return loadWorkCalendar(db, province?.admin_unit_code ?? null, env?.revisions);
+}
+
+/**
+ * What a command reads through the pool before its transaction: the cache revisions (one query)
+ * and this process's agency tree, current as of them. Inside the transaction agencies are looked
+ * up here, not queried.
+ */
+export type CommandEnv = { revisions: Revisions; agencies: AgencyDirectory };
+
+export async function commandEnv(db: Db): Promise<CommandEnv> {
+  const revisions = await readRevisions(db);
+  return { revisions, agencies: await agencyDirectory(db, revisions) };
 }
 
 /** The state machine's refusal as an HTTP problem. */

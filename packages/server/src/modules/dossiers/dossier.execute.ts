@@ -12,12 +12,19 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { activeOfficersWithPaths } from '../accounts/accounts.queries.ts';
-import { agenciesByCode, agenciesById } from '../agencies/agencies.queries.ts';
+import { type AgencyDirectory, agenciesByCode, agenciesById } from '../agencies/agencies.queries.ts';
 import { attachmentIdsOfDossier } from '../attachments/attachments.queries.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { actorDetails, dossierActorOf, principalOf, SYSTEM_CTX } from './dossier.actors.ts';
 import { currentResultFile, RESULT_COMMANDS, resultAttachmentIds } from './dossier.approval.ts';
-import { calendarDaysDue, calendarFor, type LegalLimit, rejection, workingLimit } from './dossier.decide.ts';
+import {
+  calendarDaysDue,
+  calendarFor,
+  commandEnv,
+  type LegalLimit,
+  rejection,
+  workingLimit,
+} from './dossier.decide.ts';
 import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
 import { openChildDossiers } from './dossier.linked.ts';
 import { checkedReceive } from './dossier.reception.ts';
@@ -63,10 +70,12 @@ export async function executeCommand(db: Db, input: ExecuteInput): Promise<Comma
           key: input.idempotencyKey,
           hash: requestHash({ dossierId: input.dossierId, command: input.command, files: input.attachmentIds ?? [] }),
         };
-  // The calendar is read through the pool BEFORE the transaction: reading it while holding a
-  // transaction's connection could exhaust the pool (every client waiting for a second one).
-  const calendar = await calendarFor(db, await provinceOfDossier(db, input.dossierId));
-  return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input, calendar));
+  // The calendar and the agency tree are read through the pool BEFORE the transaction: reading
+  // them while holding a transaction's connection could exhaust the pool (every client waiting for
+  // a second one). Both are this process's copies while their revisions are current.
+  const env = await commandEnv(db);
+  const calendar = await calendarFor(db, await provinceOfDossier(db, input.dossierId), env);
+  return runIdempotent(db, idem, (tx) => executeInTx(tx, db, input, calendar, env.agencies));
 }
 
 /** One command inside an open transaction (the parent's answer from a child dossier runs in the child's). */
@@ -75,6 +84,7 @@ async function executeInTx(
   db: Db,
   input: Omit<ExecuteInput, 'idempotencyKey'>,
   calendar: WorkCalendar,
+  agencies: AgencyDirectory,
 ): Promise<CommandResult> {
   {
     const row = await lockDossier(tx, input.ctx, input.dossierId);
@@ -90,7 +100,7 @@ async function executeInTx(
     const limit = row.legal_limit as LegalLimit;
     const state = row.state as DossierState;
     const workflow = row.workflow as WorkflowDefinition;
-    const actor = await dossierActorOf(tx, input.ctx);
+    const actor = await dossierActorOf(tx, input.ctx, agencies);
     const extra: Record<string, unknown> = {};
     // Calendar-day limits: the appointment is computed here and passed to the machine explicitly.
     if (limit !== null && 'calendarDays' in limit) {
@@ -131,7 +141,7 @@ async function executeInTx(
       if (e.type === 'rolled_back') return [e.restore.stepAgencyCode];
       return [];
     });
-    const ids = await agencyIdsByCode(tx, [state.stepAgencyCode, ...codes]);
+    const ids = await agencyIdsByCode(tx, agencies, [state.stepAgencyCode, ...codes]);
     const who = await actorDetails(tx, input.ctx);
     const applicant = row.applicant as Applicant;
     const after = await recordEvents(
@@ -155,7 +165,7 @@ async function executeInTx(
     );
     const last = decision.events[decision.events.length - 1]!;
     const columns = projection(after, workflow, ids, last, state.status);
-    await checkAssignees(tx, state, after, columns.step_agency_id);
+    await checkAssignees(tx, agencies, state, after, columns.step_agency_id);
     // Migration 0007's trigger writes the indicator deltas of this change (dossier.store.ts).
     const updated = await updateDossier(tx, row.id, row.version, columns);
     if (!updated) throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
@@ -177,6 +187,7 @@ async function executeInTx(
           now,
         },
         calendar,
+        agencies,
       );
       return executeInTx(
         tx,
@@ -188,6 +199,7 @@ async function executeInTx(
           now,
         },
         calendar,
+        agencies,
       );
     }
     return {
@@ -198,15 +210,32 @@ async function executeInTx(
 }
 
 /** Agency ids of the codes the events name: step agencies, consulted agencies. */
-async function agencyIdsByCode(ex: Executor, codes: (string | null | undefined)[]): Promise<Map<string, string>> {
+async function agencyIdsByCode(
+  ex: Executor,
+  agencies: AgencyDirectory,
+  codes: (string | null | undefined)[],
+): Promise<Map<string, string>> {
   const wanted = [...new Set(codes.filter((c): c is string => typeof c === 'string'))];
-  if (wanted.length === 0) return new Map();
-  const rows = await agenciesByCode(ex, wanted);
-  return new Map(rows.map((r) => [r.code, r.id]));
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const code of wanted) {
+    const a = agencies.byCode(code);
+    if (a) out.set(code, a.id);
+    else missing.push(code);
+  }
+  // Not in the process's copy (created since it was read): ask the database.
+  for (const r of await agenciesByCode(ex, missing)) out.set(r.code, r.id);
+  return out;
 }
 
 /** Users a command names (assignees) must be active officers; the main handler of the step's agency. */
-async function checkAssignees(ex: Executor, before: DossierState, after: DossierState, stepAgencyId: string | null) {
+async function checkAssignees(
+  ex: Executor,
+  agencies: AgencyDirectory,
+  before: DossierState,
+  after: DossierState,
+  stepAgencyId: string | null,
+) {
   const previous = new Set([before.assignees.main, ...before.assignees.coordinators, ...before.assignees.observers]);
   const named = [after.assignees.main, ...after.assignees.coordinators, ...after.assignees.observers].filter(
     (u): u is string => u !== null && !previous.has(u),
@@ -219,7 +248,7 @@ async function checkAssignees(ex: Executor, before: DossierState, after: Dossier
   if (rows.length !== new Set(named).size) throw assigneeProblem();
   const main = after.assignees.main;
   if (main !== null && !previous.has(main) && stepAgencyId !== null) {
-    const [step] = await agenciesById(ex, [stepAgencyId]);
+    const step = agencies.byId(stepAgencyId) ?? (await agenciesById(ex, [stepAgencyId]))[0];
     if (!step) throw new Error(`agency ${stepAgencyId} not found`);
     const mainRow = rows.find((r) => r.id === main);
     if (!mainRow?.path?.startsWith(step.path)) throw assigneeProblem();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Db, Tx } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import { withDeferredAudit } from '../audit/audit.service.ts';
 
 export type CommandResult = { statusCode: number; body: unknown };
 
@@ -32,28 +33,31 @@ export async function runIdempotent(
   idem: { principal: string; key: string; hash: string } | null,
   run: (tx: Tx) => Promise<CommandResult>,
 ): Promise<CommandResult & { replayed: boolean }> {
+  // The command's audit rows are appended last, after everything else it writes (withDeferredAudit).
   if (idem === null) {
-    const r = await db.transaction().execute(run);
+    const r = await db.transaction().execute((tx) => withDeferredAudit(tx, () => run(tx)));
     return { ...r, replayed: false };
   }
   const stored = await findStored(db, idem);
   if (stored) return stored;
   try {
-    const r = await db.transaction().execute(async (tx) => {
-      const result = await run(tx);
-      // Blocks on a concurrent first run with the same key; fails with 23505 when it commits.
-      await tx
-        .insertInto('idempotency_keys')
-        .values({
-          principal: idem.principal,
-          key: idem.key,
-          request_hash: idem.hash,
-          status_code: result.statusCode,
-          response: JSON.stringify(result.body),
-        })
-        .execute();
-      return result;
-    });
+    const r = await db.transaction().execute((tx) =>
+      withDeferredAudit(tx, async () => {
+        const result = await run(tx);
+        // Blocks on a concurrent first run with the same key; fails with 23505 when it commits.
+        await tx
+          .insertInto('idempotency_keys')
+          .values({
+            principal: idem.principal,
+            key: idem.key,
+            request_hash: idem.hash,
+            status_code: result.statusCode,
+            response: JSON.stringify(result.body),
+          })
+          .execute();
+        return result;
+      }),
+    );
     return { ...r, replayed: false };
   } catch (e) {
     if (isUniqueViolation(e, 'idempotency_keys_pkey')) {

@@ -17,6 +17,7 @@ import {
 import type { Tx } from '../../db/database.ts';
 import type { DossierRow } from '../../db/schema.ts';
 import { agenciesByCode } from '../agencies/agencies.queries.ts';
+import { holdAuditChain } from '../audit/audit.service.ts';
 import { SYSTEM_CTX } from './dossier.actors.ts';
 import { rejection } from './dossier.decide.ts';
 import { type Applicant, insertDossier, nextSequence, projection, recordEvents } from './dossier.store.ts';
@@ -102,6 +103,9 @@ async function openChildDossier(
   const context: DecideContext = { workflow, legalLimit: null, calendar, formData: parent.form_data };
   const pattern = parsePattern(DEFAULT_DOSSIER_CODE_PATTERN);
   const codeCtx = { agencyCode: agency.code, receivedAt: now };
+  // The chain lock before the counter row, in the order a submission takes them (no deadlock):
+  // the transaction's audit rows go to the parent's chain, its first row's target.
+  await holdAuditChain(tx, { targetType: 'dossier', targetId: parent.id });
   const code = pattern.format(codeCtx, await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx)));
   const due = c.due ?? undefined;
   let state: DossierState | null = null;

@@ -156,7 +156,11 @@ export async function listDossiers(ex: Executor, actor: Actor, query: QueueQuery
   if (query.status) q = q.where('status', '=', query.status);
   if (query.procedureId) q = q.where('procedure_id', '=', query.procedureId);
   if (query.q?.trim()) {
-    q = q.where(sql<boolean>`dossiers.search_text LIKE '%' || search_fold(${escapeLike(query.q.trim())}) || '%'`);
+    // The folded text lives beside the row (migration 0019), with its trigram index.
+    q = q.where(
+      sql<boolean>`dossiers.id IN (SELECT s.dossier_id FROM dossier_search s
+                     WHERE s.search_text LIKE '%' || search_fold(${escapeLike(query.q.trim())}) || '%')`,
+    );
   }
   const counted = await q.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirst();
   const total = Number(counted?.total ?? 0);

@@ -11,7 +11,7 @@ import type { Executor, Tx } from '../../db/database.ts';
 import type { DossierRow, DossierTable } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
-import { auditFields, recordAudit } from '../audit/audit.service.ts';
+import { auditFields, deferAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 
@@ -53,10 +53,24 @@ export type Applicant = {
   residenceCommuneId: string | null;
 };
 
+/** A dossier's province never changes: this process remembers it for the dossiers it saw lately. */
+const provinces = new WeakMap<object, Map<string, string>>();
+const PROVINCES_KEPT = 50_000;
+
 /** The province of a dossier, whose calendar its commands run on. */
 export async function provinceOfDossier(ex: Executor, dossierId: string): Promise<string> {
+  let known = provinces.get(ex);
+  const hit = known?.get(dossierId);
+  if (hit !== undefined) return hit;
   const row = await ex.selectFrom('dossiers').select('province_id').where('id', '=', dossierId).executeTakeFirst();
   if (!row) throw new Problem('dossier_not_found');
+  if (!known) {
+    known = new Map();
+    provinces.set(ex, known);
+  }
+  // Oldest first out (a Map iterates in insertion order).
+  if (known.size >= PROVINCES_KEPT) known.delete(known.keys().next().value!);
+  known.set(dossierId, row.province_id);
   return row.province_id;
 }
 
@@ -192,7 +206,11 @@ export async function recordEvents(
       })
       .execute();
     const touched = new Set<string>();
-    if (state.stepAgencyCode !== null && ids.has(state.stepAgencyCode)) touched.add(ids.get(state.stepAgencyCode)!);
+    // The step's agency sees the dossier from the event that moved it there (an unchanged one already does).
+    const moved = prev === null || prev.stepAgencyCode !== state.stepAgencyCode;
+    if (moved && state.stepAgencyCode !== null && ids.has(state.stepAgencyCode)) {
+      touched.add(ids.get(state.stepAgencyCode)!);
+    }
     if (event.type === 'consultation_opened') {
       for (const c of event.consultations) {
         const agencyId = ids.get(c.agencyCode);
@@ -251,7 +269,8 @@ export async function recordEvents(
       message: event.message ?? null,
     };
     await enqueue(tx, { topic: 'dossier.event', aggregateType: 'dossier', aggregateId: dossier.id, payload });
-    await recordAudit(
+    // Appended at the end of the command's transaction (dossier.idempotency.ts runIdempotent).
+    deferAudit(
       tx,
       {
         ...auditFields(ctx),

@@ -16,17 +16,27 @@ import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { applicantByIdNumber, userById } from '../accounts/accounts.queries.ts';
 import {
+  type AgencyFacts,
   agenciesById,
   agencyWithParent,
   receivingUnitOf,
   serviceCenterReceivingUnit,
 } from '../agencies/agencies.queries.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
+import { holdAuditChain } from '../audit/audit.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { handlingAgencyIds, procedureProvinceId, publishedVersionOf } from '../catalog/catalog.queries.ts';
 import { actorDetails, dossierActorOf, principalOf } from './dossier.actors.ts';
 import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
-import { calendarDaysDue, calendarFor, legalLimitOf, rejection, workingLimit } from './dossier.decide.ts';
+import {
+  type CommandEnv,
+  calendarDaysDue,
+  calendarFor,
+  commandEnv,
+  legalLimitOf,
+  rejection,
+  workingLimit,
+} from './dossier.decide.ts';
 import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
 import { checkReception, versionDocuments } from './dossier.reception.ts';
 import { type Applicant, insertDossier, nextSequence, projection, recordEvents } from './dossier.store.ts';
@@ -94,7 +104,8 @@ export async function submitDossier(
   const provinceId = await procedureProvinceId(db, input.procedureId);
   if (provinceId === undefined) throw new Problem('procedure_not_available');
   // Read through the pool before the transaction (see executeCommand).
-  const calendar = await calendarFor(db, provinceId);
+  const env = await commandEnv(db);
+  const calendar = await calendarFor(db, provinceId, env);
   return runIdempotent(db, idem, async (tx) => {
     const now = opts.now ?? new Date();
     const actor = ctx.actor;
@@ -180,7 +191,7 @@ export async function submitDossier(
       if (unit === null) throw problemFor('procedure_not_available', 'Không có bộ phận tiếp nhận', 'No reception unit');
       receivingId = unit;
     }
-    const agencies = await agenciesById(tx, [receivingId, ...(authorityId ? [authorityId] : [])]);
+    const agencies = await agencyFacts(tx, env, [receivingId, ...(authorityId ? [authorityId] : [])]);
     const codeOf = (id: string | null) => (id === null ? null : (agencies.find((a) => a.id === id)?.code ?? null));
 
     const { applicant, applicantUserId, communeCode } = await resolveApplicant(
@@ -196,11 +207,6 @@ export async function submitDossier(
       receivingAuthorityCode: codeOf(authorityId),
       applicantCommuneCode: communeCode,
     });
-    // Number and lookup password (Decree 118/2025 art. 28).
-    const pattern = parsePattern(opts.codePattern ?? DEFAULT_DOSSIER_CODE_PATTERN);
-    const codeCtx = { agencyCode: codeOf(receivingId)!, procedureCode: version.code ?? undefined, receivedAt: now };
-    const seq = await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx));
-    const code = pattern.format(codeCtx, seq);
     const lookupSecret = generateLookupSecret(randomBytes(16));
     const dossierId = randomUUID();
     // An API client (the national portal, an LGSP) submits on the applicant's behalf, as the engine
@@ -208,7 +214,8 @@ export async function submitDossier(
     const dossierActor: DossierActor =
       actor.kind === 'client'
         ? { userId: `client:${actor.clientId}`, roles: ['system'], agencyCode: null }
-        : await dossierActorOf(tx, ctx);
+        : await dossierActorOf(tx, ctx, env.agencies);
+    const who = await actorDetails(tx, ctx);
     const workflow = content.workflow as WorkflowDefinition;
     const limit = legalLimitOf(content.timeLimit);
     const context: DecideContext = { workflow, legalLimit: workingLimit(limit), calendar, formData: input.formData };
@@ -255,6 +262,15 @@ export async function submitDossier(
     const state = events.reduce<DossierState | null>(evolve, null)!;
     const last = events[events.length - 1]!;
     const columns = projection(state, workflow, new Map(), last, null);
+    // Number and lookup password (Decree 118/2025 art. 28). The unit's counter row stays locked
+    // until COMMIT (gapless numbers): it is taken once everything that can fail or wait is done, so
+    // only the writes below hold it (every submission to one unit queues on this row). The audit
+    // chain this dossier's rows go to is locked first, so no one waits for it holding the counter.
+    const pattern = parsePattern(opts.codePattern ?? DEFAULT_DOSSIER_CODE_PATTERN);
+    const codeCtx = { agencyCode: codeOf(receivingId)!, procedureCode: version.code ?? undefined, receivedAt: now };
+    await holdAuditChain(tx, { targetType: 'dossier', targetId: dossierId });
+    const seq = await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx));
+    const code = pattern.format(codeCtx, seq);
     // Migration 0007's triggers: the responsible agency is set, the submitted (at the counter also received) counts go to the deltas.
     await insertDossier(
       tx,
@@ -284,7 +300,6 @@ export async function submitDossier(
       },
       [...new Set([receivingId, ...(authorityId ? [authorityId] : [])])],
     );
-    const who = await actorDetails(tx, ctx);
     await recordEvents(
       tx,
       ctx,
@@ -376,4 +391,11 @@ async function adoptDraft(tx: Tx, draftId: string, dossierId: string, actor: Act
   if (!draft) throw new Problem('not_found');
   await moveDraftAttachments(tx, draftId, dossierId);
   await tx.deleteFrom('dossier_drafts').where('id', '=', draftId).execute();
+}
+
+/** Agencies by id from the command's tree; one created since it was read, from the database. */
+async function agencyFacts(ex: Executor, env: CommandEnv, ids: string[]): Promise<AgencyFacts[]> {
+  const known = ids.flatMap((id) => env.agencies.byId(id) ?? []);
+  const missing = ids.filter((id) => !env.agencies.byId(id));
+  return missing.length === 0 ? known : [...known, ...(await agenciesById(ex, missing))];
 }

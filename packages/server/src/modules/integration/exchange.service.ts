@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Db, Executor } from '../../db/database.ts';
-import { type ChainReport, canonicalJson, GENESIS_HASH, verifyHashChain } from '../audit/audit.service.ts';
+import type { ExchangeLogTable } from '../../db/schema.ts';
+import { appendToChain, type ChainReport, canonicalJson, chainHash, verifyHashChain } from '../../shared/hash-chain.ts';
 import { dossierBasics } from '../dossiers/dossier.queries.ts';
 
 /**
@@ -30,22 +31,12 @@ export type ExchangeEntry = {
   responseHash: string;
 };
 
-type HashedFields = {
-  at: Date;
-  client_id: string;
-  request_id: string | null;
-  method: string;
-  path: string;
-  purpose: string | null;
-  dossier_code: string | null;
-  status: number;
-  request_hash: string;
-  response_hash: string;
-  prev_hash: string;
-};
+/** Every column but the id and the row's own hash. */
+type HashedFields = Omit<ExchangeLogTable, 'id' | 'hash'>;
 
-export function exchangeRowHash(row: HashedFields): string {
-  const body = canonicalJson({
+/** What an exchange row's hash covers besides its link: every field, `at` as ISO 8601. */
+function exchangeHashed(row: Omit<HashedFields, 'prev_hash'>): Record<string, unknown> {
+  return {
     at: row.at.toISOString(),
     client_id: row.client_id,
     request_id: row.request_id,
@@ -56,18 +47,15 @@ export function exchangeRowHash(row: HashedFields): string {
     status: row.status,
     request_hash: row.request_hash,
     response_hash: row.response_hash,
-  });
-  return createHash('sha256').update(row.prev_hash).update('\n').update(body).digest('hex');
+  };
+}
+
+export function exchangeRowHash(row: HashedFields): string {
+  return chainHash(row.prev_hash, exchangeHashed(row));
 }
 
 export async function appendExchange(ex: Executor, entry: ExchangeEntry, now = new Date()): Promise<void> {
-  if (!ex.isTransaction) {
-    await (ex as Db).transaction().execute((tx) => appendExchange(tx, entry, now));
-    return;
-  }
-  await sql`SELECT pg_advisory_xact_lock(${EXCHANGE_LOCK_KEY})`.execute(ex);
-  const last = await ex.selectFrom('exchange_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-  const row: HashedFields = {
+  const content: Omit<HashedFields, 'prev_hash'> = {
     at: new Date(Math.floor(now.getTime())),
     client_id: entry.clientId,
     request_id: entry.requestId,
@@ -78,12 +66,22 @@ export async function appendExchange(ex: Executor, entry: ExchangeEntry, now = n
     status: entry.status,
     request_hash: entry.requestHash,
     response_hash: entry.responseHash,
-    prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  await ex
-    .insertInto('exchange_log')
-    .values({ ...row, hash: exchangeRowHash(row) })
-    .execute();
+  await appendToChain(ex, {
+    // One chain, one lock.
+    lock: async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(${EXCHANGE_LOCK_KEY})`.execute(tx);
+    },
+    rows: [content],
+    hashed: exchangeHashed,
+    insert: async (tx, _chain, row, link) => {
+      const head = sql<string | null>`(SELECT hash FROM exchange_log ORDER BY id DESC LIMIT 1)`;
+      await tx
+        .insertInto('exchange_log')
+        .values({ ...row, ...link(head) })
+        .execute();
+    },
+  });
 }
 
 export type ExchangeChainReport = ChainReport;
