@@ -3,7 +3,8 @@
  * draft: every mandatory document attached, as the submit rules require) and (b) step transitions
  * (executeCommand: forward, claim, forward, approve, sign, finish, return_result) on dossiers each
  * client created for itself (no two clients touch the same dossier, so no 409s), at 16 and 64
- * concurrent clients for a fixed time. Baseline in the same run: pgbench's TPC-B-like transaction
+ * concurrent clients for a fixed time; (c) counter submissions by every client to ONE unit (its one
+ * code counter row: gapless numbers), with the span of the numbers checked against the count. Baseline in the same run: pgbench's TPC-B-like transaction
  * (`pgbench -c N -j 2 -T D -b tpcb-like`) on the same server, in a database of its own.
  *
  *   node bench/commands.ts --db postgres://postgres@127.0.0.1:5432/motcua_bench_cmd --clients 16,64 --duration 20
@@ -206,7 +207,7 @@ async function main(): Promise<void> {
   const clientsList = listOpt(args, 'clients', 'BENCH_CLIENTS', '16,64').map(Number);
   const duration = numOpt(args, 'duration', 'BENCH_DURATION', 20);
   const warmup = numOpt(args, 'warmup', null, 3);
-  const ops = listOpt(args, 'ops', null, 'submit,transition');
+  const ops = listOpt(args, 'ops', null, 'submit,counter,transition');
   const scale = numOpt(args, 'pgbench-scale', null, 16);
   const pgbenchBin = opt(args, 'pgbench', 'PGBENCH', 'pgbench');
   const threads = numOpt(args, 'pgbench-threads', null, 2);
@@ -424,6 +425,58 @@ async function main(): Promise<void> {
       results.push({ clients, op, ...r });
       report(results.at(-1)!, baselines.get(clients));
     };
+    if (ops.includes('counter')) {
+      // Every client at the counter of ONE unit (as the province's service centre receives every
+      // provincial dossier): all submissions number from that unit's one counter row (gapless).
+      const team = teams[0]!;
+      const unitId = team.receptionist.agency.id;
+      const before = await db
+        .selectFrom('dossiers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('receiving_agency_id', '=', unitId)
+        .executeTakeFirstOrThrow();
+      log(
+        `counter (one unit): ${clients} clients at ${team.receptionist.agency.name}, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`,
+      );
+      const r = await drive('counter (one unit)', clients, warmup * 1000, duration * 1000, monitor(), async () => {
+        const res = await submitDossier(
+          db,
+          {
+            procedureId: counterProc.procedureId,
+            channel: 'counter',
+            applicant: { name: 'Trần Thị Quầy', idNumber: '048099999998', phone: '0905000001' },
+            formData: {},
+            checklist: counterChecklist,
+          },
+          { actor: officerActor(team.receptionist), requestId: randomUUID() },
+          randomUUID(),
+        );
+        if (res.statusCode !== 201) throw new Error(`counter submit answered ${res.statusCode}`);
+        return 'counter';
+      });
+      // Gapless: the numbers of the unit's new dossiers (warm-up included) are consecutive.
+      const after = await db
+        .selectFrom('dossiers')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('receiving_agency_id', '=', unitId)
+        .executeTakeFirstOrThrow();
+      const created = Number(after.n) - Number(before.n);
+      const codes = await db
+        .selectFrom('dossiers')
+        .select('code')
+        .where('receiving_agency_id', '=', unitId)
+        .orderBy('submitted_at', 'desc')
+        .limit(created)
+        .execute();
+      const seqs = codes
+        .map((c) => Number(/(\d+)\D*$/.exec(c.code)?.[1] ?? Number.NaN))
+        .filter(Number.isFinite)
+        .sort((x, y) => x - y);
+      const span = seqs.length ? seqs.at(-1)! - seqs[0]! + 1 : 0;
+      log(`  counter (one unit): ${created} dossiers; their numbers span ${span} (gapless when equal)`);
+      results.push({ clients, op: 'counter (one unit)', ...r });
+      report(results.at(-1)!, baselines.get(clients));
+    }
     if (ops.includes('transition')) await transitions(db, 'step transition');
     if (results.some((r) => r.stalled)) continue;
     await db.destroy();

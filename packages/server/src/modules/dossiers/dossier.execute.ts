@@ -166,7 +166,7 @@ async function executeInTx(
     const last = decision.events[decision.events.length - 1]!;
     const columns = projection(after, workflow, ids, last, state.status);
     await checkAssignees(tx, agencies, state, after, columns.step_agency_id);
-    // Migration 0007's trigger writes the indicator deltas of this change (dossier.store.ts).
+    // Migrations 0007/0019: the indicator trigger writes this change's deltas (dossier.store.ts).
     const updated = await updateDossier(tx, row.id, row.version, columns);
     if (!updated) throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
     await openChildDossiers(tx, updated, after, decision.events, children, now, calendar);

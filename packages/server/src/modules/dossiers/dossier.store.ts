@@ -131,7 +131,7 @@ export function projection(
  * A new dossier and the agencies that see it. Migration 0007's triggers fire on the insert: before
  * it, `responsible_agency_id` is set (the agency of the workflow's final step, resolved for this
  * dossier); after it, the dossier's indicator contributions go to `dossier_stat_deltas` (a linked
- * child dossier contributes none).
+ * child dossier contributes none) and, migration 0019, its folded search text to `dossier_search`.
  */
 export async function insertDossier(tx: Tx, row: Insertable<DossierTable>, agencyIds: string[]): Promise<void> {
   await tx.insertInto('dossiers').values(row).execute();
@@ -143,9 +143,9 @@ export async function insertDossier(tx: Tx, row: Insertable<DossierTable>, agenc
 
 /**
  * Write a command's projection at the version it read: undefined when another command wrote first.
- * Migration 0007's trigger fires on the update: the change in the dossier's indicator contributions
- * (new minus old, only when a counter moves) goes to `dossier_stat_deltas`; the responsible agency,
- * set at insert, stays.
+ * Migration 0007's trigger fires on the update when a column it reads changed (migration 0019): the
+ * change in the dossier's indicator contributions (new minus old, only when a counter moves) goes
+ * to `dossier_stat_deltas`; the responsible agency and the search text, set at insert, stay.
  */
 export async function updateDossier(
   tx: Tx,
