@@ -269,6 +269,21 @@ async function main(): Promise<void> {
       `${teams.length > 3 ? ', …' : ''}); procedure for transitions: ${counterProc.name.slice(0, 60)}`,
   );
 
+  /** A walk-in dossier of the counter procedure, checked and received on the spot by this receptionist. */
+  const receiveAtCounter = (on: Db, receptionist: OfficerInfo) =>
+    submitDossier(
+      on,
+      {
+        procedureId: counterProc.procedureId,
+        channel: 'counter',
+        applicant: { name: 'Nguyễn Văn Bench', idNumber: '048099999999', phone: '0905000000' },
+        formData: {},
+        checklist: counterChecklist,
+      },
+      { actor: officerActor(receptionist), requestId: randomUUID() },
+      randomUUID(),
+    );
+
   const connectionCap = await freeConnections(url);
   if (!skipPgbench) {
     await ensureDatabase(pgbenchUrl);
@@ -355,18 +370,7 @@ async function main(): Promise<void> {
       let setupDb = ownSetupPool ? createDb(url, clients + 2) : runDb;
       const create = async (i: number) => {
         const team = teams[i % teams.length]!;
-        const res = await submitDossier(
-          setupDb,
-          {
-            procedureId: counterProc.procedureId,
-            channel: 'counter',
-            applicant: { name: 'Nguyễn Văn Bench', idNumber: '048099999999', phone: '0905000000' },
-            formData: {},
-            checklist: counterChecklist,
-          },
-          { actor: officerActor(team.receptionist), requestId: randomUUID() },
-          randomUUID(),
-        );
+        const res = await receiveAtCounter(setupDb, team.receptionist);
         const body = res.body as { id: string; version: number };
         // The leader approves and confirms a result document (issue 13): attach one (setup, not measured).
         await setupDb
@@ -439,18 +443,7 @@ async function main(): Promise<void> {
         `counter (one unit): ${clients} clients at ${team.receptionist.agency.name}, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`,
       );
       const r = await drive('counter (one unit)', clients, warmup * 1000, duration * 1000, monitor(), async () => {
-        const res = await submitDossier(
-          db,
-          {
-            procedureId: counterProc.procedureId,
-            channel: 'counter',
-            applicant: { name: 'Trần Thị Quầy', idNumber: '048099999998', phone: '0905000001' },
-            formData: {},
-            checklist: counterChecklist,
-          },
-          { actor: officerActor(team.receptionist), requestId: randomUUID() },
-          randomUUID(),
-        );
+        const res = await receiveAtCounter(db, team.receptionist);
         if (res.statusCode !== 201) throw new Error(`counter submit answered ${res.statusCode}`);
         return 'counter';
       });

@@ -11,6 +11,8 @@
 #   BENCH_DURATION      seconds per measured command run (default 20)
 #   BENCH_QUEUE_RUNS    runs per queue (default 200); BENCH_NAIVE_RUNS for the naive baseline (default 10)
 #   COMMANDS_ON_SEED    1 (default): also run the command benchmark on the seeded database, after the queues
+#   LOAD_CONNECTIONS    HTTP load: connections (default 64); LOAD_DURATION seconds (default 60);
+#                       run with 1 and with 2 API processes (…/motcua_bench_load, dropped and re-created)
 #   PGBENCH             pgbench binary (default: pgbench in PATH)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,6 +43,10 @@ run() {
   if [ "${COMMANDS_ON_SEED:-1}" = "1" ]; then
     run bench/commands.ts --db "$DB"
   fi
+  for workers in 1 2; do
+    run bench/load.ts --db "$SERVER/postgres" --connections "${LOAD_CONNECTIONS:-64}" \
+      --duration "${LOAD_DURATION:-60}" --workers "$workers"
+  done
   echo
   echo "all benchmarks done in $((SECONDS - started)) s; log: $LOG"
 } 2>&1 | tee "$LOG"
