@@ -7,6 +7,13 @@ export const ROOT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export type Config = {
   /** External PostgreSQL; when unset the embedded server in `dataDir` is used. */
   databaseUrl: string | undefined;
+  /**
+   * A streaming replica for the dashboard, the settlement report and the public lookup
+   * (MOTCUA_READ_DATABASE_URL; docs/operations.md). Unset: every read on the primary.
+   */
+  readDatabaseUrl: string | undefined;
+  /** Replay lag above which those reads go to the primary instead (MOTCUA_READ_MAX_LAG_SECONDS). */
+  readMaxLagSeconds: number;
   dataDir: string;
   embeddedPort: number;
   host: string;
@@ -79,6 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const port = Number(env.PORT ?? 3000);
   return {
     databaseUrl: env.DATABASE_URL || undefined,
+    readDatabaseUrl: env.MOTCUA_READ_DATABASE_URL || undefined,
+    readMaxLagSeconds: Number(env.MOTCUA_READ_MAX_LAG_SECONDS ?? 30),
     dataDir: path.resolve(ROOT_DIR, env.MOTCUA_DATA_DIR ?? '.data'),
     embeddedPort: Number(env.MOTCUA_EMBEDDED_PG_PORT ?? 54329),
     host: env.HOST ?? '127.0.0.1',

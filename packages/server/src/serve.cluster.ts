@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config.ts';
 import { createDb } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
-import { openDatabase } from './runtime.ts';
+import { openDatabase, openReadDb } from './runtime.ts';
 import { type Prepared, prepareDatabase, printBanner, say, startSweep } from './serve.ts';
 
 /**
@@ -61,12 +61,14 @@ async function runWorker(): Promise<void> {
   if (!url) throw new Error(`cluster worker started without ${CLUSTER_DATABASE_ENV}`);
   const config = loadConfig();
   const db = createDb(url);
+  const read = openReadDb(config, db);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let closing = false;
   const stop = async () => {
     if (closing) return;
     closing = true;
     await app?.close().catch(() => undefined);
+    await read.close().catch(() => undefined);
     await db.destroy().catch(() => undefined);
     process.exit(0);
   };
@@ -78,7 +80,7 @@ async function runWorker(): Promise<void> {
   // The primary is gone (killed): our listening handle went with it; stop too.
   process.on('disconnect', () => void stop());
   const state: AppState = { ready: false, migrating: false };
-  app = await buildApp({ db, config, state });
+  app = await buildApp({ db, readDb: read.readDb, config, state });
   const id = String(cluster.worker?.id ?? 0);
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header(WORKER_HEADER, id);

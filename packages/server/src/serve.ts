@@ -55,6 +55,10 @@ export async function printBanner(b: BannerInfo): Promise<void> {
   say(
     `  database: ${opened.embedded ? `embedded PostgreSQL (${config.dataDir}/pg, 127.0.0.1:${config.embeddedPort})` : 'DATABASE_URL'}`,
   );
+  if (config.readDatabaseUrl)
+    say(
+      `  read replica: MOTCUA_READ_DATABASE_URL (dashboard, reports, lookup; lag ≤ ${config.readMaxLagSeconds} s, /readyz)`,
+    );
   say(
     `  startup: ${ms(b.t0, performance.now())} (database ${ms(b.t0, b.tDb)}; migrations applied: ${b.applied.length}; demo seed: ${b.seeded.seeded ? 'created' : 'present'})`,
   );
@@ -86,7 +90,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   const opened = await openDatabase(config);
   const tDb = performance.now();
   const state: AppState = { ready: false, migrating: true };
-  const app = await buildApp({ db: opened.db, config, state });
+  const app = await buildApp({ db: opened.db, readDb: opened.readDb, config, state });
   await app.listen({ host: config.host, port: config.port });
 
   let prepared: Prepared;

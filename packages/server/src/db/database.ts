@@ -12,9 +12,9 @@ export type Executor = Db | Tx;
 // bigint identity columns come back as strings; keep them so (ids may exceed 2^53 in theory).
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
-export function createDb(connectionString: string, max = 10): Db {
+export function createDb(connectionString: string, max = 10, connectionTimeoutMillis = 15_000): Db {
   // A bounded wait for a connection: an exhausted pool answers with an error instead of hanging.
-  const pool = new pg.Pool({ connectionString, max, application_name: 'motcua', connectionTimeoutMillis: 15_000 });
+  const pool = new pg.Pool({ connectionString, max, application_name: 'motcua', connectionTimeoutMillis });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -39,10 +39,18 @@ import { type Lang, pickLang } from '../shared/messages.ts';
 import { hasUnstorableText, MAX_JSON_DEPTH, nestsDeeperThan, normalizeNfc } from '../shared/normalize.ts';
 import { fieldError, Problem, renderProblem } from '../shared/problem.ts';
 import { pgRateLimitStore } from '../shared/rate-limits.ts';
+import { ReadRouter } from '../shared/read-replica.ts';
 import type { RouteEntry } from './access.ts';
 
 export type AppState = { ready: boolean; migrating: boolean };
-export type AppDeps = { db: Db; config: Config; state: AppState; logger?: boolean };
+export type AppDeps = {
+  db: Db;
+  /** The read replica (MOTCUA_READ_DATABASE_URL) for the dashboard, reports and lookup; default `db`. */
+  readDb?: Db;
+  config: Config;
+  state: AppState;
+  logger?: boolean;
+};
 export type App = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 
 declare module 'fastify' {
@@ -323,7 +331,14 @@ export async function buildApp(deps: AppDeps) {
       .send(renderProblem(p, req.lang ?? 'vi', req.url.split('?')[0], req.id));
   });
 
-  await app.register(systemRoutes, { db, state });
+  // Which handle the replica-eligible reads use, request by request (shared/read-replica.ts).
+  const reads = new ReadRouter({
+    primary: db,
+    replica: deps.readDb,
+    maxLagSeconds: config.readMaxLagSeconds,
+    log: app.log,
+  });
+  await app.register(systemRoutes, { db, state, reads });
   await app.register(accountRoutes, { prefix: '/api/v1', db, config });
   await app.register(agencyRoutes, { prefix: '/api/v1', db });
   await app.register(catalogRoutes, { prefix: '/api/v1', db });
@@ -331,9 +346,9 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes, { prefix: '/api/v1', db });
   await app.register(calendarRoutes, { prefix: '/api/v1', db });
   await app.register(jobRoutes, { prefix: '/api/v1', db });
-  await app.register(dossierRoutes, { prefix: '/api/v1', db, config });
+  await app.register(dossierRoutes, { prefix: '/api/v1', db, config, reads });
   await app.register(attachmentRoutes, { prefix: '/api/v1', db, config });
-  await app.register(indicatorRoutes, { prefix: '/api/v1', db });
+  await app.register(indicatorRoutes, { prefix: '/api/v1', reads });
   // Off (MOTCUA_GOVSTACK=off, the production default): every /govstack path is the JSON 404.
   if (config.govstackEnabled) await app.register(govstackRoutes, { prefix: GOVSTACK_PREFIX, db, config });
   await app.register(integrationRoutes, { db, config });

@@ -6666,7 +6666,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Readiness: migrations done, seed done, database answers */
+    /** Readiness: migrations done, seed done, database answers (and the read replica's lag) */
     get: {
       parameters: {
         query?: never;
@@ -6683,6 +6683,18 @@ export interface paths {
           };
           content: {
             'application/json': {
+              /** @description Only when MOTCUA_READ_DATABASE_URL is set (docs/operations.md) */
+              readReplica?: {
+                /** @enum {boolean} */
+                configured: true;
+                /** @description Replay lag, seconds; null: the replica did not answer */
+                lagSeconds: number | null;
+                /**
+                 * @description Where the dashboard, reports and lookup read now
+                 * @enum {string}
+                 */
+                using: 'replica' | 'primary';
+              };
               /** @enum {string} */
               status: 'ready';
             };

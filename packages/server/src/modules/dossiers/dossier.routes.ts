@@ -7,6 +7,7 @@ import type { Db } from '../../db/database.ts';
 import { commandContext } from '../../shared/command-context.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { Problem } from '../../shared/problem.ts';
+import type { ReadRouter } from '../../shared/read-replica.ts';
 import { agenciesById } from '../agencies/agencies.queries.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
@@ -60,9 +61,9 @@ function send(reply: FastifyReply, r: { statusCode: number; body: unknown; repla
   return reply.status(r.statusCode).send(r.body);
 }
 
-export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
+export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; config: Config; reads: ReadRouter }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const { db, config } = opts;
+  const { db, config, reads } = opts;
 
   app.post(
     '/dossiers',
@@ -328,20 +329,22 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         response: { 200: PublicLookupResponse },
       },
     },
-    async (req) => {
-      const { code, secret, phone } = req.query;
-      const row = await db.selectFrom('dossiers').selectAll().where('code', '=', code.trim()).executeTakeFirst();
-      const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '');
-      const ok =
-        row !== undefined &&
-        ((secret !== undefined &&
-          normalizeLookupSecret(secret) !== '' &&
-          lookupSecretsEqual(secret, row.lookup_secret)) ||
-          (phone !== undefined && digits(phone).length >= 9 && digits(phone) === digits(row.applicant_phone)));
-      // One answer for an unknown code and a wrong secret: a lookup must not confirm that a code exists.
-      if (!ok || !row) throw new Problem('dossier_not_found');
-      const calendar = await calendarFor(db, row.province_id);
-      return publicLookupView(db, row, calendar, new Date());
-    },
+    // Only reads: on the read replica when it is within its lag bound (shared/read-replica.ts).
+    async (req) =>
+      reads.run(async (db) => {
+        const { code, secret, phone } = req.query;
+        const row = await db.selectFrom('dossiers').selectAll().where('code', '=', code.trim()).executeTakeFirst();
+        const digits = (s: string | null | undefined) => (s ?? '').replace(/\D/g, '');
+        const ok =
+          row !== undefined &&
+          ((secret !== undefined &&
+            normalizeLookupSecret(secret) !== '' &&
+            lookupSecretsEqual(secret, row.lookup_secret)) ||
+            (phone !== undefined && digits(phone).length >= 9 && digits(phone) === digits(row.applicant_phone)));
+        // One answer for an unknown code and a wrong secret: a lookup must not confirm that a code exists.
+        if (!ok || !row) throw new Problem('dossier_not_found');
+        const calendar = await calendarFor(db, row.province_id);
+        return publicLookupView(db, row, calendar, new Date());
+      }),
   );
 }

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
+import type { ReadRouter } from '../../shared/read-replica.ts';
 import { agencyWithParent } from '../agencies/agencies.queries.ts';
 import {
   renderSettlementXlsx,
@@ -74,8 +75,12 @@ async function resolveScope(db: Db, req: FastifyRequest, q: ScopeQueryT) {
   return { scope, agency };
 }
 
-export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
-  const { db } = opts;
+/**
+ * Every route here only reads: each runs on the read replica when it is within its lag bound
+ * (`reads.run`, shared/read-replica.ts), else on the primary.
+ */
+export async function indicatorRoutes(app: FastifyInstance, opts: { reads: ReadRouter }) {
+  const { reads } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -93,9 +98,11 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
     async (req) => {
       const now = new Date();
       const { kind, period } = resolvePeriod(req.query, now);
-      const { scope, agency } = await resolveScope(db, req, req.query);
-      const report = await indicatorReport(db, scope, kind, period, now);
-      return { agency: { id: agency.id, code: agency.code, name: agency.name }, ...report };
+      return reads.run(async (db) => {
+        const { scope, agency } = await resolveScope(db, req, req.query);
+        const report = await indicatorReport(db, scope, kind, period, now);
+        return { agency: { id: agency.id, code: agency.code, name: agency.name }, ...report };
+      });
     },
   );
 
@@ -117,8 +124,11 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
     },
     async (req, reply) => {
       const { period } = resolvePeriod(req.query, new Date());
-      const { scope } = await resolveScope(db, req, req.query);
-      const rows = (await breakdown(db, scope, period, req.query.by)).map((b) => {
+      const counted = await reads.run(async (db) => {
+        const { scope } = await resolveScope(db, req, req.query);
+        return breakdown(db, scope, period, req.query.by);
+      });
+      const rows = counted.map((b) => {
         const c = b.counts;
         const finished = c.finished_early + c.finished_on_time + c.finished_late;
         return {
@@ -169,12 +179,11 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
     },
     async (req) => {
       const { period } = resolvePeriod(req.query, new Date());
-      const { scope } = await resolveScope(db, req, req.query);
-      return {
-        period,
-        granularity: req.query.granularity,
-        items: await series(db, scope, period, req.query.granularity),
-      };
+      const items = await reads.run(async (db) => {
+        const { scope } = await resolveScope(db, req, req.query);
+        return series(db, scope, period, req.query.granularity);
+      });
+      return { period, granularity: req.query.granularity, items };
     },
   );
 
@@ -198,22 +207,24 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
     async (req, reply) => {
       const now = new Date();
       const { period } = resolvePeriod(req.query, now);
-      const { scope } = await resolveScope(db, req, req.query);
-      if (req.query.format === 'csv') {
-        // The whole list, in pages of the database's choosing.
-        const all = await drillDown(db, scope, period, req.query.metric, now, { limit: 100_000, offset: 0 });
+      const csv = req.query.format === 'csv';
+      // CSV: the whole list, in pages of the database's choosing.
+      const page = await reads.run(async (db) => {
+        const { scope } = await resolveScope(db, req, req.query);
+        return drillDown(db, scope, period, req.query.metric, now, {
+          limit: csv ? 100_000 : req.query.limit,
+          offset: csv ? 0 : req.query.offset,
+        });
+      });
+      if (csv) {
         return reply
           .type('text/csv; charset=utf-8')
           .header(
             'content-disposition',
             `attachment; filename="ho-so-${req.query.metric}-${period.from}-${period.to}.csv"`,
           )
-          .send(toCsv(DOSSIER_CSV, all.items) as never); // text, not the JSON shape
+          .send(toCsv(DOSSIER_CSV, page.items) as never); // text, not the JSON shape
       }
-      const page = await drillDown(db, scope, period, req.query.metric, now, {
-        limit: req.query.limit,
-        offset: req.query.offset,
-      });
       const iso = (d: Date | null) => (d === null ? null : d.toISOString());
       return {
         period,
@@ -244,8 +255,10 @@ export async function indicatorRoutes(app: FastifyInstance, opts: { db: Db }) {
     },
     async (req, reply) => {
       const { period } = resolvePeriod(req.query, new Date());
-      const { scope, agency } = await resolveScope(db, req, req.query);
-      const rows = await settlementReport(db, scope, period);
+      const { agency, rows } = await reads.run(async (db) => {
+        const { scope, agency } = await resolveScope(db, req, req.query);
+        return { agency, rows: await settlementReport(db, scope, period) };
+      });
       const name = `bao-cao-giai-quyet-tthc-${period.from}-${period.to}`;
       if (req.query.format === 'json') return { period, items: rows, total: totalRow(rows) };
       if (req.query.format === 'csv') {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/database.ts';
 import type { AppState } from '../../http/app.ts';
 import { Problem } from '../../shared/problem.ts';
+import type { ReadRouter } from '../../shared/read-replica.ts';
 
 async function databaseAnswers(db: Db): Promise<boolean> {
   try {
@@ -15,9 +16,17 @@ async function databaseAnswers(db: Db): Promise<boolean> {
   }
 }
 
-export async function systemRoutes(base: FastifyInstance, opts: { db: Db; state: AppState }) {
+const ReadReplicaSchema = z
+  .object({
+    configured: z.literal(true),
+    lagSeconds: z.number().nullable().describe('Replay lag, seconds; null: the replica did not answer'),
+    using: z.enum(['replica', 'primary']).describe('Where the dashboard, reports and lookup read now'),
+  })
+  .describe('Only when MOTCUA_READ_DATABASE_URL is set (docs/operations.md)');
+
+export async function systemRoutes(base: FastifyInstance, opts: { db: Db; state: AppState; reads?: ReadRouter }) {
   const app = base.withTypeProvider<ZodTypeProvider>();
-  const { db, state } = opts;
+  const { db, state, reads } = opts;
 
   app.get(
     '/healthz',
@@ -43,8 +52,8 @@ export async function systemRoutes(base: FastifyInstance, opts: { db: Db; state:
       config: { access: 'public' },
       schema: {
         tags: ['system'],
-        summary: 'Readiness: migrations done, seed done, database answers',
-        response: { 200: z.object({ status: z.literal('ready') }) },
+        summary: "Readiness: migrations done, seed done, database answers (and the read replica's lag)",
+        response: { 200: z.object({ status: z.literal('ready'), readReplica: ReadReplicaSchema.optional() }) },
       },
     },
     async () => {
@@ -52,7 +61,10 @@ export async function systemRoutes(base: FastifyInstance, opts: { db: Db; state:
         throw new Problem('starting', { detail: { vi: 'Đang cập nhật cơ sở dữ liệu', en: 'Migrations are running' } });
       }
       if (!(await databaseAnswers(db))) throw new Problem('starting');
-      return { status: 'ready' as const };
+      // A lagging or absent replica does not make us unready: its reads go to the primary.
+      if (!reads?.configured) return { status: 'ready' as const };
+      const s = await reads.status();
+      return { status: 'ready' as const, readReplica: { ...s, configured: true as const } };
     },
   );
 
