@@ -21,7 +21,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -29,6 +28,7 @@ import { ROOT_DIR } from '../packages/server/src/config.ts';
 import { createDb, migrateToLatest } from '../packages/server/src/db/database.ts';
 import { createSession } from '../packages/server/src/modules/accounts/sessions.ts';
 import { seedDemo } from '../packages/server/src/seed/seed.ts';
+import { freePort } from '../packages/server/test/process-utils.ts';
 import {
   DEFAULT_SERVER_URL,
   ensureDatabase,
@@ -48,17 +48,6 @@ import { onlineForm, prepareSubmitters, type Submitter } from './lib/online.ts';
 type Kind = 'submit' | 'detail' | 'queue' | 'lookup' | 'healthz';
 /** Share of the connections per request kind (a citizen-heavy portal with officers at work). */
 const MIX: Record<Kind, number> = { submit: 0.25, detail: 0.3, queue: 0.25, lookup: 0.1, healthz: 0.1 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The worker ordinal answering a request on a new connection (x-motcua-worker; none in single-process mode). */
 function readyzWorker(port: number): Promise<{ status: number; worker: string | undefined }> {

@@ -16,7 +16,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { localDateOf } from '@motcua/core';
@@ -29,6 +28,7 @@ import {
   type Scope,
 } from '../packages/server/src/modules/indicators/indicators.service.ts';
 import { ReadRouter, replicaLag } from '../packages/server/src/shared/read-replica.ts';
+import { freePort } from '../packages/server/test/process-utils.ts';
 import { fmt, log, numOpt, parseArgs, sleep, summarize, table } from './lib/common.ts';
 
 const args = parseArgs();
@@ -48,17 +48,6 @@ function pgCmd(prog: string, argv: string[]): [string, string[]] {
 function pgRun(prog: string, argv: string[]): void {
   const [cmd, a] = pgCmd(prog, argv);
   execFileSync(cmd, a, { stdio: ['ignore', 'ignore', 'inherit'] });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 type Cluster = { dir: string; port: number; started: boolean };
