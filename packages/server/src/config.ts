@@ -65,7 +65,54 @@ export type Config = {
   govstackEnabled: boolean;
   /** Minutes without a request after which a session ends (MOTCUA_SESSION_IDLE_MINUTES; 0: none). */
   sessionIdleMinutes: number;
+  /**
+   * OpenID Connect identity providers (docs/identity.md): `vneid` (the national SSO / VNeID) signs
+   * in citizens and businesses, `staff` (the province's own IdP) officers. Mutable: `serve` adds the
+   * local stand-in for VNeID when none is configured (`localIdentityProvider`).
+   */
+  identityProviders: IdentityProviderConfig[];
+  /** Start the local OIDC identity provider in place of VNeID (MOTCUA_LOCAL_IDP=on|off; default: on unless NODE_ENV=production or MOTCUA_VNEID_ISSUER is set). */
+  localIdentityProvider: boolean;
+  /** Its port (MOTCUA_LOCAL_IDP_PORT; default PORT + 1). */
+  localIdentityProviderPort: number;
 };
+
+/** One OpenID Connect provider the product signs users in with (modules/identity). */
+export type IdentityProviderConfig = {
+  id: 'vneid' | 'staff';
+  /** Who signs in with it: applicants (citizens, businesses) or officers. */
+  audience: 'applicant' | 'officer';
+  /** Issuer URL; its `/.well-known/openid-configuration` is read at the first sign-in. */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Space-separated scopes (default `openid profile`). */
+  scopes: string;
+  /** `acr_values` to request, when the provider wants them (e.g. `LoA2`). */
+  acrValues: string | undefined;
+};
+
+/** The providers named by MOTCUA_VNEID_* and MOTCUA_STAFF_OIDC_* (issuer, client id and secret each required). */
+export function identityProvidersFrom(env: NodeJS.ProcessEnv): IdentityProviderConfig[] {
+  const read = (id: IdentityProviderConfig['id'], audience: IdentityProviderConfig['audience'], prefix: string) => {
+    const issuer = env[`${prefix}_ISSUER`];
+    const clientId = env[`${prefix}_CLIENT_ID`];
+    const clientSecret = env[`${prefix}_CLIENT_SECRET`];
+    if (!issuer || !clientId || !clientSecret) return [];
+    return [
+      {
+        id,
+        audience,
+        issuer,
+        clientId,
+        clientSecret,
+        scopes: env[`${prefix}_SCOPES`] || 'openid profile',
+        acrValues: env[`${prefix}_ACR_VALUES`] || undefined,
+      },
+    ];
+  };
+  return [...read('vneid', 'applicant', 'MOTCUA_VNEID'), ...read('staff', 'officer', 'MOTCUA_STAFF_OIDC')];
+}
 
 export function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   const v = (raw ?? '').trim();
@@ -117,5 +164,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: Number(env.MOTCUA_SESSION_IDLE_MINUTES ?? 30),
     govstackEnabled:
       env.MOTCUA_GOVSTACK === 'on' ? true : env.MOTCUA_GOVSTACK === 'off' ? false : env.NODE_ENV !== 'production',
+    identityProviders: identityProvidersFrom(env),
+    localIdentityProvider:
+      env.MOTCUA_LOCAL_IDP === 'on'
+        ? true
+        : env.MOTCUA_LOCAL_IDP === 'off'
+          ? false
+          : env.NODE_ENV !== 'production' && !env.MOTCUA_VNEID_ISSUER,
+    localIdentityProviderPort: Number(env.MOTCUA_LOCAL_IDP_PORT ?? port + 1),
   };
 }

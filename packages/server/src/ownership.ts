@@ -10,7 +10,8 @@
  */
 export const TABLE_OWNERS = {
   agencies: ['agencies'],
-  accounts: ['users', 'user_roles', 'sessions', 'verification_codes'],
+  accounts: ['users', 'user_roles', 'sessions', 'verification_codes', 'user_identities'],
+  identity: ['oidc_sign_ins', 'personal_data_access'],
   audit: ['audit_log'],
   outbox: ['outbox'],
   catalog: ['procedures', 'procedure_versions', 'procedure_version_agencies'],
@@ -46,6 +47,7 @@ export const TABLE_OWNERS = {
   system: [],
   webapi: [],
   documents: [],
+  registers: [],
 } as const satisfies Record<string, readonly string[]>;
 
 export type ModuleName = keyof typeof TABLE_OWNERS;

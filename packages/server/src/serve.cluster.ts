@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config.ts';
 import { createDb } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
+import { startLocalVneid } from './modules/identity/local-idp.start.ts';
 import { openDatabase, openReadDb } from './runtime.ts';
 import { type Prepared, prepareDatabase, printBanner, say, startSweep } from './serve.ts';
 
@@ -210,7 +211,9 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
   const { jobs } = prepared;
   startSweep(opened.db);
 
-  const pool = new WorkerPool(workers, { [CLUSTER_DATABASE_ENV]: opened.url });
+  // One local VNeID stand-in for all workers (its sessions and codes live in this process).
+  const localVneid = await startLocalVneid(config);
+  const pool = new WorkerPool(workers, { [CLUSTER_DATABASE_ENV]: opened.url, ...localVneid?.env });
   let closing = false;
   const shutdown = async (why: string, code: number) => {
     if (closing) return;
@@ -218,6 +221,7 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
     say(`${why}: stopping…`);
     jobs?.quiet();
     await pool.stop().catch(() => undefined);
+    await localVneid?.idp.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);
     process.exit(code);

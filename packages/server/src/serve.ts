@@ -4,9 +4,11 @@ import { type Db, migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
 import { type Jobs, startJobs } from './jobs.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
+import { startLocalVneid } from './modules/identity/local-idp.start.ts';
 import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { DEMO_PASSWORD } from './seed/demo-province.ts';
+import { DEMO_IDP_PASSWORD } from './seed/demo-residents.ts';
 import { demoLogins, seedDemo } from './seed/seed.ts';
 import { deleteStaleRateLimits } from './shared/rate-limits.ts';
 
@@ -72,6 +74,11 @@ export async function printBanner(b: BannerInfo): Promise<void> {
   if (jobs && !config.nationalPortalUrl) {
     say(`  national portal: simulator at ${(await localNationalPortal()).url} (set MOTCUA_NATIONAL_PORTAL_URL)`);
   }
+  const vneid = config.identityProviders.find((p) => p.id === 'vneid');
+  if (vneid && config.localIdentityProvider)
+    say(
+      `  VNeID: local identity provider at ${vneid.issuer} (demo password "${DEMO_IDP_PASSWORD}"; set MOTCUA_VNEID_ISSUER)`,
+    );
   if (jobs?.mailbox)
     say(`  mail: no MOTCUA_SMTP_URL, emails are saved in ${jobs.mailbox.dir} (SMTP ${jobs.mailbox.url})`);
   say(`  demo logins (password "${DEMO_PASSWORD}"):`);
@@ -90,6 +97,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   const opened = await openDatabase(config);
   const tDb = performance.now();
   const state: AppState = { ready: false, migrating: true };
+  const localVneid = await startLocalVneid(config);
   const app = await buildApp({ db: opened.db, readDb: opened.readDb, config, state });
   await app.listen({ host: config.host, port: config.port });
 
@@ -101,6 +109,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   } catch (err) {
     // Not ready and never will be: stop rather than linger as a process that fails every request.
     await app.close().catch(() => undefined);
+    await localVneid?.idp.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw err;
   }
@@ -118,6 +127,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     // before ours do, which is expected here and must neither be logged as an error nor crash.
     jobs?.quiet();
     await app.close().catch(() => undefined);
+    await localVneid?.idp.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);
     process.exit(0);

@@ -34,6 +34,10 @@ const API_ROUTES: [string, string, Who][] = [
   // Signing in and registering are for people without a session; everything else about the account needs one.
   ['POST', '/api/v1/auth/login', 'public'],
   ['POST', '/api/v1/auth/logout', 'signed-in'],
+  // Single sign-on: the list of providers and the two legs of the redirect, before any session exists.
+  ['GET', '/api/v1/auth/oidc/providers', 'public'],
+  ['GET', '/api/v1/auth/oidc/:provider/start', 'public'],
+  ['GET', '/api/v1/auth/oidc/:provider/callback', 'public'],
   ['GET', '/api/v1/auth/me', 'signed-in'],
   ['POST', '/api/v1/auth/register', 'public'],
   // The one-time code that verifies a registration, and the forgotten password: by definition without a session.

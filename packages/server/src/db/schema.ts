@@ -1,5 +1,8 @@
 import type { OfficerRole } from '@motcua/core';
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { OidcSignInTable, PersonalDataAccessTable, UserIdentityTable } from './schema.identity.ts';
+
+export type { VerifiedIdentity } from './schema.identity.ts';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -69,6 +72,12 @@ export interface SessionTable {
   last_seen_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  /** Migration 0020: `password` or `oidc:<provider>`. */
+  auth_method: Generated<string>;
+  /** VNeID level of assurance (1, 2) of an OIDC sign-in; null for a password. */
+  assurance_level: number | null;
+  /** The identity provider's ID token, for RP-initiated logout. */
+  id_token: string | null;
 }
 
 export interface AuditLogTable {
@@ -458,6 +467,9 @@ export interface Database {
   users: UserTable;
   user_roles: UserRoleTable;
   sessions: SessionTable;
+  user_identities: UserIdentityTable;
+  oidc_sign_ins: OidcSignInTable;
+  personal_data_access: PersonalDataAccessTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
   procedures: ProcedureTable;

@@ -28,6 +28,7 @@ import { catalogAdminRoutes } from '../modules/catalog/catalog.admin.routes.ts';
 import { catalogRoutes } from '../modules/catalog/catalog.routes.ts';
 import { dossierRoutes } from '../modules/dossiers/dossier.routes.ts';
 import { GOVSTACK_PREFIX, govstackRoutes } from '../modules/govstack/govstack.routes.ts';
+import { IdentityProviders, identityRoutes } from '../modules/identity/identity.routes.ts';
 import { indicatorRoutes } from '../modules/indicators/indicators.routes.ts';
 import { bearerToken, findClientActor } from '../modules/integration/clients.service.ts';
 import { exchangeLogHook } from '../modules/integration/exchange.service.ts';
@@ -339,7 +340,14 @@ export async function buildApp(deps: AppDeps) {
     log: app.log,
   });
   await app.register(systemRoutes, { db, state, reads });
-  await app.register(accountRoutes, { prefix: '/api/v1', db, config });
+  const identityProviders = new IdentityProviders(config);
+  await app.register(accountRoutes, {
+    prefix: '/api/v1',
+    db,
+    config,
+    endSessionUrl: (tokenHash) => identityProviders.endSessionUrl(db, tokenHash, config),
+  });
+  await app.register(identityRoutes, { prefix: '/api/v1', db, config, providers: identityProviders });
   await app.register(agencyRoutes, { prefix: '/api/v1', db });
   await app.register(catalogRoutes, { prefix: '/api/v1', db });
   await app.register(catalogAdminRoutes, { prefix: '/api/v1', db });

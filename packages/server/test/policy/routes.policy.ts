@@ -80,6 +80,11 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   ['POST /api/v1/auth/register/verify',                    ['anyone']],
   ['POST /api/v1/auth/password/forgot',                    ['anyone']],
   ['POST /api/v1/auth/password/reset',                     ['anyone']],
+  // Single sign-on (modules/identity): the provider list and both legs of the OIDC redirect are
+  // for people who are not signed in yet.
+  ['GET /api/v1/auth/oidc/providers',                      ['anyone']],
+  ['GET /api/v1/auth/oidc/:provider/start',                ['anyone']],
+  ['GET /api/v1/auth/oidc/:provider/callback',             ['anyone']],
   ['POST /api/v1/auth/logout',                             ['signed-in']],
   ['GET /api/v1/auth/me',                                  ['signed-in']],
   ['POST /api/v1/auth/password',                           ['signed-in']],

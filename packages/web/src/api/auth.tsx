@@ -62,10 +62,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => onSessionEnded(null);
   }, [qc]);
   const logout = useCallback(async () => {
-    await api.POST('/api/v1/auth/logout');
+    const r = await api.POST('/api/v1/auth/logout');
     setCsrfToken(null);
     qc.setQueryData(['me'], null);
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+    // Signed in at VNeID: end that session too (RP-initiated logout), which returns to the portal.
+    const endSessionUrl = r.response.status === 200 ? r.data?.endSessionUrl : undefined;
+    if (endSessionUrl) window.location.assign(endSessionUrl);
   }, [qc]);
   const value = useMemo(
     () => ({ me: q.data ?? null, loading: q.isLoading, login, logout }),

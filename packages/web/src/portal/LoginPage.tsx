@@ -1,8 +1,33 @@
-import { Alert, Button, Card, Form, Input } from 'antd';
+import { useQuery } from '@tanstack/react-query';
+import { Alert, Button, Card, Divider, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { SESSION_ENDED_KEY, useAuth } from '../api/auth.tsx';
+import { api } from '../api/client.ts';
+
+const SSO_CODES = [
+  'sso_cancelled',
+  'sso_state_invalid',
+  'sso_code_invalid',
+  'sso_token_invalid',
+  'sso_provider_unavailable',
+  'identity_claims_invalid',
+  'sso_no_account',
+  'sso_account_conflict',
+] as const;
+
+/** The single sign-on providers the server has (VNeID for applicants, the province's IdP for officers). */
+function useSsoProviders() {
+  return useQuery({
+    queryKey: ['sso-providers'],
+    queryFn: async () => (await api.GET('/api/v1/auth/oidc/providers')).data?.items ?? [],
+    staleTime: 300_000,
+  });
+}
+
+const startUrl = (provider: string, next: string | null) =>
+  `/api/v1/auth/oidc/${provider}/start${next?.startsWith('/') ? `?returnTo=${encodeURIComponent(next)}` : ''}`;
 
 export default function LoginPage() {
   const { t } = useTranslation();
@@ -13,9 +38,33 @@ export default function LoginPage() {
   // Why the previous session ended (idle limit, password guesses): shown until she signs in again.
   const [ended] = useState(() => sessionStorage.getItem(SESSION_ENDED_KEY));
   const [busy, setBusy] = useState(false);
+  const providers = useSsoProviders().data ?? [];
+  const sso = params.get('sso');
+  const ssoMessage = sso ? t(`login.sso.${(SSO_CODES as readonly string[]).includes(sso) ? sso : 'other'}`) : null;
   return (
     <Card style={{ maxWidth: 420, margin: '24px auto' }}>
       <h1 style={{ fontSize: 22, marginTop: 0 }}>{t('login.title')}</h1>
+      {ssoMessage && <Alert type="error" role="alert" title={ssoMessage} style={{ marginBottom: 16 }} />}
+      {providers.some((p) => p.id === 'vneid') && (
+        <>
+          <Button
+            type="primary"
+            size="large"
+            block
+            href={startUrl('vneid', params.get('next'))}
+            data-testid="vneid-login"
+          >
+            {t('login.vneid')}
+          </Button>
+          <p style={{ fontSize: 13, marginTop: 8 }}>{t('login.vneidHint')}</p>
+        </>
+      )}
+      {providers.some((p) => p.id === 'staff') && (
+        <Button block href={startUrl('staff', params.get('next'))} style={{ marginTop: 8 }}>
+          {t('login.staffSso')}
+        </Button>
+      )}
+      {providers.length > 0 && <Divider plain>{t('login.or')}</Divider>}
       <Form
         layout="vertical"
         onFinish={async (v: { username: string; password: string }) => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
@@ -30,34 +30,25 @@ import {
   login,
   updateOfficer,
 } from './accounts.service.ts';
+import { setSessionCookies } from './session-cookies.ts';
 import { CSRF_COOKIE, deleteSession, SESSION_COOKIE } from './sessions.ts';
 import { confirmPasswordReset, startPasswordReset, startRegistration, verifyRegistration } from './verification.ts';
 
 const ADMINS = ['admin'] as const;
 const USER_READERS = ['admin', 'leader', 'provincial_leader'] as const;
 
-export async function accountRoutes(base: FastifyInstance, opts: { db: Db; config: Config }) {
+export async function accountRoutes(
+  base: FastifyInstance,
+  opts: {
+    db: Db;
+    config: Config;
+    /** The identity provider's logout URL for a session opened there (modules/identity). */
+    endSessionUrl?: (tokenHash: string) => Promise<string | undefined>;
+  },
+) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db, config } = opts;
   const secure = config.publicUrl.startsWith('https://');
-
-  const setSessionCookies = (reply: FastifyReply, s: { token: string; csrfToken: string; expiresAt: Date }) => {
-    reply.setCookie(SESSION_COOKIE, s.token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure,
-      expires: s.expiresAt,
-    });
-    // Readable by the web app, which echoes it in the X-CSRF-Token header (double submit).
-    reply.setCookie(CSRF_COOKIE, s.csrfToken, {
-      path: '/',
-      httpOnly: false,
-      sameSite: 'strict',
-      secure,
-      expires: s.expiresAt,
-    });
-  };
 
   app.post(
     '/auth/login',
@@ -96,7 +87,7 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
       if (!outcome.ok) throw new Problem(outcome.problem);
       // A fresh token on every sign-in: a session id planted before login is never promoted.
       if (req.session) await deleteSession(db, req.session.tokenHash);
-      setSessionCookies(reply, outcome.session);
+      setSessionCookies(reply, outcome.session, secure);
       const user = (await getUserView(db, outcome.userId))!;
       return { user, csrfToken: outcome.session.csrfToken, expiresAt: outcome.session.expiresAt.toISOString() };
     },
@@ -106,11 +97,21 @@ export async function accountRoutes(base: FastifyInstance, opts: { db: Db; confi
     '/auth/logout',
     {
       config: { access: 'authenticated', auditAction: 'auth.logout' },
-      schema: { tags: ['auth'], summary: 'Đăng xuất / Sign out', response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Đăng xuất / Sign out',
+        description:
+          'A session opened at an identity provider (VNeID) answers 200 with the provider’s logout URL, ' +
+          'where the browser goes next to end that session too; a password session answers 204.',
+        response: { 200: z.object({ endSessionUrl: z.string() }), 204: z.null() },
+      },
     },
     async (req, reply) => {
-      if (req.session) await deleteSession(db, req.session.tokenHash);
+      const tokenHash = req.session?.tokenHash;
+      const endSessionUrl = tokenHash && opts.endSessionUrl ? await opts.endSessionUrl(tokenHash) : undefined;
+      if (tokenHash) await deleteSession(db, tokenHash);
       reply.clearCookie(SESSION_COOKIE, { path: '/' }).clearCookie(CSRF_COOKIE, { path: '/' });
+      if (endSessionUrl) return reply.status(200).send({ endSessionUrl });
       return reply.status(204).send(null);
     },
   );

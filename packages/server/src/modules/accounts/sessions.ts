@@ -14,13 +14,21 @@ export type SessionInfo = {
   actor: Extract<Actor, { kind: 'applicant' | 'officer' }>;
   csrfToken: string;
   tokenHash: string;
+  /** `password` or `oidc:<provider>` (issue 17). */
+  authMethod: string;
+  /** VNeID level of assurance of the sign-in (1, 2); null for a password. */
+  assuranceLevel: 1 | 2 | null;
 };
+
+/** How a session was opened: the OIDC fields are absent for a password. */
+export type SessionOrigin = { authMethod?: string; assuranceLevel?: 1 | 2 | null; idToken?: string | null };
 
 export async function createSession(
   ex: Executor,
   userId: string,
   ttlHours: number,
   meta: { ip: string | null; userAgent: string | null },
+  origin: SessionOrigin = {},
 ): Promise<{ token: string; csrfToken: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
@@ -34,6 +42,9 @@ export async function createSession(
       expires_at: expiresAt,
       ip: meta.ip,
       user_agent: meta.userAgent?.slice(0, 300) ?? null,
+      auth_method: origin.authMethod ?? 'password',
+      assurance_level: origin.assuranceLevel ?? null,
+      id_token: origin.idToken ?? null,
     })
     .execute();
   return { token, csrfToken, expiresAt };
@@ -58,6 +69,8 @@ export async function findSession(
     .select([
       's.csrf_token',
       's.last_seen_at',
+      's.auth_method',
+      's.assurance_level',
       'u.id',
       'u.kind',
       'u.agency_id',
@@ -92,7 +105,20 @@ export async function findSession(
           roles: row.roles,
         }
       : { kind: 'applicant', userId: row.id, name: row.full_name };
-  return { actor, csrfToken: row.csrf_token, tokenHash };
+  const level = row.assurance_level === 1 || row.assurance_level === 2 ? row.assurance_level : null;
+  return { actor, csrfToken: row.csrf_token, tokenHash, authMethod: row.auth_method, assuranceLevel: level };
+}
+
+/** How a session was opened (method, ID token): for the logout at its identity provider. */
+export async function sessionOrigin(
+  ex: Executor,
+  tokenHash: string,
+): Promise<{ auth_method: string; id_token: string | null } | undefined> {
+  return ex
+    .selectFrom('sessions')
+    .select(['auth_method', 'id_token'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
 }
 
 export async function deleteSession(ex: Executor, tokenHash: string): Promise<void> {
