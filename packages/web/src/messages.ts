@@ -52,18 +52,21 @@ export const vi = {
     ended: 'Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
     demo: 'Tài khoản thử nghiệm: mật khẩu motcua2026 (công dân 048090001234, tiếp nhận tiepnhan.ttphc, quản trị admin…)',
     vneid: 'Đăng nhập bằng VNeID',
-    vneidHint: 'Dùng tài khoản định danh điện tử (VNeID): thông tin của bạn được điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư.',
+    vneidHint:
+      'Dùng tài khoản định danh điện tử (VNeID): thông tin của bạn được điền sẵn từ Cơ sở dữ liệu quốc gia về dân cư.',
     staffSso: 'Cán bộ: đăng nhập bằng tài khoản của tỉnh',
     or: 'hoặc dùng mật khẩu',
     sso: {
       sso_cancelled: 'Bạn đã hủy đăng nhập tại VNeID.',
       sso_state_invalid: 'Phiên đăng nhập đã hết hạn hoặc không bắt đầu từ trình duyệt này. Vui lòng thử lại.',
       sso_code_invalid: 'Mã đăng nhập đã được dùng hoặc đã hết hạn. Vui lòng đăng nhập lại.',
-      sso_token_invalid: 'Không xác thực được thông tin từ nhà cung cấp định danh. Vui lòng thử lại hoặc dùng mật khẩu.',
+      sso_token_invalid:
+        'Không xác thực được thông tin từ nhà cung cấp định danh. Vui lòng thử lại hoặc dùng mật khẩu.',
       sso_provider_unavailable: 'Hệ thống định danh đang không kết nối được. Vui lòng thử lại sau hoặc dùng mật khẩu.',
       identity_claims_invalid: 'Tài khoản định danh thiếu số định danh cá nhân hoặc họ tên nên chưa dùng được ở đây.',
       sso_no_account: 'Chưa có tài khoản cán bộ gắn với số định danh này. Vui lòng liên hệ quản trị đơn vị.',
-      sso_account_conflict: 'Số định danh này đã gắn với một tài khoản khác loại hoặc đã bị khóa. Vui lòng liên hệ bộ phận hỗ trợ.',
+      sso_account_conflict:
+        'Số định danh này đã gắn với một tài khoản khác loại hoặc đã bị khóa. Vui lòng liên hệ bộ phận hỗ trợ.',
       other: 'Đăng nhập không thành công. Vui lòng thử lại.',
     },
   },
@@ -795,7 +798,8 @@ export const en: Messages = {
     ended: 'Your session has ended. Please sign in again.',
     demo: 'Demo accounts: password motcua2026 (citizen 048090001234, reception tiepnhan.ttphc, admin admin…)',
     vneid: 'Sign in with VNeID',
-    vneidHint: 'Use your electronic identity (VNeID): your details are filled in from the national population database.',
+    vneidHint:
+      'Use your electronic identity (VNeID): your details are filled in from the national population database.',
     staffSso: 'Officers: sign in with the province account',
     or: 'or use a password',
     sso: {
@@ -806,7 +810,8 @@ export const en: Messages = {
       sso_provider_unavailable: 'The identity provider cannot be reached. Please try later or use a password.',
       identity_claims_invalid: 'The identity lacks a personal ID number or a name, so it cannot be used here.',
       sso_no_account: 'No officer account has this personal ID. Please ask your agency’s administrator.',
-      sso_account_conflict: 'This ID number belongs to an account of another kind, or a locked one. Please contact support.',
+      sso_account_conflict:
+        'This ID number belongs to an account of another kind, or a locked one. Please contact support.',
       other: 'Sign-in failed. Please try again.',
     },
   },
