@@ -34,6 +34,11 @@ export type Actor =
       userId: string;
       /** The person's full name as the session read it (what the history records); absent: look it up. */
       name?: string;
+      /**
+       * The VNeID level of assurance of the session (Decree 69/2024/NĐ-CP art. 12): 1 or 2 for a
+       * VNeID sign-in, absent/null for a password. Procedures may require a level (catalog).
+       */
+      assuranceLevel?: 1 | 2 | null;
     }
   | {
       kind: 'officer';

@@ -75,7 +75,61 @@ export type Config = {
   localIdentityProvider: boolean;
   /** Its port (MOTCUA_LOCAL_IDP_PORT; default PORT + 1). */
   localIdentityProviderPort: number;
+  /** The national population DB through the LGSP (MOTCUA_POPULATION_*; docs/identity.md). Mutable like identityProviders. */
+  populationRegister: PopulationRegisterConfig | undefined;
+  /** The national business registry through the NGSP (MOTCUA_BUSINESS_REGISTRY_*). */
+  businessRegister: BusinessRegisterConfig | undefined;
+  /** `serve` starts local simulators of both registers when they are not configured (MOTCUA_LOCAL_REGISTERS; default: on unless production). */
+  localRegisters: boolean;
+  /** Deadline of one register lookup, token included (MOTCUA_REGISTER_TIMEOUT_MS): a form waits no longer, then is typed. */
+  registerTimeoutMs: number;
 };
+
+export type PopulationRegisterConfig = {
+  url: string;
+  tokenUrl: string | undefined;
+  clientId: string;
+  clientSecret: string;
+  accessKey: string;
+  secretKey: string;
+  appName: string;
+  partnerCode: string;
+  integrationCode: string | undefined;
+};
+export type BusinessRegisterConfig = {
+  url: string;
+  tokenUrl: string | undefined;
+  consumerKey: string;
+  consumerSecret: string;
+};
+
+function populationRegisterFrom(env: NodeJS.ProcessEnv): PopulationRegisterConfig | undefined {
+  const url = env.MOTCUA_POPULATION_URL;
+  if (!url) return undefined;
+  const v = (k: string) => env[`MOTCUA_POPULATION_${k}`] ?? '';
+  return {
+    url,
+    tokenUrl: env.MOTCUA_POPULATION_TOKEN_URL || undefined,
+    clientId: v('CLIENT_ID'),
+    clientSecret: v('CLIENT_SECRET'),
+    accessKey: v('ACCESS_KEY'),
+    secretKey: v('SECRET_KEY'),
+    appName: v('APP_NAME') || 'motcua',
+    partnerCode: v('PARTNER_CODE'),
+    integrationCode: env.MOTCUA_POPULATION_INTEGRATION_CODE || undefined,
+  };
+}
+
+function businessRegisterFrom(env: NodeJS.ProcessEnv): BusinessRegisterConfig | undefined {
+  const url = env.MOTCUA_BUSINESS_REGISTRY_URL;
+  if (!url) return undefined;
+  return {
+    url,
+    tokenUrl: env.MOTCUA_BUSINESS_REGISTRY_TOKEN_URL || undefined,
+    consumerKey: env.MOTCUA_BUSINESS_REGISTRY_CONSUMER_KEY ?? '',
+    consumerSecret: env.MOTCUA_BUSINESS_REGISTRY_CONSUMER_SECRET ?? '',
+  };
+}
 
 /** One OpenID Connect provider the product signs users in with (modules/identity). */
 export type IdentityProviderConfig = {
@@ -172,5 +226,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           ? false
           : env.NODE_ENV !== 'production' && !env.MOTCUA_VNEID_ISSUER,
     localIdentityProviderPort: Number(env.MOTCUA_LOCAL_IDP_PORT ?? port + 1),
+    populationRegister: populationRegisterFrom(env),
+    businessRegister: businessRegisterFrom(env),
+    localRegisters:
+      env.MOTCUA_LOCAL_REGISTERS === 'on'
+        ? true
+        : env.MOTCUA_LOCAL_REGISTERS === 'off'
+          ? false
+          : env.NODE_ENV !== 'production',
+    registerTimeoutMs: Number(env.MOTCUA_REGISTER_TIMEOUT_MS ?? 5_000),
   };
 }

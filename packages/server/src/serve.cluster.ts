@@ -4,6 +4,7 @@ import { loadConfig } from './config.ts';
 import { createDb } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
 import { startLocalVneid } from './modules/identity/local-idp.start.ts';
+import { startLocalRegisters } from './modules/registers/registers.service.ts';
 import { openDatabase, openReadDb } from './runtime.ts';
 import { type Prepared, prepareDatabase, printBanner, say, startSweep } from './serve.ts';
 
@@ -213,7 +214,12 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
 
   // One local VNeID stand-in for all workers (its sessions and codes live in this process).
   const localVneid = await startLocalVneid(config);
-  const pool = new WorkerPool(workers, { [CLUSTER_DATABASE_ENV]: opened.url, ...localVneid?.env });
+  const localRegisters = await startLocalRegisters(config);
+  const pool = new WorkerPool(workers, {
+    [CLUSTER_DATABASE_ENV]: opened.url,
+    ...localVneid?.env,
+    ...localRegisters?.env,
+  });
   let closing = false;
   const shutdown = async (why: string, code: number) => {
     if (closing) return;
@@ -222,6 +228,7 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
     jobs?.quiet();
     await pool.stop().catch(() => undefined);
     await localVneid?.idp.close().catch(() => undefined);
+    await localRegisters?.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);
     process.exit(code);

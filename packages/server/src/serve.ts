@@ -6,6 +6,7 @@ import { type Jobs, startJobs } from './jobs.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
 import { startLocalVneid } from './modules/identity/local-idp.start.ts';
 import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
+import { startLocalRegisters } from './modules/registers/registers.service.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
 import { DEMO_PASSWORD } from './seed/demo-province.ts';
 import { DEMO_IDP_PASSWORD } from './seed/demo-residents.ts';
@@ -79,6 +80,10 @@ export async function printBanner(b: BannerInfo): Promise<void> {
     say(
       `  VNeID: local identity provider at ${vneid.issuer} (demo password "${DEMO_IDP_PASSWORD}"; set MOTCUA_VNEID_ISSUER)`,
     );
+  if (config.localRegisters && config.populationRegister)
+    say(
+      `  national registers: simulators of the population DB (${config.populationRegister.url}) and business registry (${config.businessRegister?.url}) (set MOTCUA_POPULATION_URL, MOTCUA_BUSINESS_REGISTRY_URL)`,
+    );
   if (jobs?.mailbox)
     say(`  mail: no MOTCUA_SMTP_URL, emails are saved in ${jobs.mailbox.dir} (SMTP ${jobs.mailbox.url})`);
   say(`  demo logins (password "${DEMO_PASSWORD}"):`);
@@ -98,6 +103,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   const tDb = performance.now();
   const state: AppState = { ready: false, migrating: true };
   const localVneid = await startLocalVneid(config);
+  const localRegisters = await startLocalRegisters(config);
   const app = await buildApp({ db: opened.db, readDb: opened.readDb, config, state });
   await app.listen({ host: config.host, port: config.port });
 
@@ -110,6 +116,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     // Not ready and never will be: stop rather than linger as a process that fails every request.
     await app.close().catch(() => undefined);
     await localVneid?.idp.close().catch(() => undefined);
+    await localRegisters?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw err;
   }
@@ -128,6 +135,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     jobs?.quiet();
     await app.close().catch(() => undefined);
     await localVneid?.idp.close().catch(() => undefined);
+    await localRegisters?.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);
     process.exit(0);

@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, inject } from 'vitest';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createDb, type Db } from '../src/db/database.ts';
-import { type AppState, buildApp } from '../src/http/app.ts';
+import { type AppDeps, type AppState, buildApp } from '../src/http/app.ts';
 import { createSession } from '../src/modules/accounts/sessions.ts';
 
 export type TestApp = Awaited<ReturnType<typeof buildApp>>;
@@ -34,10 +34,11 @@ export async function createTestDatabase(): Promise<{ url: string; db: Db }> {
 export async function startTestApp(
   overrides: Partial<Config> = {},
   state: AppState = { ready: true, migrating: false },
+  deps: Pick<AppDeps, 'registers'> = {},
 ) {
   const { db, url } = await createTestDatabase();
   const config = { ...loadConfig({}), loginRateLimitPerMinute: 10_000, ...overrides };
-  const app = await buildApp({ db, config, state, logger: false });
+  const app = await buildApp({ db, config, state, logger: false, ...deps });
   await app.ready();
   afterAll(() => app.close());
   return { app, db, url, config, state };
@@ -50,10 +51,19 @@ export type Client = {
   headers: Record<string, string>;
 };
 
-/** A signed-in client without paying for argon2: a session row written directly. */
-export async function sessionFor(db: Db, username: string): Promise<Client> {
+/**
+ * A signed-in client without paying for argon2: a session row written directly. `vneid`: as if
+ * signed in through VNeID at that level (issue 17), which some procedures require.
+ */
+export async function sessionFor(db: Db, username: string, opts: { vneid?: 1 | 2 } = {}): Promise<Client> {
   const u = await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirstOrThrow();
-  const s = await createSession(db, u.id, 1, { ip: null, userAgent: 'test' });
+  const s = await createSession(
+    db,
+    u.id,
+    1,
+    { ip: null, userAgent: 'test' },
+    opts.vneid ? { authMethod: 'oidc:vneid', assuranceLevel: opts.vneid } : {},
+  );
   return {
     cookie: `motcua_session=${s.token}`,
     csrf: s.csrfToken,

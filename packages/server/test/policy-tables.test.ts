@@ -38,6 +38,7 @@ const API_ROUTES: [string, string, Who][] = [
   ['GET', '/api/v1/auth/oidc/providers', 'public'],
   ['GET', '/api/v1/auth/oidc/:provider/start', 'public'],
   ['GET', '/api/v1/auth/oidc/:provider/callback', 'public'],
+  ['GET', '/api/v1/me/personal-data-access', 'C'],
   ['GET', '/api/v1/auth/me', 'signed-in'],
   ['POST', '/api/v1/auth/register', 'public'],
   // The one-time code that verifies a registration, and the forgotten password: by definition without a session.
@@ -108,6 +109,7 @@ const API_ROUTES: [string, string, Who][] = [
   ['PUT', '/api/v1/drafts/:id', 'C'],
   // Discarding: only the draft's owner (anyone else's, or an unknown one, is a 404 in the service).
   ['DELETE', '/api/v1/drafts/:id', 'C'],
+  ['POST', '/api/v1/drafts/:id/prefill', 'C'],
   // Indicators and reports: leaders and the administrator.
   ['GET', '/api/v1/indicators', 'LAP'],
   ['GET', '/api/v1/indicators/breakdown', 'LAP'],

@@ -24,8 +24,9 @@ type Json = Record<string, any>;
 
 beforeAll(async () => {
   ({ app, db } = await startTestApp());
-  citizen = await sessionFor(db, DEMO.citizen);
-  organization = await sessionFor(db, DEMO.organization);
+  // Level-2 VNeID sessions: Đăng ký thường trú, used below, requires it (catalog identityLevel).
+  citizen = await sessionFor(db, DEMO.citizen, { vneid: 2 });
+  organization = await sessionFor(db, DEMO.organization, { vneid: 2 });
 });
 
 async function call(who: Client, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) {

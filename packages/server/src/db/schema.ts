@@ -214,6 +214,8 @@ export interface DossierDraftTable {
   form_data: ColumnType<unknown, string | undefined, string>;
   /** Contact details: phone, email, address, residenceCommuneId. */
   contact: ColumnType<unknown, string | undefined, string>;
+  /** Migration 0020: e-form fields prefilled from a register or VNeID (path → { value, origin }); locked. */
+  verified: ColumnType<Record<string, { value: string; origin: string }>, string | undefined, string>;
   note: string | null;
   version: Generated<number>;
   created_at: CreatedAt;
@@ -237,6 +239,8 @@ export interface DossierTable {
   legal_limit: ColumnType<unknown, string | null, string | null>;
   channel: 'online' | 'counter' | 'postal';
   applicant_user_id: string | null;
+  /** Migration 0020: e-form field path → where its verified value came from (vneid, population_register…); null: none. */
+  verified_fields: ColumnType<Record<string, string> | null, string | null | undefined, string | null>;
   applicant: Json;
   applicant_name: string;
   applicant_id_number: string | null;

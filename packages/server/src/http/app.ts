@@ -34,6 +34,7 @@ import { bearerToken, findClientActor } from '../modules/integration/clients.ser
 import { exchangeLogHook } from '../modules/integration/exchange.service.ts';
 import { integrationRoutes } from '../modules/integration/integration.routes.ts';
 import { jobRoutes } from '../modules/jobs/jobs.routes.ts';
+import { type Registers, registersFrom } from '../modules/registers/registers.service.ts';
 import { systemRoutes } from '../modules/system/system.routes.ts';
 import { webapiRoutes } from '../modules/webapi/webapi.routes.ts';
 import { type Lang, pickLang } from '../shared/messages.ts';
@@ -51,6 +52,8 @@ export type AppDeps = {
   config: Config;
   state: AppState;
   logger?: boolean;
+  /** The national registers (tests pass simulators' adapters); default: from config. */
+  registers?: Registers;
 };
 export type App = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 
@@ -354,7 +357,8 @@ export async function buildApp(deps: AppDeps) {
   await app.register(auditRoutes, { prefix: '/api/v1', db });
   await app.register(calendarRoutes, { prefix: '/api/v1', db });
   await app.register(jobRoutes, { prefix: '/api/v1', db });
-  await app.register(dossierRoutes, { prefix: '/api/v1', db, config, reads });
+  const registers = deps.registers ?? registersFrom(config);
+  await app.register(dossierRoutes, { prefix: '/api/v1', db, config, reads, registers });
   await app.register(attachmentRoutes, { prefix: '/api/v1', db, config });
   await app.register(indicatorRoutes, { prefix: '/api/v1', reads });
   // Off (MOTCUA_GOVSTACK=off, the production default): every /govstack path is the JSON 404.

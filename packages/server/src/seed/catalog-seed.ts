@@ -5,7 +5,7 @@ import { ROOT_DIR } from '../config.ts';
 import type { Tx } from '../db/database.ts';
 import { applyImport, type ResolvedItem } from '../modules/catalog/catalog.import.ts';
 import { CatalogItem } from '../modules/catalog/catalog.schemas.ts';
-import { seededEForm } from './eforms/index.ts';
+import { seededEForm, seededIdentityLevel } from './eforms/index.ts';
 import { defaultWorkflow, LAND_CERTIFICATE_REISSUE, landCertificateWorkflow } from './workflows.ts';
 
 /** One record of data/procedures.json (facts from public sources; see its README in shared/). */
@@ -266,6 +266,7 @@ function sourceItem(p: SourceProcedure): Omit<CatalogItem, 'agencyCodes'> {
     result: { name: p.resultName.trim(), kind: resultKind(p.resultName) },
     onlineLevel: p.onlineLevel,
     eForm,
+    identityLevel: seededIdentityLevel(p),
     workflow: null,
     source: { verified: p.verified, text: p.source, notes: p.notes },
   };

@@ -100,6 +100,21 @@ export const PROBLEMS = {
     vi: 'Chưa kiểm tra đủ các thành phần hồ sơ bắt buộc',
     en: 'Not every mandatory document has been checked',
   },
+  verified_field_changed: {
+    status: 422,
+    vi: 'Không được sửa thông tin đã xác thực từ Cơ sở dữ liệu quốc gia hoặc VNeID',
+    en: 'Information verified by a national database or VNeID cannot be changed',
+  },
+  identity_level_required: {
+    status: 403,
+    vi: 'Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử VNeID mức độ 2',
+    en: 'This procedure requires signing in with a level-2 VNeID electronic identity',
+  },
+  vneid_sign_in_required: {
+    status: 403,
+    vi: 'Cần đăng nhập bằng VNeID để lấy thông tin từ Cơ sở dữ liệu quốc gia',
+    en: 'Sign in with VNeID to fill the form from the national databases',
+  },
   documents_missing: {
     status: 422,
     vi: 'Còn thiếu giấy tờ bắt buộc của thủ tục',

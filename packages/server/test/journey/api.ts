@@ -28,7 +28,14 @@ export class JourneyApi {
   async session(username: string): Promise<Client> {
     let s = this.sessions.get(username);
     if (!s) {
-      s = await sessionFor(this.db, username);
+      // Applicants sign in through VNeID at level 2, as the national portal has them do since
+      // 2025 (RULES.md §10): a procedure that requires level 2 then takes their dossiers too.
+      const applicant = await this.db
+        .selectFrom('users')
+        .select('kind')
+        .where('username', '=', username)
+        .executeTakeFirstOrThrow();
+      s = await sessionFor(this.db, username, applicant.kind === 'applicant' ? { vneid: 2 } : {});
       this.sessions.set(username, s);
     }
     return s;

@@ -85,6 +85,8 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   ['GET /api/v1/auth/oidc/providers',                      ['anyone']],
   ['GET /api/v1/auth/oidc/:provider/start',                ['anyone']],
   ['GET /api/v1/auth/oidc/:provider/callback',             ['anyone']],
+  // The person's own personal-data access log (Decree 13/2023): applicants only.
+  ['GET /api/v1/me/personal-data-access',                  ['citizen', 'organization']],
   ['POST /api/v1/auth/logout',                             ['signed-in']],
   ['GET /api/v1/auth/me',                                  ['signed-in']],
   ['POST /api/v1/auth/password',                           ['signed-in']],
@@ -176,6 +178,7 @@ export const ROUTE_POLICY: readonly RouteRule[] = [
   ['GET /api/v1/drafts/:id',                               ['citizen', 'organization']],
   ['PUT /api/v1/drafts/:id',                               ['citizen', 'organization']],
   ['DELETE /api/v1/drafts/:id',                            ['citizen', 'organization']],
+  ['POST /api/v1/drafts/:id/prefill',                      ['citizen', 'organization']],
 
   // ── Indicators and reports (modules/indicators): leaders (their subtree), the provincial
   // leader and the administrator (the province). Never receptionists, officers or applicants.

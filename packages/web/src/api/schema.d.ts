@@ -280,6 +280,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -298,6 +347,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -368,6 +418,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -386,6 +485,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -2105,7 +2205,7 @@ export interface paths {
     };
     /**
      * Tra cứu người nộp theo số định danh / Look up an applicant by ID number
-     * @description Exact match on the citizen ID (CCCD), the old ID or the tax code: the portal account first, then the latest dossier. 404 `applicant_not_found` when unknown.
+     * @description Exact match on the citizen ID (CCCD), the old ID or the tax code. The national register (population DB for a 12-digit ID, business registry for a tax code) is read too and wins for name and address (`register`); the read is logged for the person. Then the portal account, then the latest dossier. A register that fails is named in `registerFailure`. 404 `applicant_not_found` when nobody knows the number.
      */
     get: {
       parameters: {
@@ -2139,9 +2239,21 @@ export interface paths {
               } | null;
               name: string;
               phone: string | null;
+              register: {
+                currentResidence: string | null;
+                dateOfBirth: string | null;
+                householdHeadName: string | null;
+                legalRepresentative: string | null;
+                name: string;
+                permanentResidence: string | null;
+                sex: ('male' | 'female') | null;
+                /** @enum {string} */
+                source: 'population_register' | 'business_registry';
+              } | null;
+              registerFailure: ('not_found' | 'timeout' | 'unavailable' | 'invalid_response' | 'refused') | null;
               residenceCommuneId: string | null;
               /** @enum {string} */
-              source: 'account' | 'dossier';
+              source: 'account' | 'dossier' | 'population_register' | 'business_registry';
             };
           };
         };
@@ -3064,6 +3176,9 @@ export interface paths {
                 /** Format: uuid */
                 procedureVersionId: string;
                 updatedAt: string;
+                verified: {
+                  [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+                };
                 version: number;
               }[];
             };
@@ -3141,6 +3256,9 @@ export interface paths {
               /** Format: uuid */
               procedureVersionId: string;
               updatedAt: string;
+              verified: {
+                [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+              };
               version: number;
             };
           };
@@ -3182,6 +3300,9 @@ export interface paths {
               /** Format: uuid */
               procedureVersionId: string;
               updatedAt: string;
+              verified: {
+                [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+              };
               version: number;
             };
           };
@@ -3250,6 +3371,9 @@ export interface paths {
               /** Format: uuid */
               procedureVersionId: string;
               updatedAt: string;
+              verified: {
+                [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+              };
               version: number;
             };
           };
@@ -3325,6 +3449,9 @@ export interface paths {
               /** Format: uuid */
               procedureVersionId: string;
               updatedAt: string;
+              verified: {
+                [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+              };
               version: number;
             };
           };
@@ -3406,6 +3533,93 @@ export interface paths {
               uploadedAt: string;
               uploadedBy: string | null;
               versionNo: number;
+            };
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/drafts/{id}/prefill': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Điền sẵn tờ khai từ VNeID và CSDL quốc gia / Prefill the e-form from VNeID and the national registers
+     * @description For a VNeID sign-in: what the identity verified, the population DB’s record (for a business: its representative’s) and the business registry’s, mapped onto the e-form by the procedure’s `eForm.prefill`. Verified values are written and locked (`locked`; submission answers 422 `verified_field_changed` if one is changed); contact details fill only empty fields. A register that fails is named in `failures` and its fields stay to type. A password sign-in gets the account’s own details only, unlocked. Each register read is logged for the person (GET /me/personal-data-access).
+     */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              draft: {
+                agencyId: string | null;
+                attachments: {
+                  fileName: string;
+                  /** Format: uuid */
+                  id: string;
+                  kind: string;
+                  mediaType: string;
+                  sizeBytes: number;
+                  slot: string;
+                  uploadedAt: string;
+                  versionNo: number;
+                }[];
+                contact: {
+                  address?: string;
+                  email?: string;
+                  phone?: string;
+                  residenceCommuneId?: string | null;
+                };
+                formData: {
+                  [key: string]: unknown;
+                };
+                /** Format: uuid */
+                id: string;
+                note: string | null;
+                /** Format: uuid */
+                procedureId: string;
+                procedureName: string;
+                /** Format: uuid */
+                procedureVersionId: string;
+                updatedAt: string;
+                verified: {
+                  [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+                };
+                version: number;
+              };
+              failures: {
+                reason: string;
+                /** @enum {string} */
+                register: 'population_register' | 'business_registry';
+              }[];
+              locked: string[];
+              origins: {
+                [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+              };
             };
           };
         };
@@ -4690,6 +4904,64 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/personal-data-access': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ai đã xem dữ liệu cá nhân của tôi / Who read my personal data
+     * @description Decree 13/2023/NĐ-CP: reads of the caller’s record from the national registers (form prefill, counter lookup) and officers’ reads of their dossiers, newest first.
+     */
+    get: {
+      parameters: {
+        query?: {
+          page?: number;
+          pageSize?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: {
+                accessor: {
+                  agencyName: string | null;
+                  kind: string;
+                  name: string | null;
+                  self: boolean;
+                };
+                at: string;
+                dossierId: string | null;
+                outcome: string;
+                purpose: string;
+                /** @enum {string} */
+                source: 'population_register' | 'business_registry' | 'dossier';
+              }[];
+              total: number;
+            };
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/procedures': {
     parameters: {
       query?: never;
@@ -4793,6 +5065,55 @@ export interface paths {
               templateUrl: string | null;
             }[];
             eForm: {
+              prefill?: {
+                [key: string]:
+                  | (
+                      | 'person.fullName'
+                      | 'person.personalId'
+                      | 'person.dateOfBirth'
+                      | 'person.birthYear'
+                      | 'person.sex'
+                      | 'person.nationality'
+                      | 'person.ethnicity'
+                      | 'person.permanentResidence'
+                      | 'person.currentResidence'
+                      | 'person.householdHeadName'
+                      | 'person.householdHeadPersonalId'
+                      | 'person.relationToHead'
+                      | 'person.spouseName'
+                      | 'person.fatherName'
+                      | 'person.motherName'
+                      | 'business.name'
+                      | 'business.taxCode'
+                      | 'business.headOfficeAddress'
+                      | 'business.legalRepresentative'
+                      | 'contact.phone'
+                      | 'contact.email'
+                    )
+                  | (
+                      | 'person.fullName'
+                      | 'person.personalId'
+                      | 'person.dateOfBirth'
+                      | 'person.birthYear'
+                      | 'person.sex'
+                      | 'person.nationality'
+                      | 'person.ethnicity'
+                      | 'person.permanentResidence'
+                      | 'person.currentResidence'
+                      | 'person.householdHeadName'
+                      | 'person.householdHeadPersonalId'
+                      | 'person.relationToHead'
+                      | 'person.spouseName'
+                      | 'person.fatherName'
+                      | 'person.motherName'
+                      | 'business.name'
+                      | 'business.taxCode'
+                      | 'business.headOfficeAddress'
+                      | 'business.legalRepresentative'
+                      | 'contact.phone'
+                      | 'contact.email'
+                    )[];
+              };
               schema: ({
                 properties: {
                   [key: string]: unknown;
@@ -4817,6 +5138,8 @@ export interface paths {
               name: string;
             };
             fullCode?: string | null;
+            /** @default null */
+            identityLevel?: (1 | 2) | null;
             legalBasis: string[];
             /** @enum {string} */
             level: 'province' | 'district' | 'commune';
@@ -4892,6 +5215,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -4910,6 +5282,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -4980,6 +5353,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -4998,6 +5420,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -5107,6 +5530,55 @@ export interface paths {
                 templateUrl: string | null;
               }[];
               eForm: {
+                prefill?: {
+                  [key: string]:
+                    | (
+                        | 'person.fullName'
+                        | 'person.personalId'
+                        | 'person.dateOfBirth'
+                        | 'person.birthYear'
+                        | 'person.sex'
+                        | 'person.nationality'
+                        | 'person.ethnicity'
+                        | 'person.permanentResidence'
+                        | 'person.currentResidence'
+                        | 'person.householdHeadName'
+                        | 'person.householdHeadPersonalId'
+                        | 'person.relationToHead'
+                        | 'person.spouseName'
+                        | 'person.fatherName'
+                        | 'person.motherName'
+                        | 'business.name'
+                        | 'business.taxCode'
+                        | 'business.headOfficeAddress'
+                        | 'business.legalRepresentative'
+                        | 'contact.phone'
+                        | 'contact.email'
+                      )
+                    | (
+                        | 'person.fullName'
+                        | 'person.personalId'
+                        | 'person.dateOfBirth'
+                        | 'person.birthYear'
+                        | 'person.sex'
+                        | 'person.nationality'
+                        | 'person.ethnicity'
+                        | 'person.permanentResidence'
+                        | 'person.currentResidence'
+                        | 'person.householdHeadName'
+                        | 'person.householdHeadPersonalId'
+                        | 'person.relationToHead'
+                        | 'person.spouseName'
+                        | 'person.fatherName'
+                        | 'person.motherName'
+                        | 'business.name'
+                        | 'business.taxCode'
+                        | 'business.headOfficeAddress'
+                        | 'business.legalRepresentative'
+                        | 'contact.phone'
+                        | 'contact.email'
+                      )[];
+                };
                 schema: {
                   [key: string]: unknown;
                 };
@@ -5126,6 +5598,7 @@ export interface paths {
               fullCode: string | null;
               /** Format: uuid */
               id: string;
+              identityLevel: (1 | 2) | null;
               legalBasis: string[];
               /** @enum {string} */
               level: 'province' | 'district' | 'commune';
@@ -5218,6 +5691,55 @@ export interface paths {
               templateUrl: string | null;
             }[];
             eForm: {
+              prefill?: {
+                [key: string]:
+                  | (
+                      | 'person.fullName'
+                      | 'person.personalId'
+                      | 'person.dateOfBirth'
+                      | 'person.birthYear'
+                      | 'person.sex'
+                      | 'person.nationality'
+                      | 'person.ethnicity'
+                      | 'person.permanentResidence'
+                      | 'person.currentResidence'
+                      | 'person.householdHeadName'
+                      | 'person.householdHeadPersonalId'
+                      | 'person.relationToHead'
+                      | 'person.spouseName'
+                      | 'person.fatherName'
+                      | 'person.motherName'
+                      | 'business.name'
+                      | 'business.taxCode'
+                      | 'business.headOfficeAddress'
+                      | 'business.legalRepresentative'
+                      | 'contact.phone'
+                      | 'contact.email'
+                    )
+                  | (
+                      | 'person.fullName'
+                      | 'person.personalId'
+                      | 'person.dateOfBirth'
+                      | 'person.birthYear'
+                      | 'person.sex'
+                      | 'person.nationality'
+                      | 'person.ethnicity'
+                      | 'person.permanentResidence'
+                      | 'person.currentResidence'
+                      | 'person.householdHeadName'
+                      | 'person.householdHeadPersonalId'
+                      | 'person.relationToHead'
+                      | 'person.spouseName'
+                      | 'person.fatherName'
+                      | 'person.motherName'
+                      | 'business.name'
+                      | 'business.taxCode'
+                      | 'business.headOfficeAddress'
+                      | 'business.legalRepresentative'
+                      | 'contact.phone'
+                      | 'contact.email'
+                    )[];
+              };
               schema: ({
                 properties: {
                   [key: string]: unknown;
@@ -5241,6 +5763,8 @@ export interface paths {
               code: string;
               name: string;
             };
+            /** @default null */
+            identityLevel?: (1 | 2) | null;
             legalBasis: string[];
             /** @enum {string} */
             level: 'province' | 'district' | 'commune';
@@ -5317,6 +5841,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -5335,6 +5908,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -5405,6 +5979,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -5423,6 +6046,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -5544,6 +6168,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -5562,6 +6235,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -5632,6 +6306,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -5650,6 +6373,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -5761,6 +6485,55 @@ export interface paths {
                   templateUrl: string | null;
                 }[];
                 eForm: {
+                  prefill?: {
+                    [key: string]:
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )
+                      | (
+                          | 'person.fullName'
+                          | 'person.personalId'
+                          | 'person.dateOfBirth'
+                          | 'person.birthYear'
+                          | 'person.sex'
+                          | 'person.nationality'
+                          | 'person.ethnicity'
+                          | 'person.permanentResidence'
+                          | 'person.currentResidence'
+                          | 'person.householdHeadName'
+                          | 'person.householdHeadPersonalId'
+                          | 'person.relationToHead'
+                          | 'person.spouseName'
+                          | 'person.fatherName'
+                          | 'person.motherName'
+                          | 'business.name'
+                          | 'business.taxCode'
+                          | 'business.headOfficeAddress'
+                          | 'business.legalRepresentative'
+                          | 'contact.phone'
+                          | 'contact.email'
+                        )[];
+                  };
                   schema: {
                     [key: string]: unknown;
                   };
@@ -5779,6 +6552,7 @@ export interface paths {
                 };
                 /** Format: uuid */
                 id: string;
+                identityLevel: (1 | 2) | null;
                 legalBasis: string[];
                 /** @enum {string} */
                 level: 'province' | 'district' | 'commune';
@@ -7016,6 +7790,9 @@ export interface components {
         items: string[];
         requestedAt: string | null;
       };
+      verifiedFields: {
+        [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+      };
       version: number;
     };
     ApplicantDossierDetailInput: {
@@ -7182,6 +7959,9 @@ export interface components {
         count: number;
         items: string[];
         requestedAt: string | null;
+      };
+      verifiedFields: {
+        [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
       };
       version: number;
     };
@@ -7522,6 +8302,9 @@ export interface components {
         items: string[];
         requestedAt: string | null;
       };
+      verifiedFields: {
+        [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
+      };
       version: number;
       workflow: {
         final: boolean;
@@ -7764,6 +8547,9 @@ export interface components {
         count: number;
         items: string[];
         requestedAt: string | null;
+      };
+      verifiedFields: {
+        [key: string]: 'vneid' | 'population_register' | 'business_registry' | 'account';
       };
       version: number;
       workflow: {

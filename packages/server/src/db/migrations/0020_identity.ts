@@ -12,7 +12,10 @@ import { type Kysely, sql } from 'kysely';
  *    bound to the browser that started them by a cookie hash; any API process may finish one.
  * 3. `sessions` record how they were opened: `password` or `oidc:<provider>`, the assurance level
  *    and the ID token (for RP-initiated logout).
- * 4. `personal_data_access`: every read of a person's record from a national register and every
+ * 4. `dossier_drafts.verified` / `dossiers.verified_fields`: the e-form fields prefilled from a
+ *    register or the identity (path → value on the draft, path → origin on the dossier): the
+ *    applicant may not change them, and the officer sees where each came from.
+ * 5. `personal_data_access`: every read of a person's record from a national register and every
  *    officer's read of a dossier's personal data (Decree 13/2023/NĐ-CP art. 9: the data subject
  *    may know who processed their data and why), shown to the person in "Hồ sơ của tôi".
  */
@@ -42,6 +45,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       expires_at timestamptz NOT NULL
     );
     CREATE INDEX oidc_sign_ins_expiry ON oidc_sign_ins (expires_at);
+
+    ALTER TABLE dossier_drafts ADD COLUMN verified jsonb NOT NULL DEFAULT '{}';
+    ALTER TABLE dossiers ADD COLUMN verified_fields jsonb;
 
     ALTER TABLE sessions
       ADD COLUMN auth_method text NOT NULL DEFAULT 'password',

@@ -1,6 +1,6 @@
 import { type RawBuilder, type Selectable, sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import type { UserTable } from '../../db/schema.ts';
+import type { UserTable, VerifiedIdentity } from '../../db/schema.ts';
 import { agencyColumn } from '../agencies/agencies.queries.ts';
 
 /**
@@ -141,4 +141,38 @@ export function officerIdsMatching(ex: Executor, f: OfficerFilter): RawBuilder<s
 /** Whether any officer matches a filter. */
 export async function anyOfficerMatching(ex: Executor, f: OfficerFilter): Promise<boolean> {
   return (await officersMatching(ex, f).limit(1).executeTakeFirst()) !== undefined;
+}
+
+/**
+ * An applicant's account and what VNeID verified about them (the `vneid` link), for the form
+ * prefill and the personal-data access log (issue 17).
+ */
+export async function applicantProfile(ex: Executor, userId: string) {
+  const u = await ex
+    .selectFrom('users as u')
+    .leftJoin('user_identities as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.provider', '=', 'vneid'))
+    .select([
+      'u.id',
+      'u.kind',
+      'u.applicant_type',
+      'u.full_name',
+      'u.personal_id',
+      'u.tax_code',
+      'u.phone',
+      'u.email',
+      'i.verified',
+      'i.assurance_level',
+    ])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!u || u.kind !== 'applicant' || !u.applicant_type) return undefined;
+  return {
+    applicantType: u.applicant_type,
+    fullName: u.full_name,
+    personalId: u.personal_id,
+    taxCode: u.tax_code,
+    phone: u.phone,
+    email: u.email,
+    identity: (u.verified ?? null) as VerifiedIdentity | null,
+  };
 }

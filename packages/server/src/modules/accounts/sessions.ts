@@ -86,6 +86,7 @@ export async function findSession(
     .executeTakeFirst();
   if (!row) return undefined;
   const unused = now.getTime() - row.last_seen_at.getTime();
+  const level = row.assurance_level === 1 || row.assurance_level === 2 ? row.assurance_level : null;
   // An idle session is never accepted again; its row stays (until it expires and is swept) so that
   // every request with it — public ones included — keeps answering why, not just the first.
   if (idleMinutes > 0 && unused > idleMinutes * 60_000) return 'idle';
@@ -104,8 +105,7 @@ export async function findSession(
           agencyPath: row.agency_path,
           roles: row.roles,
         }
-      : { kind: 'applicant', userId: row.id, name: row.full_name };
-  const level = row.assurance_level === 1 || row.assurance_level === 2 ? row.assurance_level : null;
+      : { kind: 'applicant', userId: row.id, name: row.full_name, assuranceLevel: level };
   return { actor, csrfToken: row.csrf_token, tokenHash, authMethod: row.auth_method, assuranceLevel: level };
 }
 

@@ -50,6 +50,7 @@ function toCatalogItem(p: { id: string; code: string | null; full_code: string |
     result: v.result,
     onlineLevel: v.onlineLevel,
     eForm: v.eForm as CatalogItem['eForm'],
+    identityLevel: v.identityLevel,
     workflow: v.workflow,
     source: v.source,
   };

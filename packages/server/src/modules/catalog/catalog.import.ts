@@ -45,6 +45,7 @@ const PROC_COLUMN_OF: Record<string, string> = {
   'result.name': 'resultName',
   'result.kind': 'resultKind',
   onlineLevel: 'onlineLevel',
+  identityLevel: 'identityLevel',
   legalBasis: 'legalBasis',
   'source.verified': 'verified',
   'source.text': 'sourceText',

@@ -140,6 +140,7 @@ const FIELD_NAMES: Record<string, { vi: string; en: string; values?: Labels }> =
   'result.name': { vi: 'Kết quả', en: 'Result' },
   'result.kind': { vi: 'Loại kết quả', en: 'Kind of result', values: RESULT_KIND_LABELS },
   onlineLevel: { vi: 'Mức độ DVC trực tuyến', en: 'Online level', values: ONLINE_LEVEL_LABELS },
+  identityLevel: { vi: 'Mức độ định danh VNeID tối thiểu', en: 'Least VNeID identity level' },
   legalBasis: { vi: 'Căn cứ pháp lý', en: 'Legal basis' },
   'source.verified': { vi: 'Đã xác minh', en: 'Verified' },
   'source.text': { vi: 'Nguồn', en: 'Source' },

@@ -1,4 +1,4 @@
-import { LIFE_EVENT_CODES, validateWorkflow } from '@motcua/core';
+import { invalidPrefillPaths, LIFE_EVENT_CODES, PREFILL_SOURCES, validateWorkflow } from '@motcua/core';
 import { z } from 'zod';
 
 /**
@@ -141,19 +141,40 @@ const JsonSchemaNode: z.ZodType<unknown> = z.lazy(() =>
       { message: 'Kiểu JSON Schema không hợp lệ / invalid JSON Schema type', path: ['type'] },
     ),
 );
-export const EFormSchema = z.strictObject({
-  schema: z
-    .looseObject({ type: z.literal('object'), properties: z.record(z.string(), JsonSchemaNode) })
-    .and(JsonSchemaNode)
-    .refine(
-      (s) => {
-        const o = s as { properties: Record<string, unknown>; required?: string[] };
-        return (o.required ?? []).every((k) => k in o.properties);
-      },
-      { message: '`required` nêu trường không có / required names an unknown property', path: ['required'] },
-    ),
-  uiSchema: z.record(z.string(), z.unknown()).nullable(),
-});
+/** One register fact, or several in order of preference (core/eform/prefill.ts). */
+const PrefillSourcesSchema = z.union([z.enum(PREFILL_SOURCES), z.array(z.enum(PREFILL_SOURCES)).min(1).max(5)]);
+
+export const EFormSchema = z
+  .strictObject({
+    schema: z
+      .looseObject({ type: z.literal('object'), properties: z.record(z.string(), JsonSchemaNode) })
+      .and(JsonSchemaNode)
+      .refine(
+        (s) => {
+          const o = s as { properties: Record<string, unknown>; required?: string[] };
+          return (o.required ?? []).every((k) => k in o.properties);
+        },
+        { message: '`required` nêu trường không có / required names an unknown property', path: ['required'] },
+      ),
+    uiSchema: z.record(z.string(), z.unknown()).nullable(),
+    /**
+     * Which field takes which fact of the national registers or the identity (issue 17): field path
+     * ("name" or "group.name") → source. Files written before it existed have none.
+     */
+    prefill: z.record(z.string().max(200), PrefillSourcesSchema).optional(),
+  })
+  .superRefine((f, ctx) => {
+    for (const path of invalidPrefillPaths(f.schema, f.prefill ?? {})) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['prefill', path],
+        message: 'Trường điền sẵn không có hoặc không phải ô chữ / prefill names no text field',
+      });
+    }
+  });
+
+/** Decree 69/2024/NĐ-CP art. 12: the levels of an electronic identity (mức độ 1, mức độ 2). */
+export const IdentityLevelSchema = z.union([z.literal(1), z.literal(2)]);
 
 export const SourceSchema = z.strictObject({
   verified: z.boolean(),
@@ -179,6 +200,11 @@ const contentShape = {
   /** Decree 42/2022 art. 11; null = not stated by the source. */
   onlineLevel: OnlineLevelSchema.nullable(),
   eForm: EFormSchema.nullable(),
+  /**
+   * The least level of electronic identity an online applicant must have signed in with (VNeID
+   * level 2 where the procedure needs it); null: any sign-in. Files written before it have none.
+   */
+  identityLevel: IdentityLevelSchema.nullable().default(null),
   /** Opaque for now; the dossier-engine issue defines it. */
   workflow: z.record(z.string(), z.unknown()).nullable(),
   source: SourceSchema,
@@ -304,8 +330,13 @@ const contentView = {
   result: z.object({ name: z.string(), kind: z.enum(RESULT_KINDS) }),
   onlineLevel: OnlineLevelSchema.nullable(),
   eForm: z
-    .object({ schema: z.record(z.string(), z.unknown()), uiSchema: z.record(z.string(), z.unknown()).nullable() })
+    .object({
+      schema: z.record(z.string(), z.unknown()),
+      uiSchema: z.record(z.string(), z.unknown()).nullable(),
+      prefill: z.record(z.string(), PrefillSourcesSchema).optional(),
+    })
     .nullable(),
+  identityLevel: IdentityLevelSchema.nullable(),
   workflow: z.record(z.string(), z.unknown()).nullable(),
 };
 

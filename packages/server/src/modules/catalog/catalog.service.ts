@@ -15,7 +15,7 @@ import type { ProcedureAdminView, ProcedureContent, PublicProcedureView, Version
 export type StoredContent = Pick<
   ProcedureContent,
   'channels' | 'documents' | 'timeLimit' | 'fees' | 'legalBasis' | 'result' | 'eForm' | 'workflow'
-> & { lifeEvents?: ProcedureContent['lifeEvents'] };
+> & { lifeEvents?: ProcedureContent['lifeEvents']; identityLevel?: ProcedureContent['identityLevel'] };
 
 /** The province whose catalog this deployment keeps: the root of the agency tree. */
 export async function catalogProvinceId(ex: Executor): Promise<string> {
@@ -78,7 +78,12 @@ export function storedContent(c: ProcedureContent): StoredContent {
     legalBasis: c.legalBasis,
     result: c.result,
     // jsonb keeps object keys sorted, not as designed: the field order travels as `ui:order`.
-    eForm: c.eForm && { schema: c.eForm.schema, uiSchema: withFieldOrder(c.eForm.schema, c.eForm.uiSchema) },
+    eForm: c.eForm && {
+      schema: c.eForm.schema,
+      uiSchema: withFieldOrder(c.eForm.schema, c.eForm.uiSchema),
+      ...(c.eForm.prefill && Object.keys(c.eForm.prefill).length > 0 ? { prefill: c.eForm.prefill } : {}),
+    },
+    identityLevel: c.identityLevel ?? null,
     workflow: c.workflow,
   };
 }
@@ -257,6 +262,7 @@ function toVersionView(r: VersionRow, agencies: { id: string; code: string; name
     result: c.result,
     onlineLevel: r.online_level,
     eForm: c.eForm as VersionView['eForm'],
+    identityLevel: c.identityLevel ?? null,
     workflow: c.workflow,
     source: { verified: r.source_verified, text: r.source_text, notes: r.source_notes },
   };

@@ -60,6 +60,8 @@ export const PROCEDURE_COLUMNS: Col[] = [
   { key: 'sourceNotes', header: 'Ghi chú', width: 50 },
   { key: 'eForm', header: 'Biểu mẫu điện tử (JSON)', width: 30 },
   { key: 'workflow', header: 'Quy trình (JSON)', width: 30 },
+  // Added with issue 17, last so that the columns before it keep their places in older files.
+  { key: 'identityLevel', header: 'Mức độ định danh VNeID tối thiểu', width: 14 },
 ];
 export const DOCUMENT_COLUMNS: Col[] = [
   { key: 'key', header: 'Khóa thủ tục', width: 12 },
@@ -123,6 +125,7 @@ export async function catalogToXlsx(file: CatalogFile): Promise<Buffer> {
         resultName: p.result.name,
         resultKind: labelOf(RESULT_KIND_LABELS, p.result.kind),
         onlineLevel: labelOf(ONLINE_LEVEL_LABELS, p.onlineLevel),
+        identityLevel: p.identityLevel === null ? null : `Mức độ ${p.identityLevel}`,
         legalBasis: p.legalBasis.join('\n'),
         verified: p.source.verified ? 'Có' : 'Không',
         sourceText: p.source.text,
@@ -178,6 +181,11 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   return null;
 }
 
+const identityLevelOf = (t: string | null): unknown => {
+  if (t === null || t.trim() === '') return null;
+  const m = /^(?:mức độ\s*)?(\d)$/iu.exec(t.trim());
+  return m ? Number(m[1]) : t;
+};
 const asText = (c: Cell): string | null => (c === null ? null : typeof c === 'string' ? c : String(c));
 const asList = (c: Cell): string[] =>
   (asText(c) ?? '')
@@ -350,6 +358,8 @@ export async function xlsxToCatalog(data: Buffer, lang: Lang): Promise<Located> 
         .filter(Boolean),
       result: { name: asText(r.get('resultName')), kind: codeOf(RESULT_KIND_LABELS, asText(r.get('resultKind'))) },
       onlineLevel: codeOf(ONLINE_LEVEL_LABELS, asText(r.get('onlineLevel'))),
+      // "Mức độ 2", "2" or empty (none required); anything else is kept for the schema to refuse.
+      identityLevel: identityLevelOf(asText(r.get('identityLevel'))),
       eForm: json(r.get('eForm'), `${where}.eForm`),
       workflow: json(r.get('workflow'), `${where}.workflow`),
       source: {

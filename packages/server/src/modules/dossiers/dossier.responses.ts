@@ -2,6 +2,7 @@ import {
   CHANNELS,
   DOSSIER_FLAGS,
   DOSSIER_STATUSES,
+  FACT_ORIGINS,
   FEE_STAGES,
   RESULT_METHODS,
   STEP_ACTIONS,
@@ -113,6 +114,8 @@ const detailShape = {
   applicant: Applicant,
   applicantUserId: z.uuid().nullable(),
   formData: Json,
+  /** E-form fields whose value came verified from VNeID or a national register: path → origin (issue 17). */
+  verifiedFields: z.record(z.string(), z.enum(FACT_ORIGINS)),
   receivingAgency: AgencyRef.nullable(),
   submittedAt: Moment,
   receivedAt: MaybeMoment,
@@ -318,9 +321,22 @@ export const KnownApplicantResponse = z.strictObject({
   email: z.string().nullable(),
   address: z.string().nullable(),
   residenceCommuneId: z.string().nullable(),
-  source: z.enum(['account', 'dossier']),
+  source: z.enum(['account', 'dossier', 'population_register', 'business_registry']),
   hasAccount: z.boolean(),
   lastDossier: z.strictObject({ code: z.string(), procedureName: z.string(), submittedAt: Moment }).nullable(),
+  register: z
+    .strictObject({
+      source: z.enum(['population_register', 'business_registry']),
+      name: z.string(),
+      dateOfBirth: z.string().nullable(),
+      sex: z.enum(['male', 'female']).nullable(),
+      permanentResidence: z.string().nullable(),
+      currentResidence: z.string().nullable(),
+      householdHeadName: z.string().nullable(),
+      legalRepresentative: z.string().nullable(),
+    })
+    .nullable(),
+  registerFailure: z.enum(['not_found', 'timeout', 'unavailable', 'invalid_response', 'refused']).nullable(),
 });
 
 /** The public lookup: no personal data (issue 4). */

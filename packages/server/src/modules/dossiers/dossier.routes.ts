@@ -1,4 +1,4 @@
-import { lookupSecretsEqual, normalizeLookupSecret } from '@motcua/core';
+import { FACT_ORIGINS, lookupSecretsEqual, normalizeLookupSecret } from '@motcua/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import { Problem } from '../../shared/problem.ts';
 import type { ReadRouter } from '../../shared/read-replica.ts';
 import { agenciesById } from '../agencies/agencies.queries.ts';
 import { deploymentProvince, loadWorkCalendar } from '../calendar/calendar.service.ts';
+import type { Registers } from '../registers/registers.service.ts';
 import { findApplicantByIdNumber } from './counter.applicants.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 import { dossierActorOf } from './dossier.actors.ts';
@@ -40,7 +41,8 @@ import {
 } from './dossier.schemas.ts';
 import { submitDossier } from './dossier.submit.ts';
 import { dossierDetail, dossierHistory, publicLookupView } from './dossier.views.ts';
-import { discardDraft } from './drafts.service.ts';
+import { logOfficerRead, prefillDraft } from './drafts.prefill.ts';
+import { DraftView, discardDraft } from './drafts.service.ts';
 
 const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
 const ACTORS = ['applicant', 'receptionist', 'officer', 'leader'] as const;
@@ -61,7 +63,10 @@ function send(reply: FastifyReply, r: { statusCode: number; body: unknown; repla
   return reply.status(r.statusCode).send(r.body);
 }
 
-export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; config: Config; reads: ReadRouter }) {
+export async function dossierRoutes(
+  base: FastifyInstance,
+  opts: { db: Db; config: Config; reads: ReadRouter; registers: Registers },
+) {
   const app = base.withTypeProvider<ZodTypeProvider>();
   const { db, config, reads } = opts;
 
@@ -124,12 +129,46 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
         tags: ['dossiers'],
         summary: 'Tra cứu người nộp theo số định danh / Look up an applicant by ID number',
         description:
-          'Exact match on the citizen ID (CCCD), the old ID or the tax code: the portal account first, then the latest dossier. 404 `applicant_not_found` when unknown.',
+          'Exact match on the citizen ID (CCCD), the old ID or the tax code. The national register (population DB for a 12-digit ID, business registry for a tax code) is read too and wins for name and address (`register`); the read is logged for the person. ' +
+          'Then the portal account, then the latest dossier. A register that fails is named in `registerFailure`. 404 `applicant_not_found` when nobody knows the number.',
         querystring: ApplicantLookupQuery,
         response: { 200: KnownApplicantResponse },
       },
     },
-    async (req) => findApplicantByIdNumber(db, req.query.idNumber),
+    async (req) => findApplicantByIdNumber(db, req.query.idNumber, opts.registers, commandContext(req)),
+  );
+
+  app.post(
+    '/drafts/:id/prefill',
+    {
+      config: { access: ['applicant'] },
+      schema: {
+        tags: ['drafts'],
+        summary:
+          'Điền sẵn tờ khai từ VNeID và CSDL quốc gia / Prefill the e-form from VNeID and the national registers',
+        description:
+          'For a VNeID sign-in: what the identity verified, the population DB’s record (for a business: its representative’s) and the business registry’s, ' +
+          'mapped onto the e-form by the procedure’s `eForm.prefill`. Verified values are written and locked (`locked`; submission answers 422 `verified_field_changed` if one is changed); ' +
+          'contact details fill only empty fields. A register that fails is named in `failures` and its fields stay to type. ' +
+          'A password sign-in gets the account’s own details only, unlocked. Each register read is logged for the person (GET /me/personal-data-access).',
+        params: DossierIdParams,
+        response: {
+          200: z.object({
+            draft: DraftView,
+            origins: z.record(z.string(), z.enum(FACT_ORIGINS)),
+            locked: z.array(z.string()),
+            failures: z.array(
+              z.object({ register: z.enum(['population_register', 'business_registry']), reason: z.string() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const r = await prefillDraft(db, opts.registers, commandContext(req), req.session!, req.params.id);
+      for (const f of r.failures) req.log.warn({ register: f.register, reason: f.reason }, 'register lookup failed');
+      return r;
+    },
   );
 
   // Beside the other draft routes (webapi.routes.ts), here because discarding is a dossiers rule.
@@ -201,6 +240,8 @@ export async function dossierRoutes(base: FastifyInstance, opts: { db: Db; confi
       const row = await findVisibleDossier(db, req.actor, req.params.id);
       const calendar = await calendarFor(db, row.province_id);
       const actor = await dossierActorOf(db, commandContext(req));
+      // An officer opening a dossier reads the applicant's personal data: the person may see it (Decree 13/2023).
+      if (req.actor.kind === 'officer') await logOfficerRead(db, req.actor, row);
       return dossierDetail(db, row, calendar, actor, new Date());
     },
   );

@@ -1,3 +1,4 @@
+import { changedVerifiedFields } from '@motcua/core';
 import type { Tx } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
 import { draftDocumentSlots } from '../attachments/attachments.queries.ts';
@@ -12,7 +13,13 @@ type DocumentComponent = { name: string; requirement: 'mandatory' | 'conditional
 /** The slot a document component's files are uploaded to: its index in the procedure's list. */
 export const documentSlot = (index: number) => `doc-${index}`;
 
-export type SubmittedDraft = { id: string; agencyId: string | null; residenceCommuneId: string | null };
+export type SubmittedDraft = {
+  id: string;
+  agencyId: string | null;
+  residenceCommuneId: string | null;
+  /** Fields prefilled from a register or VNeID: path → value and origin (locked). */
+  verified: Record<string, { value: string; origin: string }>;
+};
 
 /**
  * The draft being submitted, locked (uploads to it take the same row lock, so no file can arrive
@@ -21,7 +28,7 @@ export type SubmittedDraft = { id: string; agencyId: string | null; residenceCom
 async function lockDraft(tx: Tx, userId: string, draftId: string, procedureId: string): Promise<SubmittedDraft> {
   const d = await tx
     .selectFrom('dossier_drafts')
-    .select(['id', 'procedure_id', 'agency_id', 'contact'])
+    .select(['id', 'procedure_id', 'agency_id', 'contact', 'verified'])
     .where('id', '=', draftId)
     .where('applicant_user_id', '=', userId)
     .forUpdate()
@@ -34,7 +41,12 @@ async function lockDraft(tx: Tx, userId: string, draftId: string, procedureId: s
     });
   }
   const residence = (d.contact as { residenceCommuneId?: unknown } | null)?.residenceCommuneId;
-  return { id: d.id, agencyId: d.agency_id, residenceCommuneId: typeof residence === 'string' ? residence : null };
+  return {
+    id: d.id,
+    agencyId: d.agency_id,
+    residenceCommuneId: typeof residence === 'string' ? residence : null,
+    verified: d.verified ?? {},
+  };
 }
 
 /**
@@ -79,11 +91,40 @@ export async function checkCitizenSubmission(
     documents: readonly DocumentComponent[];
     /** The procedure has an e-form and it was filled (and validated) with this submission. */
     eFormFilled: boolean;
+    formData: Record<string, unknown>;
+    /** The procedure's least VNeID level (catalog `identityLevel`) and the session's. */
+    identityLevel: 1 | 2 | null;
+    assuranceLevel: 1 | 2 | null;
   },
 ): Promise<SubmittedDraft | null> {
+  assertIdentityLevel(input.identityLevel, input.assuranceLevel);
   const draft = input.draftId === null ? null : await lockDraft(tx, input.userId, input.draftId, input.procedureId);
+  if (draft) assertVerifiedUnchanged(input.formData, draft.verified);
   await assertMandatoryDocuments(tx, draft?.id ?? null, input.documents, input.eFormFilled);
   return draft;
+}
+
+/**
+ * A procedure that asks for a level of electronic identity (Decree 69/2024/NĐ-CP art. 12; the
+ * catalog's `identityLevel`) takes online dossiers only from a session signed in at that level.
+ */
+export function assertIdentityLevel(required: 1 | 2 | null, actual: 1 | 2 | null): void {
+  if (required === null || (actual !== null && actual >= required)) return;
+  throw new Problem('identity_level_required', {
+    detail: {
+      vi: `Thủ tục này yêu cầu đăng nhập bằng VNeID mức độ ${required}${actual ? ` (phiên hiện tại: mức độ ${actual})` : ''}`,
+      en: `This procedure requires a level-${required} VNeID sign-in${actual ? ` (this session: level ${actual})` : ''}`,
+    },
+    extra: { required, actual },
+  });
+}
+
+/** The fields prefilled from a register or VNeID still hold the verified values (422 names the others). */
+function assertVerifiedUnchanged(formData: Record<string, unknown>, verified: SubmittedDraft['verified']): void {
+  const values = Object.fromEntries(Object.entries(verified).map(([k, v]) => [k, v.value]));
+  const changed = changedVerifiedFields(formData, values);
+  if (changed.length === 0) return;
+  throw new Problem('verified_field_changed', { extra: { fields: changed } });
 }
 
 /**

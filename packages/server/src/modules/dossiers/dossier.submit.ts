@@ -146,6 +146,8 @@ export async function submitDossier(
     // Which one-stop unit receives it, for which authority.
     let receivingId: string;
     let authorityId: string | null;
+    // The e-form fields the draft prefilled from a register or VNeID, and where from (officer's view).
+    let verifiedFields: Record<string, string> | null = null;
     if (counter) {
       if (actor.kind !== 'officer' || !actor.roles.includes('receptionist')) throw new Problem('forbidden');
       const unit = await agencyWithParent(tx, actor.agencyId);
@@ -171,8 +173,14 @@ export async function submitDossier(
               draftId: input.draftId ?? null,
               documents: (version.content as { documents?: SubmitDocument[] }).documents ?? [],
               eFormFilled: Boolean(content.eForm) && Object.keys(input.formData).length > 0,
+              formData: input.formData,
+              identityLevel: (content as { identityLevel?: 1 | 2 | null }).identityLevel ?? null,
+              assuranceLevel: actor.assuranceLevel ?? null,
             })
           : null;
+      if (draft && Object.keys(draft.verified).length > 0) {
+        verifiedFields = Object.fromEntries(Object.entries(draft.verified).map(([k, v]) => [k, v.origin]));
+      }
       authorityId = chooseHandlingAgency(
         handlers,
         input.agencyId ?? draft?.agencyId ?? null,
@@ -292,6 +300,7 @@ export async function submitDossier(
         applicant_id_number: applicant.idNumber,
         applicant_phone: applicant.phone,
         form_data: JSON.stringify(input.formData),
+        verified_fields: verifiedFields && JSON.stringify(verifiedFields),
         receiving_agency_id: receivingId,
         submitted_at: now,
         ...columns,

@@ -1,3 +1,4 @@
+import { FACT_ORIGINS } from '@motcua/core';
 import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
@@ -34,6 +35,8 @@ export const DraftView = z.object({
   contact: DraftContact,
   agencyId: z.uuid().nullable(),
   note: z.string().nullable(),
+  /** Fields prefilled from a register or VNeID (path → origin): the applicant may not change them. */
+  verified: z.record(z.string(), z.enum(FACT_ORIGINS)),
   version: z.int(),
   updatedAt: z.string(),
   attachments: z.array(
@@ -73,6 +76,7 @@ export async function draftView(ex: Executor, id: string, userId: string): Promi
       'd.contact',
       'd.agency_id',
       'd.note',
+      'd.verified',
       'd.version',
       'd.updated_at',
       'd.procedure_id',
@@ -94,6 +98,9 @@ export async function draftView(ex: Executor, id: string, userId: string): Promi
     contact: contact.success ? contact.data : {},
     agencyId: d.agency_id,
     note: d.note,
+    verified: Object.fromEntries(
+      Object.entries(d.verified ?? {}).map(([path, v]) => [path, v.origin as DraftView['verified'][string]]),
+    ),
     version: d.version,
     updatedAt: new Date(d.updated_at).toISOString(),
     attachments: files.map((f) => {

@@ -6,12 +6,14 @@ import type { Config, IdentityProviderConfig } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { commandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
+import { applicantProfile } from '../accounts/accounts.queries.ts';
 import { signInWithIdentity } from '../accounts/identity-sign-in.ts';
 import { setSessionCookies } from '../accounts/session-cookies.ts';
 import { deleteSession, sessionOrigin } from '../accounts/sessions.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { assuranceLevelOf, verifiedIdentityFrom } from './identity.claims.ts';
 import { OidcClient, type SignInFailure, signInFailureOf } from './oidc.client.ts';
+import { accessLogOf } from './personal-data.ts';
 
 /** The browser that started a sign-in: its callback must come back to the same browser. */
 const BROWSER_COOKIE = 'motcua_oidc';
@@ -79,6 +81,54 @@ export async function identityRoutes(
     async () => ({
       items: [...providers.clients.values()].map((c) => ({ id: c.provider.id, audience: c.provider.audience })),
     }),
+  );
+
+  app.get(
+    '/me/personal-data-access',
+    {
+      config: { access: ['applicant'] },
+      schema: {
+        tags: ['auth'],
+        summary: 'Ai đã xem dữ liệu cá nhân của tôi / Who read my personal data',
+        description:
+          'Decree 13/2023/NĐ-CP: reads of the caller’s record from the national registers (form prefill, counter lookup) and officers’ reads of their dossiers, newest first.',
+        querystring: z.strictObject({
+          page: z.coerce.number().int().min(1).max(10_000).default(1),
+          pageSize: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+        response: {
+          200: z.object({
+            items: z.array(
+              z.object({
+                at: z.string(),
+                source: z.enum(['population_register', 'business_registry', 'dossier']),
+                purpose: z.string(),
+                outcome: z.string(),
+                accessor: z.object({
+                  kind: z.string(),
+                  name: z.string().nullable(),
+                  agencyName: z.string().nullable(),
+                  self: z.boolean(),
+                }),
+                dossierId: z.string().nullable(),
+              }),
+            ),
+            total: z.int(),
+          }),
+        },
+      },
+    },
+    async (req) => {
+      const userId = (req.actor as { userId: string }).userId;
+      const me = await applicantProfile(db, userId);
+      if (!me) throw new Problem('forbidden');
+      return accessLogOf(
+        db,
+        // A business sees its own reads, not those of its representative as a person.
+        { userId, personalId: me.applicantType === 'citizen' ? me.personalId : null, taxCode: me.taxCode },
+        { limit: req.query.pageSize, offset: (req.query.page - 1) * req.query.pageSize },
+      );
+    },
   );
 
   app.get(

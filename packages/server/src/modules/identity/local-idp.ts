@@ -11,7 +11,6 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Adapter, type AdapterPayload, type Configuration, type Interaction } from 'oidc-provider';
-import { ROOT_DIR } from '../../config.ts';
 import {
   DEMO_BUSINESSES,
   DEMO_IDENTITIES,
@@ -20,6 +19,7 @@ import {
   type DemoResident,
   type RegisterAddress,
 } from '../../seed/demo-residents.ts';
+import { addressLine } from '../registers/admin-units.ts';
 import {
   type Bilingual,
   demoIdentityButtons,
@@ -58,29 +58,12 @@ const PROFILE_CLAIMS = [
   'TenDoanhNghiep',
 ] as const;
 
-type UnitsFile = { province: { code: string; name: string }; communes: { code: string; name: string }[] };
-
-function loadUnits(): UnitsFile | undefined {
-  try {
-    return JSON.parse(readFileSync(path.resolve(ROOT_DIR, '../shared/data/danang-units.json'), 'utf8')) as UnitsFile;
-  } catch {
-    // Without the unit list addresses fall back to their detail line.
-    return undefined;
-  }
-}
-
-function addressLine(address: RegisterAddress, units: UnitsFile | undefined): string {
-  const commune = units?.communes.find((c) => c.code === address.communeCode);
-  if (!units || !commune || units.province.code !== address.provinceCode) return address.detail;
-  return `${address.detail}, ${commune.name}, ${units.province.name}`;
-}
-
 /** ISO date -> dd/MM/yyyy, as VNeID gives it. */
 const vnDate = (iso: string) => iso.split('-').reverse().join('/');
 
 type Claims = { sub: string; [claim: string]: string | number };
 
-function identityClaims(identity: DemoIdentity, units: UnitsFile | undefined): Claims {
+function identityClaims(identity: DemoIdentity): Claims {
   const resident: DemoResident | undefined = DEMO_RESIDENTS.find((r) => r.personalId === identity.personalId);
   const claims: Claims = {
     sub: identity.techId,
@@ -95,7 +78,7 @@ function identityClaims(identity: DemoIdentity, units: UnitsFile | undefined): C
     claims.HoVaTen = resident.fullName;
     claims.NgaySinh = vnDate(resident.dateOfBirth);
     claims.GioiTinh = resident.sex;
-    claims.DiaChi = addressLine(resident.permanentResidence, units);
+    claims.DiaChi = addressLine(resident.permanentResidence);
   }
   if (identity.accountType === 2 && identity.taxCode) {
     const business = DEMO_BUSINESSES.find((b) => b.taxCode === identity.taxCode);
@@ -190,7 +173,6 @@ export async function startLocalIdentityProvider(opts: {
 }): Promise<LocalIdentityProvider> {
   const host = opts.host ?? '127.0.0.1';
   const identities = opts.identities ?? DEMO_IDENTITIES;
-  const units = loadUnits();
 
   let provider: Provider | undefined;
   const server = http.createServer((req, res) => {
@@ -279,7 +261,7 @@ export async function startLocalIdentityProvider(opts: {
     findAccount: (_ctx, sub) => {
       const identity = findIdentity(sub);
       if (!identity) return undefined;
-      return { accountId: sub, claims: () => identityClaims(identity, units) };
+      return { accountId: sub, claims: () => identityClaims(identity) };
     },
   };
   provider = new Provider(issuer, configuration);

@@ -4,6 +4,8 @@
  * them, rjsf renders them and a generator can fill them (core sampleFill).
  */
 
+import { ETHNIC_GROUPS } from '@motcua/core';
+
 export type JsonSchema = Record<string, unknown>;
 
 export const text = (title: string, opts: { max?: number; description?: string; long?: boolean } = {}): JsonSchema => ({
@@ -71,68 +73,6 @@ export const area = (title: string): JsonSchema => ({
 export const yesNo = (title: string): JsonSchema => ({ type: 'boolean', title });
 
 export const SEX = ['Nam', 'Nữ'] as const;
-
-/**
- * The 54 ethnic groups of Vietnam, in the order and spelling of the official list (Danh mục các
- * dân tộc Việt Nam, Decision 121-TCTK/PPCĐ of 2 March 1979 of the General Statistics Office),
- * which the civil-status forms' "Dân tộc" field takes.
- */
-export const ETHNIC_GROUPS = [
-  'Kinh',
-  'Tày',
-  'Thái',
-  'Hoa',
-  'Khơ-me',
-  'Mường',
-  'Nùng',
-  'HMông',
-  'Dao',
-  'Gia-rai',
-  'Ngái',
-  'Ê-đê',
-  'Ba-na',
-  'Xơ-Đăng',
-  'Sán Chay',
-  'Cơ-ho',
-  'Chăm',
-  'Sán Dìu',
-  'Hrê',
-  'Mnông',
-  'Ra-glai',
-  'Xtiêng',
-  'Bru-Vân Kiều',
-  'Thổ',
-  'Giáy',
-  'Cơ-tu',
-  'Gié-Triêng',
-  'Mạ',
-  'Khơ-mú',
-  'Co',
-  'Tà-ôi',
-  'Chơ-ro',
-  'Kháng',
-  'Xinh-mun',
-  'Hà Nhì',
-  'Chu-ru',
-  'Lào',
-  'La Chí',
-  'La Ha',
-  'Phù Lá',
-  'La Hủ',
-  'Lự',
-  'Lô Lô',
-  'Chứt',
-  'Mảng',
-  'Pà Thẻn',
-  'Co Lao',
-  'Cống',
-  'Bố Y',
-  'Si La',
-  'Pu Péo',
-  'Brâu',
-  'Ơ Đu',
-  'Rơ-măm',
-] as const;
 
 export const ethnicity = (title = 'Dân tộc'): JsonSchema => select(title, ETHNIC_GROUPS);
 

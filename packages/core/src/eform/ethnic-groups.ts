@@ -1,0 +1,67 @@
+/**
+ * The 54 ethnic groups of Vietnam, in the order and spelling of the official list (Danh mục các
+ * dân tộc Việt Nam, Decision 121-TCTK/PPCĐ of 2 March 1979 of the General Statistics Office),
+ * which the civil-status forms' "Dân tộc" field takes. A group's code (the population DB's
+ * `DanToc`) is its place in this list: 01 Kinh, 02 Tày, … 54 Rơ-măm.
+ */
+export const ETHNIC_GROUPS = [
+  'Kinh',
+  'Tày',
+  'Thái',
+  'Hoa',
+  'Khơ-me',
+  'Mường',
+  'Nùng',
+  'HMông',
+  'Dao',
+  'Gia-rai',
+  'Ngái',
+  'Ê-đê',
+  'Ba-na',
+  'Xơ-Đăng',
+  'Sán Chay',
+  'Cơ-ho',
+  'Chăm',
+  'Sán Dìu',
+  'Hrê',
+  'Mnông',
+  'Ra-glai',
+  'Xtiêng',
+  'Bru-Vân Kiều',
+  'Thổ',
+  'Giáy',
+  'Cơ-tu',
+  'Gié-Triêng',
+  'Mạ',
+  'Khơ-mú',
+  'Co',
+  'Tà-ôi',
+  'Chơ-ro',
+  'Kháng',
+  'Xinh-mun',
+  'Hà Nhì',
+  'Chu-ru',
+  'Lào',
+  'La Chí',
+  'La Ha',
+  'Phù Lá',
+  'La Hủ',
+  'Lự',
+  'Lô Lô',
+  'Chứt',
+  'Mảng',
+  'Pà Thẻn',
+  'Co Lao',
+  'Cống',
+  'Bố Y',
+  'Si La',
+  'Pu Péo',
+  'Brâu',
+  'Ơ Đu',
+  'Rơ-măm',
+] as const;
+
+/** The group of a two-digit code (`DanToc` of the population DB), or undefined. */
+export function ethnicGroupOfCode(code: string): (typeof ETHNIC_GROUPS)[number] | undefined {
+  return /^\d{1,2}$/.test(code) ? ETHNIC_GROUPS[Number(code) - 1] : undefined;
+}

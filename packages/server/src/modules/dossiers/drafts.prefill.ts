@@ -1,0 +1,142 @@
+import type { Actor } from '@motcua/core';
+import { type FactOrigin, type PrefillMap, prefillForm, withValues } from '@motcua/core';
+import type { Db, Executor, Tx } from '../../db/database.ts';
+import type { CommandContext } from '../../shared/command-context.ts';
+import { Problem } from '../../shared/problem.ts';
+import { applicantProfile } from '../accounts/accounts.queries.ts';
+import { auditFields, recordAudit } from '../audit/audit.service.ts';
+import { versionContent } from '../catalog/catalog.queries.ts';
+import { recordPersonalDataAccess } from '../identity/personal-data.ts';
+import { gatherFacts, type RegisterRead, type Registers } from '../registers/registers.service.ts';
+import { type DraftView, draftView } from './drafts.service.ts';
+
+export type PrefillResult = {
+  draft: DraftView;
+  /** field path → where the value came from. */
+  origins: Record<string, FactOrigin>;
+  /** Fields the applicant may not change. */
+  locked: string[];
+  /** Registers that did not answer (timeout, unavailable…): their fields are left to type. */
+  failures: { register: RegisterRead['source']; reason: string }[];
+};
+
+/**
+ * Fill the draft's e-form from what VNeID verified and what the national registers hold
+ * (issue 17; Decision 1565/QĐ-TTg: data reused, not typed again). Verified values overwrite what
+ * was typed and are locked (kept on the draft; submission refuses a change); the account's contact
+ * details fill only empty fields. Every register read is in the person's access log. A register
+ * that fails costs its fields, never the form. Without a VNeID session only the account's own
+ * details are used (a self-declared ID must not open someone else's record).
+ */
+export async function prefillDraft(
+  db: Db,
+  registers: Registers,
+  ctx: CommandContext,
+  session: { authMethod: string },
+  draftId: string,
+): Promise<PrefillResult> {
+  const actor = ctx.actor as Extract<Actor, { kind: 'applicant' }>;
+  const d = await db
+    .selectFrom('dossier_drafts')
+    .select(['id', 'procedure_version_id', 'form_data', 'version'])
+    .where('id', '=', draftId)
+    .where('applicant_user_id', '=', actor.userId)
+    .executeTakeFirst();
+  if (!d) throw new Problem('not_found', { detail: { vi: 'Không tìm thấy hồ sơ nháp', en: 'Draft not found' } });
+  const content = (await versionContent(db, d.procedure_version_id)) as {
+    eForm?: { schema: unknown; prefill?: PrefillMap } | null;
+  };
+  const profile = await applicantProfile(db, actor.userId);
+  if (!profile) throw new Problem('forbidden');
+  const viaVneid = session.authMethod === 'oidc:vneid';
+  const before = await draftView(db, d.id, actor.userId);
+  const { facts, reads, failures } = await gatherFacts(
+    registers,
+    { applicantType: profile.applicantType, identity: viaVneid ? profile.identity : null, account: profile },
+    { requestId: ctx.requestId ?? d.id, serviceCode: d.procedure_version_id },
+  );
+  const map = content.eForm?.prefill ?? {};
+  const p = prefillForm(content.eForm?.schema ?? {}, map, facts);
+  // Verified values replace what was typed; the others only fill what is empty.
+  const current = (d.form_data ?? {}) as Record<string, unknown>;
+  const lockedValues = Object.fromEntries(p.locked.map((k) => [k, p.values[k]!]));
+  const fillEmpty = Object.fromEntries(
+    Object.entries(p.values).filter(([k]) => !p.locked.includes(k) && emptyAt(current, k)),
+  );
+  const formData = withValues(current, { ...fillEmpty, ...lockedValues });
+  const verified = Object.fromEntries(p.locked.map((k) => [k, { value: p.values[k]!, origin: p.origins[k]! }]));
+  await db.transaction().execute(async (tx: Tx) => {
+    await tx
+      .updateTable('dossier_drafts')
+      .set({
+        form_data: JSON.stringify(formData),
+        verified: JSON.stringify(verified),
+        version: d.version + 1,
+        updated_at: new Date(),
+      })
+      .where('id', '=', d.id)
+      .execute();
+    await recordPersonalDataAccess(
+      tx,
+      reads.map((r) => ({
+        subject: { personalId: r.personalId, taxCode: r.taxCode, userId: actor.userId },
+        accessor: actor,
+        accessorName: profile.fullName,
+        source: r.source,
+        purpose: `Điền sẵn tờ khai: ${before.procedureName}`,
+        outcome: r.outcome,
+      })),
+    );
+    await recordAudit(tx, {
+      ...auditFields(ctx),
+      action: 'draft.prefill',
+      targetType: 'dossier_draft',
+      targetId: d.id,
+      result: 'ok',
+      details: {
+        fields: Object.keys(p.values).length,
+        locked: p.locked.length,
+        reads: reads.map((r) => `${r.source}:${r.outcome}`),
+      },
+    });
+  });
+  return {
+    draft: await draftView(db, d.id, actor.userId),
+    origins: p.origins,
+    locked: p.locked,
+    failures: failures.map((f) => ({ register: f.source, reason: f.outcome })),
+  };
+}
+
+function emptyAt(data: Record<string, unknown>, path: string): boolean {
+  const v = path
+    .split('.')
+    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
+  return v === undefined || v === null || v === '';
+}
+
+/**
+ * An officer opened a dossier with the applicant's personal data (name, ID, address, the e-form):
+ * one row of the applicant's access log, with the dossier as the purpose (Decree 13/2023/NĐ-CP).
+ */
+export async function logOfficerRead(
+  ex: Executor,
+  officer: Extract<Actor, { kind: 'officer' }>,
+  row: { id: string; code: string; applicant_user_id: string | null; applicant_id_number: string | null },
+): Promise<void> {
+  const id = row.applicant_id_number ?? '';
+  await recordPersonalDataAccess(ex, [
+    {
+      subject: {
+        userId: row.applicant_user_id,
+        personalId: /^\d{12}$/.test(id) ? id : null,
+        taxCode: /^\d{10}(-\d{3})?$/.test(id) ? id : null,
+      },
+      accessor: officer,
+      source: 'dossier',
+      purpose: `Xem hồ sơ ${row.code}`,
+      dossierId: row.id,
+      outcome: 'viewed',
+    },
+  ]);
+}
