@@ -7,6 +7,8 @@ import { loadConfig, ROOT_DIR } from '../../server/src/config.ts';
 import { createDb, migrateToLatest } from '../../server/src/db/database.ts';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.ts';
 import { buildApp } from '../../server/src/http/app.ts';
+import { startLocalVneid } from '../../server/src/modules/identity/local-idp.start.ts';
+import { startLocalRegisters } from '../../server/src/modules/registers/registers.service.ts';
 import { seedDemo } from '../../server/src/seed/seed.ts';
 import { freePort, keepFailureExitCode, pidAlive } from '../../server/test/process-utils.ts';
 
@@ -110,7 +112,11 @@ export default async function setup(project: TestProject) {
     webDistDir: webDist,
     loginRateLimitPerMinute: 10_000,
     jobsInProcess: false,
+    // The local VNeID stand-in on a free port, as `npm start` runs it (issue 17).
+    localIdentityProviderPort: 0,
   };
+  const vneid = await startLocalVneid(config);
+  const registers = await startLocalRegisters(config);
   const app = await buildApp({ db, config, state: { ready: true, migrating: false }, logger: false });
   await app.listen({ host: '127.0.0.1', port });
   fs.mkdirSync(screenshotDir, { recursive: true });
@@ -126,6 +132,8 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await app.close();
+    await vneid?.idp.close();
+    await registers?.close();
     await db.destroy();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await admin.end();

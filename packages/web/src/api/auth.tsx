@@ -7,10 +7,14 @@ export const SESSION_ENDED_KEY = 'motcua.sessionEnded';
 
 import type { paths } from './schema';
 
-export type Me = paths['/api/v1/auth/me']['get']['responses'][200]['content']['application/json']['user'];
+type MeBody = paths['/api/v1/auth/me']['get']['responses'][200]['content']['application/json'];
+export type Me = MeBody['user'];
+/** How the session was opened: `password` or `oidc:vneid`, and its VNeID level (1, 2) if any. */
+export type SignIn = MeBody['session'];
 
 type AuthState = {
   me: Me | null;
+  signIn: SignIn | null;
   loading: boolean;
   login: (username: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
@@ -34,7 +38,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       }
       const body = ok(r);
       setCsrfToken(body.csrfToken);
-      return body.user;
+      return { user: body.user, session: body.session };
     },
     staleTime: 60_000,
   });
@@ -42,7 +46,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     async (username: string, password: string) => {
       const body = ok(await api.POST('/api/v1/auth/login', { body: { username, password } }));
       setCsrfToken(body.csrfToken);
-      qc.setQueryData(['me'], body.user);
+      qc.setQueryData(['me'], { user: body.user, session: { authMethod: 'password', assuranceLevel: null } });
       // Whatever was read as the previous user (or anonymously) is dropped.
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
       return body.user;
@@ -71,7 +75,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (endSessionUrl) window.location.assign(endSessionUrl);
   }, [qc]);
   const value = useMemo(
-    () => ({ me: q.data ?? null, loading: q.isLoading, login, logout }),
+    () => ({ me: q.data?.user ?? null, signIn: q.data?.session ?? null, loading: q.isLoading, login, logout }),
     [q.data, q.isLoading, login, logout],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

@@ -1232,6 +1232,10 @@ export interface paths {
           content: {
             'application/json': {
               csrfToken: string;
+              session: {
+                assuranceLevel: (1 | 2) | null;
+                authMethod: string;
+              };
               user: {
                 active: boolean;
                 agencyId: string | null;

@@ -165,7 +165,7 @@ export async function applicantProfile(ex: Executor, userId: string) {
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
-  if (!u || u.kind !== 'applicant' || !u.applicant_type) return undefined;
+  if (u?.kind !== 'applicant' || !u.applicant_type) return undefined;
   return {
     applicantType: u.applicant_type,
     fullName: u.full_name,

@@ -123,13 +123,24 @@ export async function accountRoutes(
       schema: {
         tags: ['auth'],
         summary: 'Người dùng hiện tại / Current user',
-        response: { 200: z.object({ user: UserView, csrfToken: z.string() }) },
+        response: {
+          200: z.object({
+            user: UserView,
+            csrfToken: z.string(),
+            /** How this session was opened: `password` or `oidc:vneid`, and its VNeID level (issue 17). */
+            session: z.object({
+              authMethod: z.string(),
+              assuranceLevel: z.union([z.literal(1), z.literal(2)]).nullable(),
+            }),
+          }),
+        },
       },
     },
     async (req) => {
       const user = await getUserView(db, req.session!.actor.userId);
       if (!user) throw new Problem('unauthenticated');
-      return { user, csrfToken: req.session!.csrfToken };
+      const { authMethod, assuranceLevel } = req.session!;
+      return { user, csrfToken: req.session!.csrfToken, session: { authMethod, assuranceLevel } };
     },
   );
 
