@@ -104,7 +104,7 @@ export function prefillForm(schema: unknown, map: PrefillMap, facts: Facts): Pre
   const out: Prefill = { values: {}, origins: {}, locked: [] };
   for (const [path, sources] of Object.entries(map)) {
     const node = fieldAt(schema, path);
-    if (!node || node.type !== 'string') continue;
+    if (node?.type !== 'string') continue;
     for (const source of sourcesOf(sources)) {
       const fact = facts[source];
       const v = fact && fitted(node, source, fact.value);

@@ -5,10 +5,8 @@
  * userinfo and the ID token. Authorization code flow with PKCE only; state is in memory.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type Adapter, type AdapterPayload, type Configuration, type Interaction } from 'oidc-provider';
 import {
@@ -17,7 +15,6 @@ import {
   DEMO_RESIDENTS,
   type DemoIdentity,
   type DemoResident,
-  type RegisterAddress,
 } from '../../seed/demo-residents.ts';
 import { addressLine } from '../registers/admin-units.ts';
 import {
