@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { loadConfig } from './config.ts';
 import { createDb } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
-import { startLocalVneid } from './modules/identity/local-idp.start.ts';
+import { startLocalIdentityProviders } from './modules/identity/local-idp.start.ts';
 import { startLocalRegisters } from './modules/registers/registers.service.ts';
 import { openDatabase, openReadDb } from './runtime.ts';
 import { type Prepared, prepareDatabase, printBanner, say, startSweep } from './serve.ts';
@@ -213,11 +213,11 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
   startSweep(opened.db);
 
   // One local VNeID stand-in for all workers (its sessions and codes live in this process).
-  const localVneid = await startLocalVneid(config);
+  const localIdps = await startLocalIdentityProviders(config);
   const localRegisters = await startLocalRegisters(config);
   const pool = new WorkerPool(workers, {
     [CLUSTER_DATABASE_ENV]: opened.url,
-    ...localVneid?.env,
+    ...localIdps?.env,
     ...localRegisters?.env,
   });
   let closing = false;
@@ -227,7 +227,7 @@ async function runPrimary(workers: number, seed: boolean): Promise<void> {
     say(`${why}: stopping…`);
     jobs?.quiet();
     await pool.stop().catch(() => undefined);
-    await localVneid?.idp.close().catch(() => undefined);
+    await localIdps?.close().catch(() => undefined);
     await localRegisters?.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);

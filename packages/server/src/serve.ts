@@ -4,7 +4,7 @@ import { type Db, migrateToLatest } from './db/database.ts';
 import { type AppState, buildApp } from './http/app.ts';
 import { type Jobs, startJobs } from './jobs.ts';
 import { deleteExpiredSessions } from './modules/accounts/sessions.ts';
-import { startLocalVneid } from './modules/identity/local-idp.start.ts';
+import { startLocalIdentityProviders } from './modules/identity/local-idp.start.ts';
 import { localNationalPortal } from './modules/integration/nationalportal.simulator.ts';
 import { startLocalRegisters } from './modules/registers/registers.service.ts';
 import { type OpenedDatabase, openDatabase } from './runtime.ts';
@@ -75,11 +75,13 @@ export async function printBanner(b: BannerInfo): Promise<void> {
   if (jobs && !config.nationalPortalUrl) {
     say(`  national portal: simulator at ${(await localNationalPortal()).url} (set MOTCUA_NATIONAL_PORTAL_URL)`);
   }
-  const vneid = config.identityProviders.find((p) => p.id === 'vneid');
-  if (vneid && config.localIdentityProvider)
-    say(
-      `  VNeID: local identity provider at ${vneid.issuer} (demo password "${DEMO_IDP_PASSWORD}"; set MOTCUA_VNEID_ISSUER)`,
-    );
+  if (config.localIdentityProvider) {
+    for (const p of config.identityProviders.filter((p) => /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(p.issuer))) {
+      const who =
+        p.id === 'vneid' ? 'VNeID (citizens, businesses)' : "the province's IdP (officers: chuyenvien.haichau)";
+      say(`  sign-in: local stand-in for ${who} at ${p.issuer} (demo password "${DEMO_IDP_PASSWORD}")`);
+    }
+  }
   if (config.localRegisters && config.populationRegister)
     say(
       `  national registers: simulators of the population DB (${config.populationRegister.url}) and business registry (${config.businessRegister?.url}) (set MOTCUA_POPULATION_URL, MOTCUA_BUSINESS_REGISTRY_URL)`,
@@ -102,7 +104,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   const opened = await openDatabase(config);
   const tDb = performance.now();
   const state: AppState = { ready: false, migrating: true };
-  const localVneid = await startLocalVneid(config);
+  const localIdps = await startLocalIdentityProviders(config);
   const localRegisters = await startLocalRegisters(config);
   const app = await buildApp({ db: opened.db, readDb: opened.readDb, config, state });
   await app.listen({ host: config.host, port: config.port });
@@ -115,7 +117,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
   } catch (err) {
     // Not ready and never will be: stop rather than linger as a process that fails every request.
     await app.close().catch(() => undefined);
-    await localVneid?.idp.close().catch(() => undefined);
+    await localIdps?.close().catch(() => undefined);
     await localRegisters?.close().catch(() => undefined);
     await opened.close().catch(() => undefined);
     throw err;
@@ -134,7 +136,7 @@ export async function serve(opts: { seed?: boolean } = {}): Promise<void> {
     // before ours do, which is expected here and must neither be logged as an error nor crash.
     jobs?.quiet();
     await app.close().catch(() => undefined);
-    await localVneid?.idp.close().catch(() => undefined);
+    await localIdps?.close().catch(() => undefined);
     await localRegisters?.close().catch(() => undefined);
     await jobs?.stop().catch(() => undefined);
     await opened.close().catch(() => undefined);

@@ -8,7 +8,7 @@ import type { Config, IdentityProviderConfig } from '../src/config.ts';
 import type { Db } from '../src/db/database.ts';
 import { callbackUrl } from '../src/modules/identity/identity.routes.ts';
 import { type LocalIdentityProvider, startLocalIdentityProvider } from '../src/modules/identity/local-idp.ts';
-import { DEMO_IDP_PASSWORD } from '../src/seed/demo-residents.ts';
+import { DEMO_IDP_PASSWORD, DEMO_STAFF_IDENTITIES } from '../src/seed/demo-residents.ts';
 import { count, DEMO, startTestApp, type TestApp } from './helpers.ts';
 import { browser, formOf } from './idp-browser.ts';
 import { type ScriptedIdp, startScriptedIdp, type TokenDefect } from './scripted-idp.ts';
@@ -46,6 +46,7 @@ describe('sign-in with the local VNeID', () => {
   let app: TestApp;
   let db: Db;
   let idp: LocalIdentityProvider;
+  let staffIdp: LocalIdentityProvider;
 
   beforeAll(async () => {
     const secret = 'vneid-test-secret';
@@ -69,21 +70,46 @@ describe('sign-in with the local VNeID', () => {
       scopes: 'openid profile',
       acrValues: undefined,
     };
-    ({ app, db } = await startTestApp({ publicUrl: PUBLIC_URL, identityProviders: [vneid] }));
+    staffIdp = await startLocalIdentityProvider({
+      identities: [
+        ...DEMO_STAFF_IDENTITIES,
+        { ...DEMO_STAFF_IDENTITIES[0]!, techId: 'staff-nobody', personalId: '048088002468' },
+      ],
+      clients: [
+        {
+          clientId: 'motcua-office',
+          clientSecret: secret,
+          redirectUris: [callbackUrl(cfg, { id: 'staff' })],
+          postLogoutRedirectUris: [`${PUBLIC_URL}/`],
+        },
+      ],
+    });
+    const staff: IdentityProviderConfig = {
+      ...vneid,
+      id: 'staff',
+      audience: 'officer',
+      issuer: staffIdp.issuer,
+      clientId: 'motcua-office',
+    };
+    ({ app, db } = await startTestApp({ publicUrl: PUBLIC_URL, identityProviders: [vneid, staff] }));
   });
-  afterAll(() => idp?.close());
+  afterAll(async () => {
+    await idp?.close();
+    await staffIdp?.close();
+  });
 
   /** The whole journey: start, the IdP's login page, the form, the callback. */
-  async function signIn(fields: Record<string, string>, returnTo?: string) {
-    const s = await start(app.inject, 'vneid', returnTo);
-    expect(s.authorize.origin).toBe(idp.issuer);
+  async function signIn(fields: Record<string, string>, returnTo?: string, provider: 'vneid' | 'staff' = 'vneid') {
+    const issuer = provider === 'vneid' ? idp.issuer : staffIdp.issuer;
+    const s = await start(app.inject, provider, returnTo);
+    expect(s.authorize.origin).toBe(issuer);
     expect(s.authorize.searchParams.get('code_challenge_method')).toBe('S256');
-    const b = browser(idp.issuer);
+    const b = browser(issuer);
     const page = await b.request(s.authorize.href);
     expect(page.res.status).toBe(200);
     const back = await b.request(`${page.url}/login`, formOf(fields));
     const url = new URL(back.url);
-    expect(url.href.startsWith(callbackUrl({ publicUrl: PUBLIC_URL } as Config, { id: 'vneid' }))).toBe(true);
+    expect(url.href.startsWith(callbackUrl({ publicUrl: PUBLIC_URL } as Config, { id: provider }))).toBe(true);
     return { ...(await callback(app.inject, url, s.binding)), back: url, binding: s.binding, b, loginUrl: page.url };
   }
 
@@ -99,7 +125,12 @@ describe('sign-in with the local VNeID', () => {
 
   it('lists the provider for the sign-in page', async () => {
     const r = await app.inject({ method: 'GET', url: '/api/v1/auth/oidc/providers' });
-    expect(r.json()).toEqual({ items: [{ id: 'vneid', audience: 'applicant' }] });
+    expect(r.json()).toEqual({
+      items: [
+        { id: 'vneid', audience: 'applicant' },
+        { id: 'staff', audience: 'officer' },
+      ],
+    });
   });
 
   it('links the first sign-in to the account with the same personal ID, and records the level', async () => {
@@ -217,6 +248,25 @@ describe('sign-in with the local VNeID', () => {
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect((await callback(app.inject, back, s.binding)).location).toBe('/login?sso=sso_cancelled');
     expect(await count(db, 'sessions')).toBe(sessions);
+  });
+
+  it("signs an officer in with the province's IdP by personal ID, and creates no officer", async () => {
+    const r = await signIn(
+      { kind: 'citizen', personalId: '048087003579', password: DEMO_IDP_PASSWORD },
+      undefined,
+      'staff',
+    );
+    expect(r.location).toBe('/office');
+    const who = await me(r.session!);
+    expect(who).toMatchObject({ username: DEMO.communeOfficer, kind: 'officer' });
+    const users = await count(db, 'users');
+    const nobody = await signIn(
+      { kind: 'citizen', personalId: '048088002468', password: DEMO_IDP_PASSWORD },
+      undefined,
+      'staff',
+    );
+    expect(nobody).toMatchObject({ location: '/login?sso=sso_no_account', session: undefined });
+    expect(await count(db, 'users')).toBe(users);
   });
 
   it('signs out at the provider too (RP-initiated logout)', async () => {

@@ -76,6 +76,52 @@ describe('officer accounts within the agency subtree', () => {
     expect(await count(db, 'users')).toBe(before);
   });
 
+  it("keeps an officer's personal ID (for the province's IdP), one account per ID, a clear 409 otherwise", async () => {
+    const commune = await sessionFor(db, DEMO.communeAdmin);
+    const haiChau = await agencyId('UBND Phường Hải Châu');
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: commune.headers,
+      payload: {
+        username: 'cb.dinhdanh',
+        fullName: 'Mai Văn Định',
+        agencyId: haiChau,
+        roles: ['officer'],
+        password: 'khoitao2026',
+        personalId: '048099001122',
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    expect(created.json().personalId).toBe('048099001122');
+    const before = await count(db, 'users');
+    // The demo citizen's number: taken by her account.
+    const taken = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${created.json().id}`,
+      headers: commune.headers,
+      payload: { version: created.json().version, personalId: DEMO.citizen },
+    });
+    expect(taken.statusCode, taken.body).toBe(409);
+    expect(taken.json().detail).toMatch(/Số định danh/);
+    const bad = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${created.json().id}`,
+      headers: commune.headers,
+      payload: { version: created.json().version, personalId: '12345' },
+    });
+    expect(bad.statusCode).toBe(400);
+    const cleared = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${created.json().id}`,
+      headers: commune.headers,
+      payload: { version: created.json().version, personalId: null },
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json().personalId).toBeNull();
+    expect(await count(db, 'users')).toBe(before);
+  });
+
   it('hides officers outside the subtree as not found', async () => {
     const commune = await sessionFor(db, DEMO.communeAdmin);
     const stp = await db

@@ -7,7 +7,7 @@ import { loadConfig, ROOT_DIR } from '../../server/src/config.ts';
 import { createDb, migrateToLatest } from '../../server/src/db/database.ts';
 import { startEmbeddedPostgres } from '../../server/src/db/embedded.ts';
 import { buildApp } from '../../server/src/http/app.ts';
-import { startLocalVneid } from '../../server/src/modules/identity/local-idp.start.ts';
+import { startLocalIdentityProviders } from '../../server/src/modules/identity/local-idp.start.ts';
 import { startLocalRegisters } from '../../server/src/modules/registers/registers.service.ts';
 import { seedDemo } from '../../server/src/seed/seed.ts';
 import { freePort, keepFailureExitCode, pidAlive } from '../../server/test/process-utils.ts';
@@ -115,7 +115,7 @@ export default async function setup(project: TestProject) {
     // The local VNeID stand-in on a free port, as `npm start` runs it (issue 17).
     localIdentityProviderPort: 0,
   };
-  const vneid = await startLocalVneid(config);
+  const localIdps = await startLocalIdentityProviders(config);
   const registers = await startLocalRegisters(config);
   const app = await buildApp({ db, config, state: { ready: true, migrating: false }, logger: false });
   await app.listen({ host: '127.0.0.1', port });
@@ -132,7 +132,7 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await app.close();
-    await vneid?.idp.close();
+    await localIdps?.close();
     await registers?.close();
     await db.destroy();
     await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);

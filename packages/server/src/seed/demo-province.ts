@@ -242,6 +242,8 @@ export type SeedUser =
       fullName: string;
       agency: string;
       roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
+      /** For sign-in with the province's own IdP (the local IdP's staff identity, demo-residents.ts). */
+      personalId?: string;
     }
   | { kind: 'citizen'; personalId: string; fullName: string; phone: string; email: string }
   | { kind: 'organization'; taxCode: string; fullName: string; phone: string; email: string };
@@ -294,6 +296,7 @@ export const DEMO_USERS: SeedUser[] = [
     fullName: 'Đặng Quốc Bảo',
     agency: 'commune.20242',
     roles: ['officer'],
+    personalId: '048087003579',
   },
   {
     kind: 'officer',

@@ -151,6 +151,21 @@ export const DEMO_RESIDENTS: DemoResident[] = [
     householdHeadId: '048300009999',
     relationToHead: 'Chủ hộ',
   },
+  {
+    // An officer of Phường Hải Châu (chuyenvien.haichau): signs in with the province's own IdP.
+    personalId: '048087003579',
+    fullName: 'Đặng Quốc Bảo',
+    dateOfBirth: '1987-04-12',
+    sex: 1,
+    nationality: 'VN',
+    ethnicity: '01',
+    permanentResidence: hc('30 Lê Lợi, tổ 8'),
+    currentResidence: hc('30 Lê Lợi, tổ 8'),
+    maritalStatus: 2,
+    householdNo: 'HK-48-000321',
+    householdHeadId: '048087003579',
+    relationToHead: 'Chủ hộ',
+  },
 ];
 
 export const DEMO_BUSINESSES: DemoBusiness[] = [
@@ -216,6 +231,19 @@ export const DEMO_IDENTITIES: DemoIdentity[] = [
     level: 2,
     phone: '02363777666',
     email: 'info@nguhanhson-demo.vn',
+    password: DEMO_IDP_PASSWORD,
+  },
+];
+
+/** The province's own IdP for officers (config `staff` provider): the local IdP serves it too. */
+export const DEMO_STAFF_IDENTITIES: DemoIdentity[] = [
+  {
+    techId: 'staff-dqbao',
+    accountType: 1,
+    personalId: '048087003579',
+    level: 2,
+    phone: '0905999111',
+    email: 'chuyenvien.haichau@demo.motcua.vn',
     password: DEMO_IDP_PASSWORD,
   },
 ];

@@ -66,7 +66,7 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
             full_name: u.fullName,
             agency_id: ids.get(u.agency)!,
             applicant_type: null,
-            personal_id: null,
+            personal_id: u.personalId ?? null,
             tax_code: null,
           })
           .returning('id')

@@ -14,8 +14,17 @@ type CreateBody = paths['/api/v1/users']['post']['requestBody']['content']['appl
 type Role = CreateBody['roles'][number];
 
 const ROLES: Role[] = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'];
-const CREATE_FIELDS = ['username', 'fullName', 'agencyId', 'roles', 'password', 'email', 'phone'] as const;
-const EDIT_FIELDS = ['fullName', 'roles', 'email', 'active'] as const;
+const CREATE_FIELDS = [
+  'username',
+  'fullName',
+  'agencyId',
+  'roles',
+  'password',
+  'email',
+  'phone',
+  'personalId',
+] as const;
+const EDIT_FIELDS = ['fullName', 'roles', 'email', 'personalId', 'active'] as const;
 
 /** Officers of the administrator's agency subtree, with their roles; create, edit roles, deactivate. */
 export default function UsersPage() {
@@ -90,7 +99,12 @@ function CreateUser({ roleOptions, onClose }: { roleOptions: RoleOptions; onClos
     async (v) =>
       ok(
         await api.POST('/api/v1/users', {
-          body: { ...v, email: v.email?.trim() || undefined, phone: v.phone?.trim() || undefined },
+          body: {
+            ...v,
+            email: v.email?.trim() || undefined,
+            phone: v.phone?.trim() || undefined,
+            personalId: v.personalId?.trim() || undefined,
+          },
         }),
       ),
     { invalidate: 'users', onDone: onClose },
@@ -129,12 +143,21 @@ function CreateUser({ roleOptions, onClose }: { roleOptions: RoleOptions; onClos
         <Form.Item name="phone" label={t('apply.phone')} htmlFor="user-phone">
           <Input id="user-phone" type="tel" />
         </Form.Item>
+        <Form.Item
+          name="personalId"
+          label={t('admin.personalId')}
+          htmlFor="user-personal-id"
+          extra={t('admin.personalIdHelp')}
+          rules={[{ pattern: /^\d{12}$/, message: t('admin.personalIdHelp') }]}
+        >
+          <Input id="user-personal-id" inputMode="numeric" maxLength={12} />
+        </Form.Item>
       </Form>
     </FormDialog>
   );
 }
 
-type EditForm = { fullName: string; roles: Role[]; email: string | null; active: boolean };
+type EditForm = { fullName: string; roles: Role[]; email: string | null; personalId: string | null; active: boolean };
 
 function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: RoleOptions; onClose: () => void }) {
   const { t } = useTranslation();
@@ -151,6 +174,7 @@ function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: Rol
             fullName: v.fullName,
             roles: v.roles,
             email: v.email?.trim() || null,
+            personalId: v.personalId?.trim() || null,
             active: v.active,
           },
         }),
@@ -163,7 +187,13 @@ function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: Rol
         form={form}
         layout="vertical"
         onFinish={(v) => void submit(v)}
-        initialValues={{ fullName: user.fullName, roles: user.roles, email: user.email, active: user.active }}
+        initialValues={{
+          fullName: user.fullName,
+          roles: user.roles,
+          email: user.email,
+          personalId: user.personalId,
+          active: user.active,
+        }}
       >
         <Form.Item name="fullName" label={t('admin.fullName')} htmlFor="edit-fullname" rules={[{ required: true }]}>
           <Input id="edit-fullname" />
@@ -173,6 +203,15 @@ function EditUser({ user, roleOptions, onClose }: { user: User; roleOptions: Rol
         </Form.Item>
         <Form.Item name="email" label={t('admin.email')} htmlFor="edit-email" rules={[{ type: 'email' }]}>
           <Input id="edit-email" type="email" />
+        </Form.Item>
+        <Form.Item
+          name="personalId"
+          label={t('admin.personalId')}
+          htmlFor="edit-personal-id"
+          extra={t('admin.personalIdHelp')}
+          rules={[{ pattern: /^\d{12}$/, message: t('admin.personalIdHelp') }]}
+        >
+          <Input id="edit-personal-id" inputMode="numeric" maxLength={12} />
         </Form.Item>
         <Form.Item name="active" label={t('admin.active')} htmlFor="edit-active" valuePropName="checked">
           <Switch id="edit-active" />

@@ -1143,6 +1143,7 @@ export interface paths {
                 id: string;
                 /** @enum {string} */
                 kind: 'officer' | 'applicant';
+                personalId: string | null;
                 phone: string | null;
                 roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
                 username: string;
@@ -1247,6 +1248,7 @@ export interface paths {
                 id: string;
                 /** @enum {string} */
                 kind: 'officer' | 'applicant';
+                personalId: string | null;
                 phone: string | null;
                 roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
                 username: string;
@@ -1653,6 +1655,7 @@ export interface paths {
               id: string;
               /** @enum {string} */
               kind: 'officer' | 'applicant';
+              personalId: string | null;
               phone: string | null;
               roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
               username: string;
@@ -6740,6 +6743,7 @@ export interface paths {
                 id: string;
                 /** @enum {string} */
                 kind: 'officer' | 'applicant';
+                personalId: string | null;
                 phone: string | null;
                 roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
                 username: string;
@@ -6769,6 +6773,7 @@ export interface paths {
             email?: string;
             fullName: string;
             password: string;
+            personalId?: string;
             phone?: string;
             roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
             username: string;
@@ -6793,6 +6798,7 @@ export interface paths {
               id: string;
               /** @enum {string} */
               kind: 'officer' | 'applicant';
+              personalId: string | null;
               phone: string | null;
               roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
               username: string;
@@ -6844,6 +6850,7 @@ export interface paths {
               id: string;
               /** @enum {string} */
               kind: 'officer' | 'applicant';
+              personalId: string | null;
               phone: string | null;
               roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
               username: string;
@@ -6874,6 +6881,7 @@ export interface paths {
             active?: boolean;
             email?: string | null;
             fullName?: string;
+            personalId?: string | null;
             phone?: string | null;
             roles?: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
             version: number;
@@ -6898,6 +6906,7 @@ export interface paths {
               id: string;
               /** @enum {string} */
               kind: 'officer' | 'applicant';
+              personalId: string | null;
               phone: string | null;
               roles: ('receptionist' | 'officer' | 'leader' | 'admin' | 'provincial_leader')[];
               username: string;

@@ -61,6 +61,11 @@ export const ResetPasswordBody = z.strictObject({
 
 export const ChangePasswordBody = z.strictObject({ currentPassword: z.string().max(200), newPassword: PasswordSchema });
 
+const OfficerPersonalId = z
+  .string()
+  .trim()
+  .regex(/^\d{12}$/, 'Số định danh cá nhân gồm 12 chữ số / a personal ID has 12 digits');
+
 export const CreateOfficerBody = z.strictObject({
   username: z
     .string()
@@ -72,6 +77,8 @@ export const CreateOfficerBody = z.strictObject({
   password: PasswordSchema,
   email: EmailSchema.optional(),
   phone: PhoneSchema.optional(),
+  /** The officer's 12-digit personal ID: lets them sign in with the province's own IdP (docs/identity.md). */
+  personalId: OfficerPersonalId.optional(),
 });
 
 export const UpdateOfficerBody = z.strictObject({
@@ -81,6 +88,7 @@ export const UpdateOfficerBody = z.strictObject({
   phone: PhoneSchema.nullable().optional(),
   roles: z.array(RoleSchema).min(1).max(5).optional(),
   active: z.boolean().optional(),
+  personalId: OfficerPersonalId.nullable().optional(),
 });
 
 export const UserView = z.object({
@@ -93,6 +101,8 @@ export const UserView = z.object({
   agencyId: z.string().nullable(),
   agencyName: z.string().nullable(),
   applicantType: z.enum(['citizen', 'organization']).nullable(),
+  /** An officer's personal ID (for the province's IdP); a citizen's own. */
+  personalId: z.string().nullable(),
   roles: z.array(RoleSchema),
   active: z.boolean(),
   version: z.int(),

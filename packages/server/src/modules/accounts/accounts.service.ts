@@ -36,6 +36,7 @@ function userViewQuery(ex: Executor) {
       'u.agency_id',
       agencyColumn('u.agency_id', 'name').as('agency_name'),
       'u.applicant_type',
+      'u.personal_id',
       'u.active',
       'u.version',
       sql<
@@ -57,6 +58,7 @@ function toUserView(u: UserViewRow): UserView {
     agencyId: u.agency_id,
     agencyName: u.agency_name,
     applicantType: u.applicant_type,
+    personalId: u.personal_id,
     roles: u.roles,
     active: u.active,
     version: u.version,
@@ -231,6 +233,7 @@ export async function createOfficer(
     password: string;
     email?: string | undefined;
     phone?: string | undefined;
+    personalId?: string | undefined;
   },
   ctx: CommandContext,
 ): Promise<string> {
@@ -255,6 +258,7 @@ export async function createOfficer(
       .where(sql<boolean>`lower(username) = lower(${input.username})`)
       .executeTakeFirst();
     if (taken) throw new Problem('duplicate', { detail: { vi: 'Tên đăng nhập đã tồn tại', en: 'Username taken' } });
+    if (input.personalId) await assertPersonalIdFree(tx, input.personalId, null);
     const { id } = await tx
       .insertInto('users')
       .values({
@@ -265,7 +269,7 @@ export async function createOfficer(
         phone: input.phone ?? null,
         agency_id: agency.id,
         applicant_type: null,
-        personal_id: null,
+        personal_id: input.personalId ?? null,
         tax_code: null,
         password_hash: passwordHash,
         locked_until: null,
@@ -292,6 +296,20 @@ export async function createOfficer(
     });
     return id;
   });
+}
+
+/** One personal ID, one account (users_personal_id): a clear 409 instead of the index's error. */
+async function assertPersonalIdFree(ex: Executor, personalId: string, self: string | null): Promise<void> {
+  let q = ex.selectFrom('users').select('id').where('personal_id', '=', personalId);
+  if (self) q = q.where('id', '<>', self);
+  if (await q.executeTakeFirst()) {
+    throw new Problem('duplicate', {
+      detail: {
+        vi: 'Số định danh cá nhân đã gắn với tài khoản khác',
+        en: 'The personal ID belongs to another account',
+      },
+    });
+  }
 }
 
 /** Load an officer the actor may see (own subtree), or fail with 404 — not 403, to leak nothing. */
@@ -327,6 +345,7 @@ export async function updateOfficer(
     phone?: string | null | undefined;
     roles?: OfficerRole[] | undefined;
     active?: boolean | undefined;
+    personalId?: string | null | undefined;
   },
   ctx: CommandContext,
 ): Promise<UserView> {
@@ -341,6 +360,7 @@ export async function updateOfficer(
       .executeTakeFirstOrThrow();
     if (locked.version !== input.version) throw new Problem('conflict', { extra: { currentVersion: locked.version } });
     if (input.roles) assertRolesFitAgency(input.roles, current.level ?? '');
+    if (input.personalId) await assertPersonalIdFree(tx, input.personalId, userId);
     const updated = await tx
       .updateTable('users')
       .set({
@@ -348,6 +368,7 @@ export async function updateOfficer(
         ...(input.email !== undefined ? { email: input.email } : {}),
         ...(input.phone !== undefined ? { phone: input.phone } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
+        ...(input.personalId !== undefined ? { personal_id: input.personalId } : {}),
         version: sql`version + 1`,
         updated_at: new Date(),
       })

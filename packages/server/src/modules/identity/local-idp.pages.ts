@@ -164,10 +164,12 @@ export type LoginPageOptions = {
   taxCode?: string;
   error?: Bilingual;
   demoIdentities: DemoIdentityButton[];
+  /** Heading; default the VNeID one (the staff stand-in names the province's own IdP). */
+  title?: Bilingual;
 };
 
 export function loginPage(o: LoginPageOptions): string {
-  const title = {
+  const title = o.title ?? {
     vi: 'Đăng nhập bằng tài khoản định danh điện tử VNeID',
     en: 'Sign in with your VNeID electronic identity',
   };
@@ -200,7 +202,7 @@ export function loginPage(o: LoginPageOptions): string {
     `<div class="card">
 <h1>${bi(title)}</h1>
 <p>${bi({ vi: `Dịch vụ yêu cầu đăng nhập: ${o.clientName}`, en: `Requested by: ${o.clientName}` })}</p>
-<p class="demo-note">${bi({ vi: 'Máy chủ định danh thử nghiệm — không phải VNeID thật', en: 'Local demo identity server — not the real VNeID' })}</p>
+<p class="demo-note">${bi(o.title ? { vi: 'Máy chủ định danh thử nghiệm — không phải hệ thống thật', en: 'Local demo identity server — not the real one' } : { vi: 'Máy chủ định danh thử nghiệm — không phải VNeID thật', en: 'Local demo identity server — not the real VNeID' })}</p>
 ${error}
 <input type="radio" class="tab-radio" name="tab" id="tab-citizen"${o.kind === 'citizen' ? ' checked' : ''}>
 <input type="radio" class="tab-radio" name="tab" id="tab-business"${o.kind === 'business' ? ' checked' : ''}>

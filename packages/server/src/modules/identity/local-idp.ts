@@ -167,6 +167,8 @@ export async function startLocalIdentityProvider(opts: {
   clients: LocalIdpClient[];
   identities?: DemoIdentity[];
   idTokenTtlSeconds?: number;
+  /** The login page's heading (default: VNeID's). */
+  title?: Bilingual;
 }): Promise<LocalIdentityProvider> {
   const host = opts.host ?? '127.0.0.1';
   const identities = opts.identities ?? DEMO_IDENTITIES;
@@ -327,6 +329,7 @@ export async function startLocalIdentityProvider(opts: {
           clientName: client?.clientName ?? String(details.params.client_id),
           kind: 'citizen',
           demoIdentities: demoButtons,
+          ...(opts.title ? { title: opts.title } : {}),
           ...extra,
         }),
       );
