@@ -27,6 +27,9 @@ main{max-width:30rem;margin:0 auto;padding:1rem}
 h1{font-size:1.25rem;margin:0 0 .25rem}
 h2{font-size:1rem;margin:0 0 .5rem}
 .en{display:block;color:#4b5563;font-size:.875em;font-weight:normal}
+/* On a filled (red) button or tab the English line keeps the white text, not the grey (contrast). */
+button:not(.secondary) .en,#tab-citizen:checked~.tabs label[for=tab-citizen] .en,#tab-business:checked~.tabs label[for=tab-business] .en{color:inherit;opacity:.9}
+ul.identities button .en{color:#4b5563;opacity:1}
 .demo-note{background:#fef3c7;border:1px solid #f59e0b;border-radius:.375rem;padding:.5rem .75rem;font-size:.875rem;margin:.75rem 0}
 .error{background:#fee2e2;border:1px solid #dc2626;color:#7f1d1d;border-radius:.375rem;padding:.5rem .75rem;margin:.75rem 0}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
