@@ -141,7 +141,8 @@ export async function dossierRoutes(
   app.post(
     '/drafts/:id/prefill',
     {
-      config: { access: ['applicant'] },
+      // Each call reads the national registers: a few a minute are plenty for a person.
+      config: { access: ['applicant'], rateLimit: { max: 20, timeWindow: '1 minute' } },
       schema: {
         tags: ['drafts'],
         summary:
