@@ -263,7 +263,8 @@ describe('the e-form prefilled from VNeID and the population DB', () => {
       accessor: { self: false },
     });
     expect(log[0]?.accessor.name).toBeTruthy();
-    expect(log[0]?.accessor.agencyName).toBeTruthy();
+    // The one-stop unit is named with its ward, so that the person can place it.
+    expect(log[0]?.accessor.agencyName).toMatch(/ — UBND Phường Hải Châu$/);
   });
 });
 
@@ -413,6 +414,17 @@ describe('the counter looks a walk-in up in the national registers', () => {
       });
       expect(r.statusCode, r.body).toBe(200);
       expect(r.json()).toMatchObject({ source: 'account', register: null, registerFailure: 'timeout' });
+    } finally {
+      population.delayMs = 0;
+    }
+    population.delayMs = 1_000;
+    try {
+      const nobody = await app.inject({
+        url: '/api/v1/counter/applicants?idNumber=048000000002',
+        headers: receptionist.headers,
+      });
+      expect(nobody.statusCode).toBe(404);
+      expect(nobody.json()).toMatchObject({ code: 'applicant_not_found', registerFailure: 'timeout' });
     } finally {
       population.delayMs = 0;
     }

@@ -2,7 +2,17 @@ import { Alert, Button, Card, Checkbox, Input, Select, Space, Table } from 'antd
 import { type Dispatch, lazy, type SetStateAction, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Loading } from '../shared/Loading.tsx';
-import { type EField, eFormOf, type Issue, keyFromTitle, messageOf, newRowId } from './procedureModel.ts';
+import {
+  type EField,
+  eFormOf,
+  type Issue,
+  keyFromTitle,
+  messageOf,
+  newRowId,
+  PREFILL_SOURCES,
+  PREFILLABLE,
+  type PrefillSource,
+} from './procedureModel.ts';
 
 const EForm = lazy(() => import('../shared/EForm.tsx'));
 
@@ -11,7 +21,9 @@ const TYPES: EField['type'][] = ['string', 'number', 'date', 'boolean', 'select'
 /**
  * The e-form designer: one row per box the applicant fills in (label, type, required, choices),
  * in the order of the rows, with the form rendered below exactly as the portal renders it.
- * The box's key is made from its label; administrators never type JSON Schema.
+ * The box's key is made from its label; administrators never type JSON Schema. A text, date or
+ * list box may be filled from the national registers or the VNeID identity ("Điền sẵn từ",
+ * issue 17), stored as the e-form's `prefill` map.
  */
 export function EFormDesigner({
   fields,
@@ -40,9 +52,11 @@ export function EFormDesigner({
       return copy;
     });
   const general = issues.filter((e) => e.path.startsWith('eForm'));
+  const sourceOptions = PREFILL_SOURCES.map((v) => ({ value: v, label: t(`pe.prefillSources.${v}`) }));
   return (
     <Card>
       <p style={{ marginTop: 0 }}>{fields.length ? t('pe.eformIntro') : t('pe.eformNone')}</p>
+      {fields.length > 0 && <p style={{ fontSize: 13 }}>{t('pe.prefillHint')}</p>}
       {general.length > 0 && (
         <Alert
           type="error"
@@ -60,7 +74,7 @@ export function EFormDesigner({
           // appears for a list, must not shift the row under the pointer (a click on "Bắt buộc"
           // right after typing a label was lost when its column moved between press and release).
           tableLayout="fixed"
-          scroll={{ x: 1160 }}
+          scroll={{ x: 1440 }}
           dataSource={fields}
           columns={[
             { title: '#', width: 40, render: (_v, _f, i) => i + 1 },
@@ -120,6 +134,25 @@ export function EFormDesigner({
                     value={f.options}
                     status={f.options.trim() ? undefined : 'error'}
                     onChange={(e) => set(i, { options: e.target.value })}
+                  />
+                ) : null,
+            },
+            {
+              title: t('pe.prefill'),
+              width: 280,
+              render: (_v, f, i) =>
+                PREFILLABLE.has(f.type) ? (
+                  <Select<PrefillSource[]>
+                    mode="multiple"
+                    allowClear
+                    aria-label={`${t('pe.prefill')} ${i + 1}`}
+                    data-testid={`prefill-${f.key}`}
+                    placeholder={t('pe.prefillNone')}
+                    value={f.prefill ?? []}
+                    style={{ width: 260 }}
+                    optionFilterProp="label"
+                    onChange={(prefill) => set(i, { prefill })}
+                    options={sourceOptions}
                   />
                 ) : null,
             },

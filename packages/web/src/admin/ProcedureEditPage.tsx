@@ -87,19 +87,19 @@ export default function ProcedureEditPage() {
     if (!base) return;
     const c = contentOf(base);
     setContent(c);
-    const ef = c.eForm as { schema?: Record<string, unknown>; uiSchema?: Record<string, unknown> | null } | null;
-    setFields(fieldsOf(ef?.schema, ef?.uiSchema));
+    const ef = c.eForm;
+    setFields(fieldsOf(ef?.schema, ef?.uiSchema, ef?.prefill));
     setSteps(((c.workflow as { steps?: Step[] } | null)?.steps ?? []).map((s) => ({ ...s })));
   }, [base, isNew]);
 
   const assembled = useMemo<Content | null>(() => {
     if (!content) return null;
-    const ef = content.eForm as { uiSchema?: Record<string, unknown> | null } | null;
+    const ef = content.eForm;
     return {
       ...content,
       ...cleanInfo(content as unknown as ProcedureInfo),
       name: content.name.trim(),
-      eForm: fields.length ? (eFormOf(fields, ef?.uiSchema ?? null) as Content['eForm']) : null,
+      eForm: fields.length ? (eFormOf(fields, ef?.uiSchema ?? null, ef?.schema) as Content['eForm']) : null,
       workflow: steps.length
         ? { ...((content.workflow as Record<string, unknown> | null) ?? {}), schemaVersion: 1, steps }
         : null,

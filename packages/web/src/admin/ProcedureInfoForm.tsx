@@ -22,6 +22,7 @@ export type ProcedureInfo = Pick<
   | 'legalBasis'
   | 'result'
   | 'onlineLevel'
+  | 'identityLevel'
   | 'source'
   | 'agencyIds'
 >;
@@ -33,6 +34,12 @@ const LEVELS = ['province', 'commune'] as const;
 const CHANNELS = ['counter', 'online', 'postal'] as const;
 const KINDS = ['citizen', 'organization'] as const;
 const ONLINE = ['full', 'partial', 'none'] as const;
+/** The least VNeID level to apply online (Decree 69/2024/NĐ-CP art. 12); 0 stands for "not required" (null). */
+const IDENTITY_LEVELS = [
+  [0, 'none'],
+  [1, 'l1'],
+  [2, 'l2'],
+] as const;
 const RESULT_KINDS = ['licence', 'certificate', 'extract', 'certified_copy', 'decision', 'notice', 'other'] as const;
 
 /** Blank optional text is "not stated" (null), as the API stores it. */
@@ -135,6 +142,19 @@ export default function ProcedureInfoForm({
               options={ONLINE.map((l) => ({ value: l, label: t(`admin.online.${l}`) }))}
             />
           </Form.Item>
+          {item(
+            t('pe.identityLevel'),
+            'identityLevel',
+            <Select
+              id="proc-identity-level"
+              data-testid="identity-level"
+              value={value.identityLevel ?? 0}
+              onChange={(v: 0 | 1 | 2) => set({ identityLevel: v === 0 ? null : v })}
+              options={IDENTITY_LEVELS.map(([v, k]) => ({ value: v, label: t(`pe.identityLevels.${k}`) }))}
+            />,
+            'proc-identity-level',
+            t('pe.identityLevelHint'),
+          )}
         </div>
         <div className="form-grid">
           {item(
@@ -447,6 +467,7 @@ export function infoOf(v: {
   legalBasis: string[];
   result: ProcedureInfo['result'];
   onlineLevel: ProcedureInfo['onlineLevel'];
+  identityLevel?: ProcedureInfo['identityLevel'];
   source: ProcedureInfo['source'];
   agencies: { id: string }[];
 }): ProcedureInfo {
@@ -461,6 +482,7 @@ export function infoOf(v: {
     legalBasis: v.legalBasis,
     result: v.result,
     onlineLevel: v.onlineLevel,
+    identityLevel: v.identityLevel ?? null,
     source: v.source,
     agencyIds: v.agencies.map((a) => a.id),
   };

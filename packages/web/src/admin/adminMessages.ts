@@ -7,6 +7,40 @@ import i18n from '../i18n.ts';
  */
 const vi = {
   newProcedure: 'Thêm thủ tục',
+  prefill: 'Điền sẵn từ',
+  prefillNone: 'Không điền sẵn',
+  prefillHint:
+    'Điền sẵn từ: khi người dân đăng nhập bằng VNeID, ô được điền từ CSDL quốc gia về dân cư, CSDL đăng ký doanh nghiệp hoặc tài khoản; giá trị đã xác thực không sửa được. Chọn nhiều nguồn thì lấy nguồn đầu tiên có dữ liệu.',
+  prefillSources: {
+    person: {
+      fullName: 'Họ tên (CSDL dân cư)',
+      personalId: 'Số định danh cá nhân (CSDL dân cư)',
+      dateOfBirth: 'Ngày sinh (CSDL dân cư)',
+      birthYear: 'Năm sinh (CSDL dân cư)',
+      sex: 'Giới tính (CSDL dân cư)',
+      nationality: 'Quốc tịch (CSDL dân cư)',
+      ethnicity: 'Dân tộc (CSDL dân cư)',
+      permanentResidence: 'Nơi thường trú (CSDL dân cư)',
+      currentResidence: 'Nơi ở hiện tại (CSDL dân cư)',
+      householdHeadName: 'Họ tên chủ hộ (CSDL dân cư)',
+      householdHeadPersonalId: 'Số định danh của chủ hộ (CSDL dân cư)',
+      relationToHead: 'Quan hệ với chủ hộ (CSDL dân cư)',
+      spouseName: 'Họ tên vợ hoặc chồng (CSDL dân cư)',
+      fatherName: 'Họ tên cha (CSDL dân cư)',
+      motherName: 'Họ tên mẹ (CSDL dân cư)',
+    },
+    business: {
+      name: 'Tên doanh nghiệp (CSDL doanh nghiệp)',
+      taxCode: 'Mã số doanh nghiệp (CSDL doanh nghiệp)',
+      headOfficeAddress: 'Địa chỉ trụ sở chính (CSDL doanh nghiệp)',
+      legalRepresentative: 'Người đại diện theo pháp luật (CSDL doanh nghiệp)',
+    },
+    contact: { phone: 'Số điện thoại (tài khoản)', email: 'Thư điện tử (tài khoản)' },
+  },
+  identityLevel: 'Mức độ định danh VNeID tối thiểu khi nộp trực tuyến',
+  identityLevels: { none: 'Không yêu cầu', l1: 'Mức độ 1', l2: 'Mức độ 2' },
+  identityLevelHint:
+    'Nghị định 69/2024/NĐ-CP, điều 12; mức độ 2 là tài khoản đã đối chiếu khuôn mặt với thẻ căn cước gắn chip',
   newTitle: 'Thêm thủ tục mới',
   status: 'Tình trạng',
   statusDraft: 'Bản nháp',
@@ -155,6 +189,7 @@ const vi = {
     legalBasis: 'Căn cứ pháp lý, dòng {{n}}',
     legalBasisAll: 'Căn cứ pháp lý',
     onlineLevel: 'Mức độ trực tuyến',
+    identityLevel: 'Mức độ định danh VNeID',
     document: 'Thành phần hồ sơ, giấy tờ {{n}}',
     fee: 'Phí, lệ phí {{n}}',
     eform: 'Tờ khai điện tử',
@@ -199,6 +234,40 @@ const vi = {
 export type AdminMessages = typeof vi;
 
 const en: AdminMessages = {
+  prefill: 'Prefill from',
+  prefillNone: 'Not prefilled',
+  prefillHint:
+    'Prefill from: when the citizen signs in with VNeID, the box is filled from the national population database, the business registry or the account; a verified value cannot be changed. With several sources the first one that has the fact wins.',
+  prefillSources: {
+    person: {
+      fullName: 'Full name (population DB)',
+      personalId: 'Personal ID number (population DB)',
+      dateOfBirth: 'Date of birth (population DB)',
+      birthYear: 'Year of birth (population DB)',
+      sex: 'Sex (population DB)',
+      nationality: 'Nationality (population DB)',
+      ethnicity: 'Ethnicity (population DB)',
+      permanentResidence: 'Permanent residence (population DB)',
+      currentResidence: 'Current residence (population DB)',
+      householdHeadName: 'Head of household’s name (population DB)',
+      householdHeadPersonalId: 'Head of household’s ID number (population DB)',
+      relationToHead: 'Relation to the head of household (population DB)',
+      spouseName: 'Spouse’s name (population DB)',
+      fatherName: 'Father’s name (population DB)',
+      motherName: 'Mother’s name (population DB)',
+    },
+    business: {
+      name: 'Business name (business registry)',
+      taxCode: 'Enterprise code (business registry)',
+      headOfficeAddress: 'Head office address (business registry)',
+      legalRepresentative: 'Legal representative (business registry)',
+    },
+    contact: { phone: 'Phone number (account)', email: 'Email (account)' },
+  },
+  identityLevel: 'Least VNeID identity level to apply online',
+  identityLevels: { none: 'Not required', l1: 'Level 1', l2: 'Level 2' },
+  identityLevelHint:
+    'Decree 69/2024/NĐ-CP, art. 12; level 2 is an account whose face was checked against the chip ID card',
   newProcedure: 'Add procedure',
   newTitle: 'New procedure',
   status: 'Status',
@@ -338,6 +407,7 @@ const en: AdminMessages = {
     legalBasis: 'Legal basis, line {{n}}',
     legalBasisAll: 'Legal basis',
     onlineLevel: 'Online level',
+    identityLevel: 'VNeID identity level',
     document: 'Documents, document {{n}}',
     fee: 'Fees, fee {{n}}',
     eform: 'E-form',

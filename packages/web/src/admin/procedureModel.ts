@@ -1,3 +1,4 @@
+import { PREFILL_SOURCES, type PrefillSource } from '@motcua/core/eform/prefill';
 import type { TFunction } from 'i18next';
 import type { paths } from '../api/schema';
 
@@ -7,6 +8,11 @@ export type Content = Omit<DraftBody, 'version'>;
 export type TimeLimit = Content['timeLimit'];
 export type AdminView = paths['/api/v1/admin/procedures/{id}']['get']['responses'][200]['content']['application/json'];
 export type Version = NonNullable<AdminView['published']>;
+/** An e-form as a version stores it: the JSON Schema, its ui schema and the register prefill map. */
+export type StoredEForm = NonNullable<Content['eForm']>;
+/** field path ("name" or "group.name") → the fact it takes, or facts in order of preference (issue 17). */
+export type PrefillMap = NonNullable<StoredEForm['prefill']>;
+export { PREFILL_SOURCES, type PrefillSource };
 
 /** One problem of the content: a dotted path (`documents.1.name`) and its message in words. */
 export type Issue = { path: string; code: string; message: string; publishOnly?: boolean };
@@ -22,6 +28,16 @@ export type EField = {
   options: string;
   /** Anything else the stored property had (pattern, format, description…), kept as it was. */
   extra?: Record<string, unknown>;
+  /** A number box stored as a whole number (`integer`: the count of copies…); kept while it stays a number. */
+  integer?: boolean;
+  /**
+   * The register facts that fill the box, the first one present winning (`eForm.prefill` at the
+   * box's key); empty or absent: not prefilled. Kept with the row, so renaming or removing the
+   * box keeps the map consistent. Only string boxes (text, date, list) take one.
+   */
+  prefill?: PrefillSource[];
+  /** Prefill entries inside a group box (`key.sub` paths), by sub-path; the designer keeps them as they were. */
+  nestedPrefill?: Record<string, PrefillSource | PrefillSource[]>;
   /** The designer's row identity: stays when the key is made from the label. Not stored. */
   rid: string;
 };
@@ -31,11 +47,14 @@ let rowSeq = 0;
 export const newRowId = () => `r${++rowSeq}`;
 
 const TYPED = new Set(['type', 'title', 'enum', 'format']);
+/** What the designer makes of a whole schema; anything else at its root is kept. */
+const ROOT_TYPED = new Set(['type', 'properties', 'required']);
 
-/** The designer's rows from a stored schema; `ui:order` (when present) gives their order. */
+/** The designer's rows from a stored schema; `ui:order` (when present) gives their order; `prefill` the register sources. */
 export function fieldsOf(
   schema: Record<string, unknown> | null | undefined,
   uiSchema?: Record<string, unknown> | null,
+  prefill?: PrefillMap | null,
 ): EField[] {
   const props = (schema?.properties ?? {}) as Record<string, Record<string, unknown>>;
   const required = (schema?.required ?? []) as string[];
@@ -44,6 +63,10 @@ export function fieldsOf(
   return keys.map((key) => {
     const p = props[key]!;
     const extra = Object.fromEntries(Object.entries(p).filter(([k]) => !TYPED.has(k)));
+    const own = prefill?.[key];
+    const nested = Object.entries(prefill ?? {})
+      .filter(([path]) => path.startsWith(`${key}.`))
+      .map(([path, src]) => [path.slice(key.length + 1), src] as const);
     return {
       rid: newRowId(),
       key,
@@ -58,15 +81,37 @@ export function fieldsOf(
       required: required.includes(key),
       options: Array.isArray(p.enum) ? (p.enum as string[]).join(', ') : '',
       ...(Object.keys(extra).length ? { extra } : {}),
+      ...(p.type === 'integer' ? { integer: true } : {}),
+      ...(own ? { prefill: typeof own === 'string' ? [own] : [...own] } : {}),
+      ...(nested.length ? { nestedPrefill: Object.fromEntries(nested) } : {}),
     };
   });
 }
 
-/** The JSON Schema and the order (`ui:order`, which the form renderer honours) of the designed boxes. */
+/** The types of box whose stored schema type is `string`: the only ones a register fact may fill. */
+export const PREFILLABLE = new Set<EField['type']>(['string', 'date', 'select']);
+
+/** The `eForm.prefill` map of the designed boxes: one source stays a string, several an ordered list. */
+export function prefillOf(fields: EField[]): PrefillMap {
+  const map: PrefillMap = {};
+  for (const f of fields) {
+    if (!f.key) continue;
+    if (PREFILLABLE.has(f.type) && f.prefill?.length) map[f.key] = f.prefill.length === 1 ? f.prefill[0]! : f.prefill;
+    for (const [sub, src] of Object.entries(f.nestedPrefill ?? {})) map[`${f.key}.${sub}`] = src;
+  }
+  return map;
+}
+
+/**
+ * The JSON Schema, the order (`ui:order`, which the form renderer honours) and the register
+ * prefill map (only when a box has one) of the designed boxes. `stored` is the schema as loaded:
+ * what it says of the whole form (its title, its `$comment` citing the official form) is kept.
+ */
 export function eFormOf(
   fields: EField[],
   uiSchema?: Record<string, unknown> | null,
-): { schema: Record<string, unknown>; uiSchema: Record<string, unknown> } {
+  stored?: Record<string, unknown> | null,
+): { schema: Record<string, unknown>; uiSchema: Record<string, unknown>; prefill?: PrefillMap } {
   const properties: Record<string, unknown> = {};
   for (const f of fields) {
     if (!f.key) continue;
@@ -81,12 +126,19 @@ export function eFormOf(
           .filter(Boolean),
       };
     } else if (f.type === 'date') properties[f.key] = { ...base, type: 'string', format: 'date' };
-    else properties[f.key] = { ...base, type: f.type };
+    else properties[f.key] = { ...base, type: f.type === 'number' && f.integer ? 'integer' : f.type };
   }
   const required = fields.filter((f) => f.required && f.key).map((f) => f.key);
+  const prefill = prefillOf(fields);
   return {
-    schema: { type: 'object', properties, ...(required.length ? { required } : {}) },
+    schema: {
+      ...Object.fromEntries(Object.entries(stored ?? {}).filter(([k]) => !ROOT_TYPED.has(k))),
+      type: 'object',
+      properties,
+      ...(required.length ? { required } : {}),
+    },
     uiSchema: { ...(uiSchema ?? {}), 'ui:order': fields.filter((f) => f.key).map((f) => f.key) },
+    ...(Object.keys(prefill).length ? { prefill } : {}),
   };
 }
 
@@ -217,6 +269,7 @@ export function blankContent(): Content {
     legalBasis: [],
     result: { name: '', kind: 'certificate' },
     onlineLevel: 'full',
+    identityLevel: null,
     eForm: null,
     workflow: null,
     source: { verified: false, text: null, notes: null },
@@ -239,6 +292,9 @@ export function contentOf(v: Version): Content {
     legalBasis: v.legalBasis,
     result: v.result,
     onlineLevel: v.onlineLevel,
+    // The least VNeID level to apply online (Decree 69/2024/NĐ-CP art. 12): the draft endpoint
+    // takes a missing one as "none", so it is always sent back as it was.
+    identityLevel: v.identityLevel ?? null,
     eForm: v.eForm as Content['eForm'],
     workflow: v.workflow,
     source: v.source,
@@ -284,6 +340,7 @@ export function placeOf(t: TFunction, path: string): { tab: 'general' | 'info' |
     'agencyIds',
     'result',
     'onlineLevel',
+    'identityLevel',
     'source',
   ];
   if (known.includes(head)) return { tab: 'info', label: t(`pe.where.${head}`) };

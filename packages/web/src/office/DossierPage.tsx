@@ -149,7 +149,12 @@ export default function DossierPage() {
             {Object.keys(d.formData).length === 0 ? (
               <p>{t('app.none')}</p>
             ) : (
-              <FormDataView data={d.formData} schema={procedure.data?.eForm?.schema as never} />
+              <FormDataView
+                data={d.formData}
+                schema={procedure.data?.eForm?.schema as never}
+                uiSchema={procedure.data?.eForm?.uiSchema}
+                verified={d.verifiedFields}
+              />
             )}
           </Card>
           <Card title={t('office.files')} style={{ marginTop: 16 }}>

@@ -1,6 +1,7 @@
-import { Descriptions } from 'antd';
+import { Descriptions, Tag } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import '../shared/identityMessages.ts';
 
 /** The part of a JSON Schema the officer's reading of an e-form needs. */
 type Schema = {
@@ -15,17 +16,50 @@ type Schema = {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Where a verified value came from (dossier `verifiedFields`); `account` is the applicant's own word, not verified. */
+export type VerifiedOrigin = 'vneid' | 'population_register' | 'business_registry' | 'account';
+const VERIFIED = new Set<VerifiedOrigin>(['vneid', 'population_register', 'business_registry']);
+
+/** "Đã xác thực: CSDL dân cư": the value came from VNeID or a national register, the applicant could not change it. */
+export function VerifiedTag({ origin }: { origin: VerifiedOrigin | undefined }) {
+  const { t } = useTranslation();
+  if (!origin || !VERIFIED.has(origin)) return null;
+  return (
+    <Tag
+      data-testid="verified-tag"
+      data-origin={origin}
+      style={{ color: '#135200', background: '#f6ffed', borderColor: '#b7eb8f' }}
+    >
+      {t(`identity.verified.${origin}`)}
+    </Tag>
+  );
+}
+
 /**
  * The applicant's e-form values as an officer reads them: fields by their titles in the form's
  * order, dates as dd/MM/yyyy, yes/no, a choice by its label, nested groups as lines — never a
- * field's key or raw JSON.
+ * field's key or raw JSON. A value verified by VNeID or a national register (`verified`, by field
+ * path: `name` or `group.name`) carries a tag saying so.
  */
-export function FormDataView({ data, schema }: { data: Record<string, unknown>; schema?: Schema | null }) {
+export function FormDataView({
+  data,
+  schema,
+  uiSchema,
+  verified = {},
+}: {
+  data: Record<string, unknown>;
+  schema?: Schema | null;
+  /** The form's `ui:order` (the official form's order; the stored schema's own order is not kept). */
+  uiSchema?: Record<string, unknown> | null;
+  verified?: Partial<Record<string, VerifiedOrigin>>;
+}) {
   const { t } = useTranslation();
   const props = schema?.properties ?? {};
-  const keys = [...Object.keys(props).filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
+  const order = Array.isArray(uiSchema?.['ui:order']) ? (uiSchema['ui:order'] as string[]) : [];
+  const inForm = [...order.filter((k) => k in props), ...Object.keys(props).filter((k) => !order.includes(k))];
+  const keys = [...inForm.filter((k) => k in data), ...Object.keys(data).filter((k) => !(k in props))];
 
-  function value(v: unknown, s: Schema | undefined): ReactNode {
+  function value(v: unknown, s: Schema | undefined, path = ''): ReactNode {
     if (v === null || v === undefined || v === '') return '—';
     const choice = [...(s?.oneOf ?? []), ...(s?.anyOf ?? [])].find((o) => o.const === v);
     if (choice?.title) return choice.title;
@@ -43,7 +77,7 @@ export function FormDataView({ data, schema }: { data: Record<string, unknown>; 
       const sub = s?.properties ?? {};
       return Object.entries(v as Record<string, unknown>).map(([k, x]) => (
         <div key={k}>
-          {sub[k]?.title ?? k}: {value(x, sub[k])}
+          {sub[k]?.title ?? k}: {value(x, sub[k], `${path}.${k}`)} <VerifiedTag origin={verified[`${path}.${k}`]} />
         </div>
       ));
     }
@@ -54,7 +88,7 @@ export function FormDataView({ data, schema }: { data: Record<string, unknown>; 
     <Descriptions column={1} size="small" bordered>
       {keys.map((k) => (
         <Descriptions.Item key={k} label={props[k]?.title ?? k}>
-          {value(data[k], props[k])}
+          {value(data[k], props[k], k)} <VerifiedTag origin={verified[k]} />
         </Descriptions.Item>
       ))}
     </Descriptions>

@@ -7,7 +7,9 @@ import { api, newKey, ok, uploadFile } from '../api/client.ts';
 import type { ApplicantKind, CounterReceipt } from '../api/types.ts';
 import { fmtDate } from '../format.ts';
 import { useDebounced } from '../shared/useDebounced.ts';
+import '../shared/identityMessages.ts';
 import { type CheckRow, checklistOf, initialRows, missingOf, ReceptionChecklist } from './ReceptionChecklist.tsx';
+import { RegisterFacts } from './RegisterFacts.tsx';
 
 type Values = {
   procedureId: string;
@@ -38,14 +40,22 @@ export default function WalkInPage() {
   const knownId = /^([0-9]{9}|[0-9]{10}|[0-9]{12}|[0-9]{10}-[0-9]{3})$/.test(idNumber) ? idNumber : '';
 
   // Look the applicant up as soon as a complete ID number is typed; pre-fill only empty fields so
-  // nothing the receptionist typed is overwritten.
+  // nothing the receptionist typed is overwritten. The name and address come from the national
+  // register when it knows the number (the server puts them first), shown as verified below.
+  const [lookupFailure, setLookupFailure] = useState<string | null>(null);
   const known = useQuery({
     queryKey: ['counter-applicant', knownId],
     enabled: knownId !== '',
     retry: false,
     queryFn: async () => {
       const r = await api.GET('/api/v1/counter/applicants', { params: { query: { idNumber: knownId } } });
-      if (r.response.status === 404) return null;
+      if (r.response.status === 404) {
+        // Nobody knows the number — or the register could not be asked: then say so (issue 17).
+        const failure = (r.error as { registerFailure?: string } | undefined)?.registerFailure;
+        setLookupFailure(failure ?? null);
+        return null;
+      }
+      setLookupFailure(null);
       return ok(r);
     },
   });
@@ -189,12 +199,19 @@ export default function WalkInPage() {
               <Input inputMode="numeric" autoComplete="off" data-testid="walkin-id" />
             </Form.Item>
             <div aria-live="polite" className="walkin-known" data-testid="walkin-known">
-              {knownId !== '' && known.data === null && <span>{t('office.walkIn.unknownApplicant')}</span>}
+              {knownId !== '' && known.data === null && !lookupFailure && (
+                <span>{t('office.walkIn.unknownApplicant')}</span>
+              )}
               {known.data && (
                 <span>
-                  {t(known.data.hasAccount ? 'office.walkIn.knownAccount' : 'office.walkIn.knownDossier', {
-                    name: known.data.name,
-                  })}
+                  {t(
+                    known.data.hasAccount
+                      ? 'office.walkIn.knownAccount'
+                      : known.data.source === 'dossier'
+                        ? 'office.walkIn.knownDossier'
+                        : 'identity.register.knownRegisterOnly',
+                    { name: known.data.name },
+                  )}
                   {known.data.lastDossier &&
                     ` ${t('office.walkIn.lastDossier', {
                       code: known.data.lastDossier.code,
@@ -203,6 +220,18 @@ export default function WalkInPage() {
                 </span>
               )}
             </div>
+            {known.data && <RegisterFacts applicant={known.data} />}
+            {knownId !== '' && known.data === null && lookupFailure && (
+              <Alert
+                type="warning"
+                showIcon
+                data-testid="walkin-register-failure"
+                style={{ marginBottom: 16 }}
+                title={t(
+                  knownId.length === 12 ? 'identity.register.failurePerson' : 'identity.register.failureBusiness',
+                )}
+              />
+            )}
             <Form.Item name="name" label={t('office.walkIn.name')} rules={[{ required: true }]}>
               <Input autoComplete="off" />
             </Form.Item>

@@ -8,8 +8,12 @@ import { fmtDate } from '../format.ts';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { StatusTag } from '../shared/StatusTag.tsx';
 import { DiscardDraftButton } from './apply/DiscardDraftButton.tsx';
+import { PersonalDataAccess } from './PersonalDataAccess.tsx';
 
-/** My dossiers: status, dates, appointment; and drafts to continue or discard. */
+/**
+ * My dossiers: status, dates, appointment; drafts to continue or discard; and who read my personal
+ * data (Decree 13/2023/NĐ-CP).
+ */
 export default function MyDossiersPage() {
   const { t } = useTranslation();
   const { me, loading } = useAuth();
@@ -71,6 +75,7 @@ export default function MyDossiersPage() {
           </ul>
         </>
       )}
+      {me.kind === 'applicant' && <PersonalDataAccess />}
     </>
   );
 }

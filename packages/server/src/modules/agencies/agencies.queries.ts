@@ -20,6 +20,18 @@ export function agencyColumn<T = string | null>(ref: string, column: AgencyColum
   return sql<T>`(SELECT ${sql.ref(`agencies.${column}`)} FROM agencies WHERE agencies.id = ${sql.ref(ref)})`;
 }
 
+/**
+ * The agency's name as a citizen can place it: a unit (a division, a one-stop unit) with the
+ * agency it belongs to — "Bộ phận Một cửa — UBND Phường Hải Châu"; others by their own name.
+ */
+export function agencyPlaceName(ref: string): RawBuilder<string | null> {
+  // Aliases no caller uses, so that `ref` always names the outer query's column.
+  return sql<string | null>`(SELECT CASE WHEN place_a.level = 'unit' AND place_p.name IS NOT NULL
+      THEN place_a.name || ' — ' || place_p.name ELSE place_a.name END
+    FROM agencies place_a LEFT JOIN agencies place_p ON place_p.id = place_a.parent_id
+    WHERE place_a.id = ${sql.ref(ref)})`;
+}
+
 /** The ids of the agencies in the subtree rooted at `path` (the root included), for `where(x, 'in', …)`. */
 export function agencyIdsUnder(path: string): RawBuilder<string> {
   return sql<string>`(SELECT agencies.id FROM agencies WHERE agencies.path LIKE ${`${escapeLike(path)}%`})`;

@@ -124,8 +124,22 @@ export async function findApplicantByIdNumber(
     ]);
   }
   const facts = reg.facts;
+  const registerFailure =
+    reg.outcome !== null && reg.outcome !== 'found' && reg.outcome !== 'not_found' ? reg.outcome : null;
   if (!account && !last && !facts) {
-    throw new Problem('applicant_not_found');
+    // Unknown here — and, when the register could not be asked, say so: the counter types from the papers.
+    throw new Problem(
+      'applicant_not_found',
+      registerFailure
+        ? {
+            detail: {
+              vi: 'Chưa có thông tin người nộp; cơ sở dữ liệu quốc gia không phản hồi, vui lòng nhập theo giấy tờ',
+              en: 'Unknown applicant; the national database did not answer, please type from the documents',
+            },
+            extra: { registerFailure },
+          }
+        : undefined,
+    );
   }
   const previous = (last?.applicant ?? null) as Partial<Applicant> | null;
   return {

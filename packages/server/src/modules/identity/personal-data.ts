@@ -1,7 +1,7 @@
 import type { Actor } from '@motcua/core';
 import { sql } from 'kysely';
 import type { Executor } from '../../db/database.ts';
-import { agencyColumn } from '../agencies/agencies.queries.ts';
+import { agencyPlaceName } from '../agencies/agencies.queries.ts';
 
 /**
  * The personal-data access log (issue 17; Decree 13/2023/NĐ-CP on personal data protection, art. 9:
@@ -75,7 +75,8 @@ export async function accessLogOf(
       'a.accessor_name',
       'a.accessor_id',
       'a.dossier_id',
-      agencyColumn('a.agency_id', 'name').as('agency_name'),
+      // A one-stop unit is named with its authority: "Bộ phận Một cửa — UBND Phường Hải Châu".
+      agencyPlaceName('a.agency_id').as('agency_name'),
       sql<string>`count(*) OVER ()`.as('total'),
     ])
     .where(mine)
