@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO_BUSINESSES, type DemoBusiness } from '../../seed/demo-residents.ts';
 import { flatHeaders } from './population.simulator.ts';
+import { delayedAnswers } from './simulator-kit.ts';
 
 /**
  * A local stand-in for the NGSP business registry (NATIONAL-SYSTEMS.md §5.2): an HTTP server on
@@ -50,22 +51,11 @@ export async function startBusinessRegistrySimulator(
 ): Promise<BusinessRegistrySimulator> {
   const businesses = opts.businesses ?? DEMO_BUSINESSES;
   const issued = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
   const sim = { requests: [] as BusinessSimulatorRequest[], delayMs: 0, failNext: 0 };
 
-  const json = (res: http.ServerResponse, status: number, body: unknown, delayed = false) => {
-    const answer = () => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify(body));
-    };
-    if (!delayed || sim.delayMs <= 0) return answer();
-    const t = setTimeout(() => {
-      timers.delete(t);
-      answer();
-    }, sim.delayMs);
-    timers.add(t);
-  };
+  const answers = delayedAnswers(() => sim.delayMs);
+  const json = (res: http.ServerResponse, status: number, body: unknown, delayed = false) =>
+    answers.send(res, status, 'application/json; charset=utf-8', JSON.stringify(body), delayed);
 
   const token = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
     sim.requests.push({ operation: 'token', headers: flatHeaders(req) });
@@ -118,8 +108,7 @@ export async function startBusinessRegistrySimulator(
     tokenUrl: `http://127.0.0.1:${port}/token`,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
+        answers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

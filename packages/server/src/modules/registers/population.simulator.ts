@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DEMO_RESIDENTS, type DemoResident, type RegisterAddress } from '../../seed/demo-residents.ts';
 import { escapeXml, SOAPENV_NS } from './population.adapter.ts';
+import { delayedAnswers } from './simulator-kit.ts';
 
 /**
  * A local stand-in for the national population DB behind the provincial LGSP (NATIONAL-SYSTEMS.md
@@ -167,22 +168,10 @@ export async function startPopulationSimulator(
 ): Promise<PopulationSimulator> {
   const residents = opts.residents ?? DEMO_RESIDENTS;
   const issued = new Set<string>();
-  const timers = new Set<NodeJS.Timeout>();
   const sim = { requests: [] as SimulatorRequest[], delayMs: 0, failNext: 0 };
-
-  const send = (res: http.ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8') => {
-    const answer = () => {
-      if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': type });
-      res.end(body);
-    };
-    if (sim.delayMs <= 0) return answer();
-    const t = setTimeout(() => {
-      timers.delete(t);
-      answer();
-    }, sim.delayMs);
-    timers.add(t);
-  };
+  const answers = delayedAnswers(() => sim.delayMs);
+  const send = (res: http.ServerResponse, status: number, body: string, type = 'text/xml; charset=utf-8') =>
+    answers.send(res, status, type, body);
 
   const token = (req: http.IncomingMessage, res: http.ServerResponse, raw: string) => {
     sim.requests.push({ operation: 'token', headers: flatHeaders(req) });
@@ -264,8 +253,7 @@ export async function startPopulationSimulator(
     tokenUrl: `http://127.0.0.1:${port}/token`,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const t of timers) clearTimeout(t);
-        timers.clear();
+        answers.clear();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
