@@ -61,6 +61,25 @@ export async function login(page: Page, username: string, next?: string) {
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/**
+ * Sign in through "Đăng nhập bằng VNeID": the local identity provider's citizen form (personal ID
+ * and its demo password), back on `next` signed in at the identity's level (issue 17).
+ */
+export async function loginWithVneid(page: Page, personalId: string, next?: string) {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  const portal = new URL(page.url()).origin;
+  await page.getByTestId('vneid-login').click();
+  await page.waitForURL((u) => u.origin !== portal);
+  const panel = page.locator('#panel-citizen');
+  await panel.getByLabel('Số định danh cá nhân').fill(personalId);
+  await panel.getByLabel('Mật khẩu').fill(VNEID_PASSWORD);
+  await panel.getByRole('button', { name: /^Đăng nhập/ }).click();
+  await page.waitForURL(
+    (u) => u.origin === portal && !u.pathname.startsWith('/api/') && !u.pathname.startsWith('/login'),
+  );
+}
+export const VNEID_PASSWORD = 'vneid-demo';
+
 /** axe-core on the current page: no serious or critical violations. */
 export async function expectAccessible(page: Page, label: string) {
   // Let closing dropdowns and messages finish their animation: axe judges what stays on screen.

@@ -1,7 +1,16 @@
 import { sampleFill } from '@motcua/core';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it, onTestFailed } from 'vitest';
-import { e2e, expectAccessible, expectNoHorizontalScroll, login, screenshot, tinyPdf, useBrowser } from './helpers.ts';
+import {
+  e2e,
+  expectAccessible,
+  expectNoHorizontalScroll,
+  login,
+  loginWithVneid,
+  screenshot,
+  tinyPdf,
+  useBrowser,
+} from './helpers.ts';
 
 // The app's CSP (script-src 'self', no eval) applies here as to every other spec: the e-form's
 // validator is eval-free (docs/security.md).
@@ -74,10 +83,12 @@ async function selectedText(page: Page, id: string): Promise<string> {
  * Fill the procedure's e-form through its widgets (rjsf ids are `root_<path>`), with values the
  * schema accepts (core sampleFill, required fields only). Returns what was typed, to find again.
  */
-async function fillEForm(page: Page, eForm: Json | null): Promise<Record<string, unknown>> {
+/** Fill the e-form with generated answers; `locked` fields (prefilled from a register, read-only) are left. */
+async function fillEForm(page: Page, eForm: Json | null, locked: string[] = []): Promise<Record<string, unknown>> {
   if (!eForm) return {};
   const values = sampleFill(eForm.schema, { requiredOnly: true });
   async function fill(node: Schema, value: unknown, path: string[]) {
+    if (locked.includes(path.join('.'))) return;
     if (node.type === 'object' && value && typeof value === 'object') {
       for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
         await fill(node.properties?.[k] ?? {}, v, [...path, k]);
@@ -279,9 +290,12 @@ describe.skipIf(e2e.skip !== null)('the citizen applies online with the wizard',
     const { page } = await newPage(b.browser!);
     keepOnFailure(page, 'residence');
     const p = await procedureNamed(page, RESIDENCE);
-    await login(page, CITIZEN, `/procedures/${p.id}/apply`);
+    // The procedure asks for a level-2 electronic identity (catalog identityLevel): VNeID, not a password.
+    await loginWithVneid(page, CITIZEN, `/procedures/${p.id}/apply`);
     await stepIs(page, 1);
-    await fillEForm(page, p.eForm);
+    // Name, birth date, sex and ID come verified from the population DB, read-only.
+    await page.getByTestId('origin-tag').first().waitFor();
+    await fillEForm(page, p.eForm, ['fullName', 'birthDate', 'sex', 'idNumber']);
     await page.getByLabel('Địa chỉ', { exact: true }).fill('45 Nguyễn Văn Linh');
     await page.getByLabel('Xã, phường nơi cư trú').fill('Son Tra');
     await pickOption(page, 'Phường Sơn Trà');

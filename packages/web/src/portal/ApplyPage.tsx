@@ -3,16 +3,18 @@ import { Alert, Button, Card, Descriptions, Form, Input, Result, Select, Steps }
 import { lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useParams, useSearchParams } from 'react-router';
-import { type Me, useAuth } from '../api/auth.tsx';
+import { type Me, type SignIn, useAuth } from '../api/auth.tsx';
 import { ApiError, api, newKey, ok } from '../api/client.ts';
 import type { paths } from '../api/schema';
 import { fmtDate } from '../format.ts';
 import { FileUpload } from '../shared/FileUpload.tsx';
 import { ErrorText, Loading } from '../shared/Loading.tsx';
 import { DiscardDraftButton } from './apply/DiscardDraftButton.tsx';
+import { IdentityLevelRequired, markedUiSchema, PrefillNotice } from './apply/PrefillNotice.tsx';
 import { Review } from './apply/Review.tsx';
 import { foldedFilter } from './apply/text.ts';
 import { type Contact, useApplyDraft } from './apply/useApplyDraft.ts';
+import { usePrefill, vneidStartUrl } from './apply/usePrefill.ts';
 
 const EForm = lazy(() => import('../shared/EForm.tsx'));
 
@@ -30,7 +32,7 @@ const STEPS = ['form', 'docs', 'review'] as const;
 export default function ApplyPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
-  const { me, loading } = useAuth();
+  const { me, signIn, loading } = useAuth();
   const proc = useQuery({
     queryKey: ['procedure', id],
     queryFn: async () => ok(await api.GET('/api/v1/procedures/{id}', { params: { path: { id } } })),
@@ -57,16 +59,36 @@ export default function ApplyPage() {
       />
     );
   }
-  return <Wizard procedure={p} me={me} />;
+  // Decree 69/2024/NĐ-CP art. 12: a procedure may ask for a VNeID level; a lower session (or a
+  // password one) is told so before the form, not refused after it.
+  const level = signIn?.assuranceLevel ?? null;
+  if (p.identityLevel && (level === null || level < p.identityLevel)) {
+    return <IdentityLevelRequired procedureId={p.id} procedureName={p.name} level={p.identityLevel} actual={level} />;
+  }
+  return <Wizard procedure={p} me={me} signIn={signIn} />;
 }
 
-function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
+/** A field path of the e-form by its title ("Mẹ › Họ và tên"), for the messages that name fields. */
+function fieldTitle(schema: Record<string, unknown> | undefined, path: string): string {
+  type Node = { title?: string; properties?: Record<string, Node> };
+  let node = schema as Node | undefined;
+  const titles: string[] = [];
+  for (const k of path.split('.')) {
+    node = node?.properties?.[k];
+    titles.push(node?.title ?? k);
+  }
+  return titles.join(' › ');
+}
+
+function Wizard({ procedure: p, me, signIn }: { procedure: Procedure; me: Me; signIn: SignIn | null }) {
   const { t, i18n } = useTranslation();
   const qc = useQueryClient();
   const [params, setParams] = useSearchParams();
   const draft = useApplyDraft(p.id, true);
   const navigate = useNavigate();
   const [error, setError] = useState<string | null>(null);
+  /** The submission was refused for the session's VNeID level: the message offers the sign-in. */
+  const [levelRefused, setLevelRefused] = useState(false);
   const [busy, setBusy] = useState(false);
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const submitKey = useRef(newKey());
@@ -75,6 +97,11 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
   /** Has the citizen touched the form yet (typed or clicked)? Changes before that are the form's own. */
   const touched = useRef(false);
   const step = Math.max(0, STEPS.indexOf((params.get('step') ?? 'form') as (typeof STEPS)[number]));
+  const prefill = usePrefill({ draft, prefillMap: p.eForm?.prefill, signIn, active: step === 0 });
+  const eFormUi = useMemo(
+    () => (p.eForm ? markedUiSchema(p.eForm.schema, p.eForm.uiSchema, prefill.marks) : null),
+    [p.eForm, prefill.marks],
+  );
 
   const communes = useQuery({
     queryKey: ['agencies', 'commune'],
@@ -130,6 +157,7 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
 
   function go(n: number) {
     setError(null);
+    setLevelRefused(false);
     draft.flush().catch(() => {});
     setParams(
       (prev) => {
@@ -145,6 +173,7 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
   async function submit() {
     setBusy(true);
     setError(null);
+    setLevelRefused(false);
     try {
       await draft.flush();
       const draftId = await draft.ensureDraft();
@@ -173,7 +202,17 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
       void qc.invalidateQueries({ queryKey: ['my-dossiers'] });
       void qc.invalidateQueries({ queryKey: ['my-drafts'] });
     } catch (e) {
-      setError(e instanceof ApiError ? e.message : String(e));
+      const code = e instanceof ApiError ? e.problem.code : undefined;
+      if (e instanceof ApiError && code === 'verified_field_changed') {
+        const fields = Array.isArray(e.problem.fields) ? (e.problem.fields as string[]) : [];
+        const names = fields.map((f) => fieldTitle(p.eForm?.schema, f)).join('; ');
+        setError(t('prefill.errors.verifiedChanged', { fields: names || '—' }));
+      } else if (e instanceof ApiError && code === 'identity_level_required') {
+        setLevelRefused(true);
+        setError(t('prefill.errors.levelRequired', { level: p.identityLevel ?? e.problem.required ?? 2 }));
+      } else {
+        setError(e instanceof ApiError ? e.message : String(e));
+      }
     } finally {
       setBusy(false);
     }
@@ -250,7 +289,23 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
       <h2 ref={heading} tabIndex={-1} style={{ fontSize: 18, outline: 'none' }} data-testid="step-heading">
         {t('apply.stepOf', { n: step + 1, total: STEPS.length, title: titles[step] })}
       </h2>
-      {error && <Alert type="error" title={error} style={{ marginBottom: 16 }} showIcon role="alert" />}
+      {error && (
+        <Alert
+          type="error"
+          title={error}
+          description={
+            levelRefused ? (
+              <a href={vneidStartUrl()} data-testid="submit-vneid-login">
+                {t('prefill.vneidLogin')}
+              </a>
+            ) : undefined
+          }
+          style={{ marginBottom: 16 }}
+          showIcon
+          role="alert"
+          data-testid="submit-error"
+        />
+      )}
       {step === 0 && (
         <Card
           onKeyDownCapture={() => {
@@ -263,19 +318,22 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
             touched.current = true;
           }}
         >
+          <PrefillNotice prefill={prefill} />
           {p.eForm ? (
             <Suspense fallback={<Loading />}>
-              <EForm
-                formRef={eformRef}
-                schema={p.eForm.schema}
-                uiSchema={p.eForm.uiSchema}
-                formData={state.formData}
-                onChange={(formData) => {
-                  if (JSON.stringify(formData) !== JSON.stringify(state.formData)) {
-                    draft.update({ formData }, { silent: !touched.current });
-                  }
-                }}
-              />
+              <div className="apply-eform">
+                <EForm
+                  formRef={eformRef}
+                  schema={p.eForm.schema}
+                  uiSchema={eFormUi}
+                  formData={state.formData}
+                  onChange={(formData) => {
+                    if (JSON.stringify(formData) !== JSON.stringify(state.formData)) {
+                      draft.update({ formData }, { silent: !touched.current });
+                    }
+                  }}
+                />
+              </div>
             </Suspense>
           ) : (
             <p>{t('apply.noForm')}</p>
@@ -388,6 +446,7 @@ function Wizard({ procedure: p, me }: { procedure: Procedure; me: Me }) {
             eForm={p.eForm ?? null}
             documents={documents}
             files={files}
+            marks={prefill.marks}
             onEdit={go}
           />
           <Form layout="vertical" component="div" style={{ marginTop: 16 }}>

@@ -1,7 +1,9 @@
 import { Button, Descriptions, Grid } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { OriginTag } from './PrefillNotice.tsx';
 import type { DraftFile, DraftState } from './useApplyDraft.ts';
+import type { Marks } from './usePrefill.ts';
 
 type SchemaNode = {
   title?: string;
@@ -41,7 +43,10 @@ function answerText(v: unknown, node: SchemaNode | undefined, yes: string, no: s
 /** A labelled row of the review. */
 type ReviewRow = { key: string; label: string; value: ReactNode };
 
-/** Flatten the e-form answers into labelled rows ("Mẹ › Họ và tên"), in the form's order. */
+/**
+ * Flatten the e-form answers into labelled rows ("Mẹ › Họ và tên"), in the form's order; a value
+ * prefilled from VNeID or a register carries its origin tag, as on the form.
+ */
 function answerRows(
   data: Record<string, unknown>,
   node: SchemaNode | undefined,
@@ -49,10 +54,13 @@ function answerRows(
   prefix: string,
   yes: string,
   no: string,
+  marks: Marks,
+  pathPrefix = '',
 ): ReviewRow[] {
   return orderedKeys(node, ui, data).flatMap((k) => {
     const child = node?.properties?.[k];
     const label = `${prefix}${child?.title ?? k}`;
+    const path = `${pathPrefix}${k}`;
     const v = data[k];
     if (v && typeof v === 'object' && !Array.isArray(v)) {
       return answerRows(
@@ -62,9 +70,22 @@ function answerRows(
         `${label} › `,
         yes,
         no,
+        marks,
+        `${path}.`,
       );
     }
-    return [{ key: `${prefix}${k}`, label, value: answerText(v, child, yes, no) }];
+    const text = answerText(v, child, yes, no);
+    const mark = marks[path];
+    const value = mark ? (
+      <span key={path} data-testid="review-prefilled" data-path={path}>
+        {text}
+        <br />
+        <OriginTag mark={mark} />
+      </span>
+    ) : (
+      text
+    );
+    return [{ key: `${prefix}${k}`, label, value }];
   });
 }
 
@@ -109,6 +130,8 @@ export function Review(props: {
   eForm: { schema: Record<string, unknown>; uiSchema: Record<string, unknown> | null } | null;
   documents: { name: string; requirement: string }[];
   files: Record<string, DraftFile[]>;
+  /** Fields prefilled from VNeID, a register or the account (path → origin, locked). */
+  marks?: Marks;
   onEdit: (step: number) => void;
 }) {
   const { t } = useTranslation();
@@ -120,6 +143,7 @@ export function Review(props: {
         '',
         t('app.yes'),
         t('app.no'),
+        props.marks ?? {},
       )
     : [];
   const dash = (s: string) => (s.trim() === '' ? '—' : s);

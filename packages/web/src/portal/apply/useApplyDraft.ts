@@ -3,7 +3,12 @@ import { ApiError, api, ok } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
 
 type DraftView = paths['/api/v1/drafts/{id}']['get']['responses'][200]['content']['application/json'];
+type PrefillBody = paths['/api/v1/drafts/{id}/prefill']['post']['responses'][200]['content']['application/json'];
 export type Contact = NonNullable<DraftView['contact']>;
+/** Where a prefilled value came from (the server's FACT_ORIGINS). */
+export type FactOrigin = DraftView['verified'][string];
+/** The prefill's answer without the draft: what was filled from where, what is locked, which register failed. */
+export type PrefillOutcome = Omit<PrefillBody, 'draft'> & { formData: Record<string, unknown> };
 export type DraftFile = { id: string; fileName: string; sizeBytes: number };
 
 /** What the wizard keeps in the draft: e-form values, contact details, chosen unit, note. */
@@ -31,6 +36,40 @@ function filesBySlot(d: DraftView): Record<string, DraftFile[]> {
   return out;
 }
 
+/** The value at a field path (`name` or `group.name`). */
+export function valueAt(data: Record<string, unknown>, path: string): unknown {
+  return path
+    .split('.')
+    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
+}
+
+/** A copy of `data` with `value` at the field path, nested objects copied on the way. */
+export function withValueAt(data: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+  const [head, ...rest] = path.split('.');
+  if (!head) return data;
+  if (rest.length === 0) return { ...data, [head]: value };
+  const child = data[head];
+  const inner = child && typeof child === 'object' && !Array.isArray(child) ? (child as Record<string, unknown>) : {};
+  return { ...data, [head]: withValueAt(inner, rest.join('.'), value) };
+}
+
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
+
+/** Deep equality of JSON values, whatever the order of object keys (PostgreSQL's jsonb reorders them). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a))
+    return a.length === (b as unknown[]).length && a.every((x, i) => sameJson(x, (b as unknown[])[i]));
+  const ka = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => sameJson((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 const body = (s: DraftState) => ({
   formData: s.formData,
   contact: s.contact,
@@ -50,6 +89,10 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
   const [save, setSave] = useState<SaveStatus>({ status: 'idle' });
   const [resumedAt, setResumedAt] = useState<Date | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
+  /** The fields locked by a prefill (kept on the draft): path → origin. */
+  const [verified, setVerified] = useState<Record<string, FactOrigin>>({});
+  /** The draft's id as state (the ref below is for the callbacks): set once a draft exists. */
+  const [currentId, setCurrentId] = useState<string | null>(null);
   const draftId = useRef<string | null>(null);
   const version = useRef<number | null>(null);
   const latest = useRef<DraftState>(EMPTY);
@@ -69,7 +112,9 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
         if (d) {
           draftId.current = d.id;
           version.current = d.version;
+          setCurrentId(d.id);
           setFiles(filesBySlot(d));
+          setVerified(d.verified ?? {});
           setResumedAt(new Date(d.updatedAt));
           latest.current = {
             formData: d.formData ?? {},
@@ -91,7 +136,9 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
   const adopt = useCallback((d: DraftView) => {
     draftId.current = d.id;
     version.current = d.version;
+    setCurrentId(d.id);
     setFiles(filesBySlot(d));
+    setVerified(d.verified ?? {});
   }, []);
 
   /** The draft's id, creating it (with what is typed so far) if there is none yet. */
@@ -203,6 +250,50 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
     };
   }, [flush]);
 
+  /**
+   * Fill the e-form from VNeID and the national registers (POST /drafts/{id}/prefill), in turn
+   * with the saves: what is typed is saved first (the server fills only what is empty), the draft
+   * is created if there is none. The answer's values are laid onto what is on screen now: a
+   * verified (locked) value replaces what was typed, the others only fill an empty field, so
+   * typing while the answer comes loses nothing. The prefill bumps the draft's version: the next
+   * save uses the new one.
+   */
+  const prefill = useCallback((): Promise<PrefillOutcome> => {
+    const run = chain.current.then(async () => {
+      if (timer.current) {
+        clearTimeout(timer.current);
+        timer.current = null;
+      }
+      await persist();
+      const id = draftId.current ?? (await ensureDraft());
+      const r = ok(await api.POST('/api/v1/drafts/{id}/prefill', { params: { path: { id } } }));
+      version.current = r.draft.version;
+      setVerified(r.draft.verified ?? {});
+      let formData = latest.current.formData;
+      for (const path of Object.keys(r.origins)) {
+        const value = valueAt(r.draft.formData, path);
+        if (value === undefined) continue;
+        if (r.locked.includes(path) || isEmpty(valueAt(formData, path))) formData = withValueAt(formData, path, value);
+      }
+      latest.current = { ...latest.current, formData };
+      setStateRaw(latest.current);
+      // What is on screen differs from what the server holds (typed meanwhile, or not yet saved): save it.
+      if (!sameJson(formData, r.draft.formData)) {
+        dirty.current = true;
+        timer.current = setTimeout(() => {
+          timer.current = null;
+          flush().catch(() => {});
+        }, AUTOSAVE_MS);
+      }
+      return { origins: r.origins, locked: r.locked, failures: r.failures, formData: r.draft.formData };
+    });
+    chain.current = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }, [persist, ensureDraft, flush]);
+
   const addFile = useCallback((slot: string, f: DraftFile) => {
     setFiles((x) => ({ ...x, [slot]: [f, ...(x[slot] ?? [])] }));
   }, []);
@@ -222,6 +313,8 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
     if (id) ok(await api.DELETE('/api/v1/drafts/{id}', { params: { path: { id } } }));
     draftId.current = null;
     version.current = null;
+    setCurrentId(null);
+    setVerified({});
     creating.current = null;
     latest.current = EMPTY;
     setStateRaw(EMPTY);
@@ -238,6 +331,10 @@ export function useApplyDraft(procedureId: string, enabled: boolean) {
     loadError,
     discard,
     draftId: () => draftId.current,
+    /** The draft's id once there is one (state: a change re-renders). */
+    currentId,
+    verified,
+    prefill,
     update,
     flush,
     ensureDraft,
