@@ -14,7 +14,10 @@ export function delayedAnswers(delayMs: () => number) {
         res.writeHead(status, { 'content-type': type });
         res.end(body);
       };
-      if (!delayed || delayMs() <= 0) return answer();
+      if (!delayed || delayMs() <= 0) {
+        answer();
+        return;
+      }
       const t = setTimeout(() => {
         timers.delete(t);
         answer();
