@@ -118,7 +118,8 @@ export function prefillForm(schema: unknown, map: PrefillMap, facts: Facts): Pre
   return out;
 }
 
-const getPath = (data: Record<string, unknown>, path: string): unknown =>
+/** The value at a dotted path of form data (undefined when a group on the way is missing). */
+export const valueAt = (data: Record<string, unknown>, path: string): unknown =>
   path
     .split('.')
     .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
@@ -143,8 +144,14 @@ export function withValues(data: Record<string, unknown>, values: Record<string,
 export function changedVerifiedFields(data: Record<string, unknown>, verified: Record<string, string>): string[] {
   return Object.entries(verified)
     .filter(([path, value]) => {
-      const now = getPath(data, path);
+      const now = valueAt(data, path);
       return typeof now !== 'string' || now.normalize('NFC').trim() !== value.normalize('NFC').trim();
     })
     .map(([path]) => path);
+}
+
+/** Which registers a map reads from: only those are asked (no personal data read for nothing). */
+export function registersNeeded(map: PrefillMap): { person: boolean; business: boolean } {
+  const all = Object.values(map).flatMap(sourcesOf);
+  return { person: all.some((s) => s.startsWith('person.')), business: all.some((s) => s.startsWith('business.')) };
 }

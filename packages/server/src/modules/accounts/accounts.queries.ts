@@ -152,7 +152,6 @@ export async function applicantProfile(ex: Executor, userId: string) {
     .selectFrom('users as u')
     .leftJoin('user_identities as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.provider', '=', 'vneid'))
     .select([
-      'u.id',
       'u.kind',
       'u.applicant_type',
       'u.full_name',
@@ -161,7 +160,6 @@ export async function applicantProfile(ex: Executor, userId: string) {
       'u.phone',
       'u.email',
       'i.verified',
-      'i.assurance_level',
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
@@ -175,4 +173,40 @@ export async function applicantProfile(ex: Executor, userId: string) {
     email: u.email,
     identity: (u.verified ?? null) as VerifiedIdentity | null,
   };
+}
+
+/**
+ * A new applicant account: a citizen's username is their personal ID, an organization's its tax
+ * code (registration with a code, or a first VNeID sign-in).
+ */
+export async function insertApplicantUser(
+  ex: Executor,
+  a: {
+    applicantType: 'citizen' | 'organization';
+    number: string;
+    fullName: string;
+    email: string | null;
+    phone: string | null;
+    passwordHash: string;
+  },
+): Promise<string> {
+  const citizen = a.applicantType === 'citizen';
+  const { id } = await ex
+    .insertInto('users')
+    .values({
+      kind: 'applicant',
+      username: a.number,
+      full_name: a.fullName,
+      email: a.email,
+      phone: a.phone,
+      agency_id: null,
+      applicant_type: a.applicantType,
+      personal_id: citizen ? a.number : null,
+      tax_code: citizen ? null : a.number,
+      password_hash: a.passwordHash,
+      locked_until: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }

@@ -5,6 +5,7 @@ import type { VerifiedIdentity } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
+import { insertApplicantUser } from './accounts.queries.ts';
 import { createSession } from './sessions.ts';
 
 /** Why a verified identity cannot be signed in here (docs/identity.md). */
@@ -160,24 +161,14 @@ async function accountOf(
   return match?.id ?? 'conflict';
 }
 
-async function createApplicant(tx: Executor, identity: VerifiedIdentity): Promise<string> {
+function createApplicant(tx: Executor, identity: VerifiedIdentity): Promise<string> {
   const citizen = identity.accountType === 'citizen';
-  const { id } = await tx
-    .insertInto('users')
-    .values({
-      kind: 'applicant',
-      username: citizen ? identity.personalId! : identity.taxCode!,
-      full_name: citizen ? identity.fullName : identity.businessName!,
-      email: identity.email,
-      phone: identity.phone,
-      agency_id: null,
-      applicant_type: identity.accountType,
-      personal_id: citizen ? identity.personalId : null,
-      tax_code: citizen ? null : identity.taxCode,
-      password_hash: NO_PASSWORD,
-      locked_until: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+  return insertApplicantUser(tx, {
+    applicantType: identity.accountType,
+    number: citizen ? identity.personalId! : identity.taxCode!,
+    fullName: citizen ? identity.fullName : identity.businessName!,
+    email: identity.email,
+    phone: identity.phone,
+    passwordHash: NO_PASSWORD,
+  });
 }

@@ -19,6 +19,7 @@ import { Problem } from '../../shared/problem.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { queueSms } from '../notifications/sms.service.ts';
 import { enqueue } from '../outbox/outbox.service.ts';
+import { insertApplicantUser } from './accounts.queries.ts';
 import { hashPassword, isAcceptablePassword, verifyPassword } from './password.ts';
 
 export const CODE_TTL_MINUTES = 10;
@@ -310,23 +311,14 @@ export async function verifyRegistration(
       .executeTakeFirst();
     // Registered meanwhile by another verification: same answer as a wrong code.
     if (taken) return null;
-    const { id } = await tx
-      .insertInto('users')
-      .values({
-        kind: 'applicant',
-        username: pending.username,
-        full_name: pending.fullName,
-        email: pending.email,
-        phone: pending.phone,
-        agency_id: null,
-        applicant_type: pending.applicantType,
-        personal_id: pending.applicantType === 'citizen' ? pending.username : null,
-        tax_code: pending.applicantType === 'organization' ? pending.username : null,
-        password_hash: pending.passwordHash,
-        locked_until: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await insertApplicantUser(tx, {
+      applicantType: pending.applicantType,
+      number: pending.username,
+      fullName: pending.fullName,
+      email: pending.email,
+      phone: pending.phone,
+      passwordHash: pending.passwordHash,
+    });
     await recordAudit(tx, {
       ...auditFields(ctx),
       actorId: id,

@@ -1,11 +1,11 @@
 import type { Actor } from '@motcua/core';
-import { type FactOrigin, type PrefillMap, prefillForm, withValues } from '@motcua/core';
+import { type FactOrigin, type PrefillMap, prefillForm, registersNeeded, valueAt, withValues } from '@motcua/core';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { applicantProfile } from '../accounts/accounts.queries.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
-import { versionContent } from '../catalog/catalog.queries.ts';
+import { versionColumn, versionContent } from '../catalog/catalog.queries.ts';
 import { recordPersonalDataAccess } from '../identity/personal-data.ts';
 import { gatherFacts, type RegisterRead, type Registers } from '../registers/registers.service.ts';
 import { type DraftView, draftView } from './drafts.service.ts';
@@ -38,7 +38,7 @@ export async function prefillDraft(
   const actor = ctx.actor as Extract<Actor, { kind: 'applicant' }>;
   const d = await db
     .selectFrom('dossier_drafts')
-    .select(['id', 'procedure_version_id', 'form_data', 'version'])
+    .select(['id', 'procedure_version_id', versionColumn('procedure_version_id', 'name').as('procedure_name')])
     .where('id', '=', draftId)
     .where('applicant_user_id', '=', actor.userId)
     .executeTakeFirst();
@@ -49,29 +49,35 @@ export async function prefillDraft(
   const profile = await applicantProfile(db, actor.userId);
   if (!profile) throw new Problem('forbidden');
   const viaVneid = session.authMethod === 'oidc:vneid';
-  const before = await draftView(db, d.id, actor.userId);
+  const map = content.eForm?.prefill ?? {};
   const { facts, reads, failures } = await gatherFacts(
     registers,
     { applicantType: profile.applicantType, identity: viaVneid ? profile.identity : null, account: profile },
     { requestId: ctx.requestId ?? d.id, serviceCode: d.procedure_version_id },
+    registersNeeded(map),
   );
-  const map = content.eForm?.prefill ?? {};
   const p = prefillForm(content.eForm?.schema ?? {}, map, facts);
-  // Verified values replace what was typed; the others only fill what is empty.
-  const current = (d.form_data ?? {}) as Record<string, unknown>;
   const lockedValues = Object.fromEntries(p.locked.map((k) => [k, p.values[k]!]));
-  const fillEmpty = Object.fromEntries(
-    Object.entries(p.values).filter(([k]) => !p.locked.includes(k) && emptyAt(current, k)),
-  );
-  const formData = withValues(current, { ...fillEmpty, ...lockedValues });
   const verified = Object.fromEntries(p.locked.map((k) => [k, { value: p.values[k]!, origin: p.origins[k]! }]));
   await db.transaction().execute(async (tx: Tx) => {
+    // Merged into the draft as it is now: an autosave that landed while the registers answered is kept.
+    const cur = await tx
+      .selectFrom('dossier_drafts')
+      .select(['form_data', 'version'])
+      .where('id', '=', d.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    // Verified values replace what was typed; the others only fill what is empty.
+    const current = (cur.form_data ?? {}) as Record<string, unknown>;
+    const fillEmpty = Object.fromEntries(
+      Object.entries(p.values).filter(([k]) => !p.locked.includes(k) && isEmpty(valueAt(current, k))),
+    );
     await tx
       .updateTable('dossier_drafts')
       .set({
-        form_data: JSON.stringify(formData),
+        form_data: JSON.stringify(withValues(current, { ...fillEmpty, ...lockedValues })),
         verified: JSON.stringify(verified),
-        version: d.version + 1,
+        version: cur.version + 1,
         updated_at: new Date(),
       })
       .where('id', '=', d.id)
@@ -83,7 +89,7 @@ export async function prefillDraft(
         accessor: actor,
         accessorName: profile.fullName,
         source: r.source,
-        purpose: `Điền sẵn tờ khai: ${before.procedureName}`,
+        purpose: `Điền sẵn tờ khai: ${d.procedure_name}`,
         outcome: r.outcome,
       })),
     );
@@ -108,12 +114,7 @@ export async function prefillDraft(
   };
 }
 
-function emptyAt(data: Record<string, unknown>, path: string): boolean {
-  const v = path
-    .split('.')
-    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
-  return v === undefined || v === null || v === '';
-}
+const isEmpty = (v: unknown) => v === undefined || v === null || v === '';
 
 /**
  * An officer opened a dossier with the applicant's personal data (name, ID, address, the e-form):

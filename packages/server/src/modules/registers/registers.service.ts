@@ -183,6 +183,8 @@ export async function gatherFacts(
   registers: Registers,
   subject: FactsSubject,
   ctx: RegisterRequestContext,
+  /** The registers the form's map reads from (core `registersNeeded`); the others are not asked. */
+  needed: { person: boolean; business: boolean } = { person: true, business: true },
 ): Promise<{ facts: Facts; reads: RegisterRead[]; failures: RegisterRead[] }> {
   const facts: Facts = {};
   const reads: RegisterRead[] = [];
@@ -215,7 +217,7 @@ export async function gatherFacts(
     ['business.taxCode', fact(identity.taxCode, 'vneid')],
   ]);
   const lookups: Promise<void>[] = [];
-  if (registers.population && identity.personalId) {
+  if (needed.person && registers.population && identity.personalId) {
     const personalId = identity.personalId;
     lookups.push(
       registers.population.findCitizen({ personalId }, ctx).then((r) => {
@@ -224,7 +226,7 @@ export async function gatherFacts(
       }),
     );
   }
-  if (registers.business && identity.taxCode) {
+  if (needed.business && registers.business && identity.taxCode) {
     const taxCode = identity.taxCode;
     lookups.push(
       registers.business.findBusiness(taxCode, ctx).then((r) => {
