@@ -66,7 +66,10 @@ async function fromRegister(
       },
     };
   }
-  if (!registers.business) return { facts: null, outcome: null, source: 'business_registry' };
+  // An old 9-digit ID card is in neither register's keys: nothing is asked, nothing logged.
+  if (!registers.business || !/^\d{10}(-\d{3})?$/.test(idNumber)) {
+    return { facts: null, outcome: null, source: 'business_registry' };
+  }
   const r = await registers.business.findBusiness(idNumber, rctx);
   if (!r.ok) return { facts: null, outcome: r.reason, source: 'business_registry' };
   return {
