@@ -1,10 +1,9 @@
-import { useQuery } from '@tanstack/react-query';
 import { Alert, Button, Card, Divider, Form, Input } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { SESSION_ENDED_KEY, useAuth } from '../api/auth.tsx';
-import { api } from '../api/client.ts';
+import { ssoStartUrl, useSsoProviders } from '../api/sso.ts';
 
 const SSO_CODES = [
   'sso_cancelled',
@@ -16,18 +15,6 @@ const SSO_CODES = [
   'sso_no_account',
   'sso_account_conflict',
 ] as const;
-
-/** The single sign-on providers the server has (VNeID for applicants, the province's IdP for officers). */
-function useSsoProviders() {
-  return useQuery({
-    queryKey: ['sso-providers'],
-    queryFn: async () => (await api.GET('/api/v1/auth/oidc/providers')).data?.items ?? [],
-    staleTime: 300_000,
-  });
-}
-
-const startUrl = (provider: string, next: string | null) =>
-  `/api/v1/auth/oidc/${provider}/start${next?.startsWith('/') ? `?returnTo=${encodeURIComponent(next)}` : ''}`;
 
 export default function LoginPage() {
   const { t } = useTranslation();
@@ -51,7 +38,7 @@ export default function LoginPage() {
             type="primary"
             size="large"
             block
-            href={startUrl('vneid', params.get('next'))}
+            href={ssoStartUrl('vneid', params.get('next'))}
             data-testid="vneid-login"
           >
             {t('login.vneid')}
@@ -60,7 +47,7 @@ export default function LoginPage() {
         </>
       )}
       {providers.some((p) => p.id === 'staff') && (
-        <Button block href={startUrl('staff', params.get('next'))} style={{ marginTop: 8 }}>
+        <Button block href={ssoStartUrl('staff', params.get('next'))} style={{ marginTop: 8 }}>
           {t('login.staffSso')}
         </Button>
       )}

@@ -1,6 +1,10 @@
+import { valueAt } from '@motcua/core/eform/prefill';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api, ok } from '../../api/client.ts';
 import type { paths } from '../../api/schema';
+
+/** The value at a field path (`name` or `group.name`): core's, shared with the server. */
+export { valueAt };
 
 type DraftView = paths['/api/v1/drafts/{id}']['get']['responses'][200]['content']['application/json'];
 type PrefillBody = paths['/api/v1/drafts/{id}/prefill']['post']['responses'][200]['content']['application/json'];
@@ -34,13 +38,6 @@ function filesBySlot(d: DraftView): Record<string, DraftFile[]> {
     out[a.slot] = [...(out[a.slot] ?? []), { id: a.id, fileName: a.fileName, sizeBytes: a.sizeBytes }];
   }
   return out;
-}
-
-/** The value at a field path (`name` or `group.name`). */
-export function valueAt(data: Record<string, unknown>, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), data);
 }
 
 /** A copy of `data` with `value` at the field path, nested objects copied on the way. */

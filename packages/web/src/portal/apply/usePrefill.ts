@@ -1,7 +1,7 @@
-import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { SignIn } from '../../api/auth.tsx';
-import { ApiError, api } from '../../api/client.ts';
+import { ApiError } from '../../api/client.ts';
+import { ssoStartUrl, useSsoProviders } from '../../api/sso.ts';
 import type { FactOrigin, PrefillOutcome, useApplyDraft } from './useApplyDraft.ts';
 import { sameJson, valueAt } from './useApplyDraft.ts';
 
@@ -10,19 +10,14 @@ export type FieldMark = { origin: FactOrigin; locked: boolean };
 export type Marks = Record<string, FieldMark>;
 type Failure = PrefillOutcome['failures'][number];
 
-/** Is VNeID one of the server's sign-in providers? (Same query as the sign-in page's.) */
+/** Is VNeID one of the server's sign-in providers? */
 export function useVneidAvailable(): boolean {
-  const q = useQuery({
-    queryKey: ['sso-providers'],
-    queryFn: async () => (await api.GET('/api/v1/auth/oidc/providers')).data?.items ?? [],
-    staleTime: 300_000,
-  });
-  return (q.data ?? []).some((p) => p.id === 'vneid');
+  return (useSsoProviders().data ?? []).some((p) => p.id === 'vneid');
 }
 
 /** The VNeID sign-in that comes back to this page (or `returnTo`). */
 export function vneidStartUrl(returnTo = `${window.location.pathname}${window.location.search}`): string {
-  return `/api/v1/auth/oidc/vneid/start?returnTo=${encodeURIComponent(returnTo)}`;
+  return ssoStartUrl('vneid', returnTo);
 }
 
 export const isVneidSession = (signIn: SignIn | null) => signIn?.authMethod === 'oidc:vneid';
