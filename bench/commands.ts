@@ -339,7 +339,9 @@ async function main(): Promise<void> {
             formData: {},
             draftId: d.draftId,
           },
-          { actor: { kind: 'applicant', userId: d.userId }, requestId: randomUUID() },
+          // Signed in with VNeID level 2, as online applicants arrive from the national portal (a
+          // procedure may require it: catalog `identityLevel`, 403 identity_level_required otherwise).
+          { actor: { kind: 'applicant', userId: d.userId, assuranceLevel: 2 }, requestId: randomUUID() },
           randomUUID(),
         );
         if (res.statusCode !== 201) throw new Error(`submit answered ${res.statusCode}`);

@@ -4,6 +4,7 @@
  */
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginPage } from '../src/modules/identity/local-idp.pages.ts';
 import { type LocalIdentityProvider, startLocalIdentityProvider } from '../src/modules/identity/local-idp.ts';
 import { DEMO_IDP_PASSWORD } from '../src/seed/demo-residents.ts';
 import { type Browser, browser, formOf } from './idp-browser.ts';
@@ -106,6 +107,24 @@ describe('local identity provider', () => {
     expect(page).toContain('048090****34');
     expect(page).toContain('Mức độ 2');
     expect(page).toContain('<label for="citizen-id">');
+  });
+
+  it('the staff stand-in offers the personal sign-in only (officers are people, not organisations)', () => {
+    const common = {
+      loginAction: '/i/x/login',
+      abortAction: '/i/x/abort',
+      clientName: 'motcua',
+      kind: 'citizen' as const,
+      demoIdentities: [],
+    };
+    const staff = loginPage({ ...common, organisations: false, title: { vi: 'Cán bộ', en: 'Staff' } });
+    expect(staff).not.toContain('Tổ chức, doanh nghiệp');
+    expect(staff).not.toContain('name="taxCode"');
+    expect(staff).toContain('<section class="panel only" id="panel-citizen">');
+    expect(staff).toContain('<label for="citizen-id">');
+    const vneid = loginPage(common);
+    expect(vneid).toContain('id="panel-business"');
+    expect(vneid).toContain('<section class="panel" id="panel-citizen">');
   });
 
   it('signs a citizen in: ID token with sub, acr and nonce; DVCQG claims in userinfo', async () => {

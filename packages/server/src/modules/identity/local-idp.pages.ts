@@ -41,6 +41,7 @@ button.secondary{background:#fff;color:#111827;border-color:#9ca3af}
 .tabs label{flex:1;margin:0;text-align:center;padding:.5rem;border:1px solid #9ca3af;border-radius:.375rem .375rem 0 0;cursor:pointer;font-size:.9rem}
 .tab-radio{position:absolute;opacity:0}
 .panel{display:none;border:1px solid #9ca3af;border-top:0;padding:0 .75rem .75rem;border-radius:0 0 .375rem .375rem}
+.panel.only{display:block;border-top:1px solid #9ca3af;border-radius:.375rem;margin-top:1rem}
 #tab-citizen:checked~.tabs label[for=tab-citizen],#tab-business:checked~.tabs label[for=tab-business]{background:#b91c1c;color:#fff;border-color:#b91c1c}
 #tab-citizen:checked~#panel-citizen,#tab-business:checked~#panel-business{display:block}
 .tab-radio:focus-visible~.tabs{outline:3px solid #93c5fd}
@@ -169,6 +170,8 @@ export type LoginPageOptions = {
   demoIdentities: DemoIdentityButton[];
   /** Heading; default the VNeID one (the staff stand-in names the province's own IdP). */
   title?: Bilingual;
+  /** Offer the organisation (business) sign-in tab; default true. The staff IdP has officers only. */
+  organisations?: boolean;
 };
 
 export function loginPage(o: LoginPageOptions): string {
@@ -182,6 +185,26 @@ export function loginPage(o: LoginPageOptions): string {
   const passwordField = (id: string) => `
 <label for="${id}">${bi({ vi: 'Mật khẩu', en: 'Password' })}</label>
 <input type="password" id="${id}" name="password" required autocomplete="current-password">`;
+  const organisations = o.organisations ?? true;
+  const tabs = `<input type="radio" class="tab-radio" name="tab" id="tab-citizen"${o.kind === 'citizen' ? ' checked' : ''}>
+<input type="radio" class="tab-radio" name="tab" id="tab-business"${o.kind === 'business' ? ' checked' : ''}>
+<div class="tabs">
+<label for="tab-citizen">${bi({ vi: 'Công dân', en: 'Citizen' })}</label>
+<label for="tab-business">${bi({ vi: 'Tổ chức, doanh nghiệp', en: 'Organisation, business' })}</label>
+</div>
+`;
+  const business = `<section class="panel" id="panel-business">
+<form method="post" action="${escapeHtml(o.loginAction)}">
+<input type="hidden" name="kind" value="business">
+<label for="business-tax">${bi({ vi: 'Mã số thuế', en: 'Tax code' })}</label>
+<input type="text" id="business-tax" name="taxCode" value="${escapeHtml(o.kind === 'business' ? (o.taxCode ?? '') : '')}" inputmode="numeric" pattern="[0-9]{10}(-[0-9]{3})?" maxlength="14" required autocomplete="organization">
+<label for="business-id">${bi({ vi: 'Số định danh của người đại diện', en: "Legal representative's personal identification number" })}</label>
+<input type="text" id="business-id" name="personalId" value="${escapeHtml(businessId)}" inputmode="numeric" pattern="[0-9]{12}" maxlength="12" required autocomplete="username">
+${passwordField('business-password')}
+<button type="submit">${bi({ vi: 'Đăng nhập', en: 'Sign in' })}</button>
+</form>
+</section>
+`;
   const buttons = o.demoIdentities
     .map((d) => {
       const hidden = [
@@ -207,13 +230,8 @@ export function loginPage(o: LoginPageOptions): string {
 <p>${bi({ vi: `Dịch vụ yêu cầu đăng nhập: ${o.clientName}`, en: `Requested by: ${o.clientName}` })}</p>
 <p class="demo-note">${bi(o.title ? { vi: 'Máy chủ định danh thử nghiệm — không phải hệ thống thật', en: 'Local demo identity server — not the real one' } : { vi: 'Máy chủ định danh thử nghiệm — không phải VNeID thật', en: 'Local demo identity server — not the real VNeID' })}</p>
 ${error}
-<input type="radio" class="tab-radio" name="tab" id="tab-citizen"${o.kind === 'citizen' ? ' checked' : ''}>
-<input type="radio" class="tab-radio" name="tab" id="tab-business"${o.kind === 'business' ? ' checked' : ''}>
-<div class="tabs">
-<label for="tab-citizen">${bi({ vi: 'Công dân', en: 'Citizen' })}</label>
-<label for="tab-business">${bi({ vi: 'Tổ chức, doanh nghiệp', en: 'Organisation, business' })}</label>
-</div>
-<section class="panel" id="panel-citizen">
+${organisations ? tabs : ''}
+<section class="panel${organisations ? '' : ' only'}" id="panel-citizen">
 <form method="post" action="${escapeHtml(o.loginAction)}">
 <input type="hidden" name="kind" value="citizen">
 <label for="citizen-id">${bi({ vi: 'Số định danh cá nhân', en: 'Personal identification number' })}</label>
@@ -222,18 +240,7 @@ ${passwordField('citizen-password')}
 <button type="submit">${bi({ vi: 'Đăng nhập', en: 'Sign in' })}</button>
 </form>
 </section>
-<section class="panel" id="panel-business">
-<form method="post" action="${escapeHtml(o.loginAction)}">
-<input type="hidden" name="kind" value="business">
-<label for="business-tax">${bi({ vi: 'Mã số thuế', en: 'Tax code' })}</label>
-<input type="text" id="business-tax" name="taxCode" value="${escapeHtml(o.kind === 'business' ? (o.taxCode ?? '') : '')}" inputmode="numeric" pattern="[0-9]{10}(-[0-9]{3})?" maxlength="14" required autocomplete="organization">
-<label for="business-id">${bi({ vi: 'Số định danh của người đại diện', en: "Legal representative's personal identification number" })}</label>
-<input type="text" id="business-id" name="personalId" value="${escapeHtml(businessId)}" inputmode="numeric" pattern="[0-9]{12}" maxlength="12" required autocomplete="username">
-${passwordField('business-password')}
-<button type="submit">${bi({ vi: 'Đăng nhập', en: 'Sign in' })}</button>
-</form>
-</section>
-<form method="post" action="${escapeHtml(o.abortAction)}">
+${organisations ? business : ''}<form method="post" action="${escapeHtml(o.abortAction)}">
 <button type="submit" class="secondary">${bi({ vi: 'Hủy', en: 'Cancel' })}</button>
 </form>
 </div>

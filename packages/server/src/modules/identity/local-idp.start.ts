@@ -18,7 +18,7 @@ const ENV_PREFIX = { vneid: 'MOTCUA_VNEID', staff: 'MOTCUA_STAFF_OIDC' } as cons
 async function startLocal(
   config: Config,
   p: { id: IdentityProviderConfig['id']; audience: IdentityProviderConfig['audience']; clientId: string; port: number },
-  extra: { identities?: DemoIdentity[]; title?: Bilingual } = {},
+  extra: { identities?: DemoIdentity[]; title?: Bilingual; organisations?: boolean } = {},
 ): Promise<Started> {
   const clientSecret = randomBytes(24).toString('base64url');
   const start = (port: number) =>
@@ -87,6 +87,7 @@ export async function startLocalIdentityProviders(
           {
             identities: DEMO_STAFF_IDENTITIES,
             title: { vi: 'Đăng nhập tài khoản cán bộ của tỉnh', en: 'Sign in with your province staff account' },
+            organisations: false,
           },
         ),
       );

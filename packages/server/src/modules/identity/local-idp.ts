@@ -169,6 +169,8 @@ export async function startLocalIdentityProvider(opts: {
   idTokenTtlSeconds?: number;
   /** The login page's heading (default: VNeID's). */
   title?: Bilingual;
+  /** Offer the organisation sign-in (default true; the staff stand-in has officers only). */
+  organisations?: boolean;
 }): Promise<LocalIdentityProvider> {
   const host = opts.host ?? '127.0.0.1';
   const identities = opts.identities ?? DEMO_IDENTITIES;
@@ -330,6 +332,7 @@ export async function startLocalIdentityProvider(opts: {
           kind: 'citizen',
           demoIdentities: demoButtons,
           ...(opts.title ? { title: opts.title } : {}),
+          ...(opts.organisations === false ? { organisations: false } : {}),
           ...extra,
         }),
       );
@@ -368,7 +371,8 @@ export async function startLocalIdentityProvider(opts: {
       sendHtml(res, 413, errorPage(MESSAGES.tooLarge));
       return;
     }
-    const kind = form.get('kind') === 'business' ? 'business' : 'citizen';
+    // Without the organisation tab (the staff stand-in) every sign-in is a person's.
+    const kind = opts.organisations !== false && form.get('kind') === 'business' ? 'business' : 'citizen';
     const personalId = (form.get('personalId') ?? '').trim();
     const taxCode = (form.get('taxCode') ?? '').trim();
     const password = form.get('password') ?? '';
