@@ -8,6 +8,9 @@ export default defineConfig({
           name: 'core',
           include: ['packages/core/src/**/*.test.ts'],
           environment: 'node',
+          // A guard against a hang, not a speed check: the property tests (300 random histories of
+          // up to 150 commands) take several seconds on a loaded two-core machine.
+          testTimeout: 30_000,
         },
       },
       {

@@ -265,6 +265,28 @@ describe('the e-form prefilled from VNeID and the population DB', () => {
     expect(log[0]?.accessor.name).toBeTruthy();
     // The one-stop unit is named with its ward, so that the person can place it.
     expect(log[0]?.accessor.agencyName).toMatch(/ — UBND Phường Hải Châu$/);
+
+    // Opening one of the dossier's files is a read of its own, naming the file; the applicant's
+    // own download is not an officer's read.
+    const files = await app.inject({ url: `/api/v1/dossiers/${r.json().id}/attachments`, headers: officer.headers });
+    const file = files.json().items[0] as { id: string; fileName: string };
+    expect(file).toBeDefined();
+    const own = await app.inject({ url: `/api/v1/attachments/${file.id}/content`, headers: anh.headers });
+    expect(own.statusCode).toBe(200);
+    expect(await accessLog(anh)).toHaveLength(log.length);
+    const got = await app.inject({
+      url: `/api/v1/attachments/${file.id}/content?disposition=inline`,
+      headers: officer.headers,
+    });
+    expect(got.statusCode).toBe(200);
+    const after = await accessLog(anh);
+    expect(after).toHaveLength(log.length + 1);
+    expect(after[0]).toMatchObject({
+      source: 'dossier',
+      purpose: `Xem tệp “${file.fileName}” của hồ sơ ${r.json().code}`,
+      outcome: 'viewed',
+      accessor: { self: false },
+    });
   });
 });
 

@@ -6,6 +6,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/database.ts';
 import { commandContext } from '../../shared/command-context.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
+import { logOfficerFileRead } from '../dossiers/drafts.prefill.ts';
 import {
   ATTACHMENT_KINDS,
   assertCanUpload,
@@ -231,6 +232,10 @@ export async function attachmentRoutes(base: FastifyInstance, opts: { db: Db; co
     },
     async (req, reply) => {
       const a = await findReadableAttachment(db, req.actor, req.params.id);
+      // An officer's read of an applicant's file goes to the applicant's access log (issue 17).
+      if (req.actor.kind === 'officer' && a.dossier_id !== null) {
+        await logOfficerFileRead(db, req.actor, a.dossier_id, a.file_name);
+      }
       const inline = req.query.disposition === 'inline' && PREVIEWABLE.has(a.media_type);
       const stream = await storage.get(a.sha256);
       if (!stream) {

@@ -124,6 +124,8 @@ export async function logOfficerRead(
   ex: Executor,
   officer: Extract<Actor, { kind: 'officer' }>,
   row: { id: string; code: string; applicant_user_id: string | null; applicant_id_number: string | null },
+  /** What was read; default the dossier itself. */
+  purpose = `Xem hồ sơ ${row.code}`,
 ): Promise<void> {
   const id = row.applicant_id_number ?? '';
   await recordPersonalDataAccess(ex, [
@@ -135,9 +137,27 @@ export async function logOfficerRead(
       },
       accessor: officer,
       source: 'dossier',
-      purpose: `Xem hồ sơ ${row.code}`,
+      purpose,
       dossierId: row.id,
       outcome: 'viewed',
     },
   ]);
+}
+
+/**
+ * An officer downloaded or previewed one of a dossier's files (the scanned ID card, the birth
+ * certificate…): the applicant's access log names the file (Decree 13/2023/NĐ-CP art. 9).
+ */
+export async function logOfficerFileRead(
+  ex: Executor,
+  officer: Extract<Actor, { kind: 'officer' }>,
+  dossierId: string,
+  fileName: string,
+): Promise<void> {
+  const row = await ex
+    .selectFrom('dossiers')
+    .select(['id', 'code', 'applicant_user_id', 'applicant_id_number'])
+    .where('id', '=', dossierId)
+    .executeTakeFirst();
+  if (row) await logOfficerRead(ex, officer, row, `Xem tệp “${fileName}” của hồ sơ ${row.code}`);
 }
