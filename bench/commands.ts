@@ -312,25 +312,25 @@ async function main(): Promise<void> {
     const monitor = () => new Monitor(url, 'motcua');
     let submitTps: number | null = null;
 
-    if (ops.includes('submit')) {
+    const submissions = async (runDb: Db, op: string, setupDb: Db = runDb) => {
       // One citizen, one prepared draft per submission (setup, not measured): the pool is sized from
       // the expected rate like the transitions' dossiers, generously; running out ends the window.
       const expected = Math.max(submitTpsGuess, lastSubmitTps ?? 0);
       const poolCount = Math.ceil(expected * (duration + warmup) * 1.5);
       const t = Date.now();
-      const drafts = await prepareDrafts(db, poolCount, onlineCommune, rng);
+      const drafts = await prepareDrafts(setupDb, poolCount, onlineCommune, rng);
       log(
         `submit: ${drafts.length} applicant accounts with a draft ready (${drafts.reduce((n, d) => n + d.files, 0)} ` +
           `document files) in ${fmt((Date.now() - t) / 1000)} s`,
       );
-      log(`submit: ${clients} clients, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`);
+      log(`${op}: ${clients} clients, ${duration} s (+${warmup} s warm-up), pool ${poolSize} …`);
       let k = 0;
-      const r = await drive('submit', clients, warmup * 1000, duration * 1000, monitor(), async () => {
+      const r = await drive(op, clients, warmup * 1000, duration * 1000, monitor(), async () => {
         const d = drafts[k++];
         if (!d) throw new RanOut();
         // As the portal's "Nộp hồ sơ" sends it (web ApplyPage submit): the draft, its unit and the contact.
         const res = await submitDossier(
-          db,
+          runDb,
           {
             procedureId: d.procedureId,
             agencyId: d.agencyId,
@@ -347,19 +347,22 @@ async function main(): Promise<void> {
         if (res.statusCode !== 201) throw new Error(`submit answered ${res.statusCode}`);
         return 'submit';
       });
-      submitTps = r.tps;
-      if (!r.stalled && r.ranOutAfter === null) lastSubmitTps = r.tps;
+      if (runDb === setupDb) {
+        submitTps = r.tps;
+        if (!r.stalled && r.ranOutAfter === null) lastSubmitTps = r.tps;
+      }
       if (r.ranOutAfter !== null) {
         log(`  (${drafts.length} drafts were not enough: raise --submit-tps above ${fmt(expected, 0)})`);
       }
       // The drafts left over go (setup, not measured): a submitted draft is gone already.
       await discardUnused(
-        db,
+        setupDb,
         drafts.slice(k).map((d) => d.draftId),
       );
-      results.push({ clients, op: 'submit (online)', ...r });
+      results.push({ clients, op, ...r });
       report(results.at(-1)!, baselines.get(clients));
-    }
+    };
+    if (ops.includes('submit')) await submissions(db, 'submit (online)');
 
     const transitions = async (runDb: Db, op: string) => {
       // Each client owns its dossiers: received at the counter of its team's commune.
@@ -476,10 +479,16 @@ async function main(): Promise<void> {
     if (results.some((r) => r.stalled)) continue;
     await db.destroy();
     if (whatIf) {
-      // What-if: the same transitions with the audit chain's advisory lock turned into a no-op —
+      // What-if: the same submissions and transitions with the audit chain's advisory lock turned into a no-op —
       // the chain may fork, so only in this scratch database, only to size what the lock costs.
       const unlocked = await noAuditLockDb(url, poolSize);
-      await transitions(unlocked, 'step transition, what-if: no audit lock');
+      if (ops.includes('submit')) {
+        // Its drafts are prepared through a pool of its own (the what-if's pool is the measured one).
+        const setupDb = createDb(url, clients + 2);
+        await submissions(unlocked, 'submit (online), what-if: no audit lock', setupDb);
+        await setupDb.destroy();
+      }
+      if (ops.includes('transition')) await transitions(unlocked, 'step transition, what-if: no audit lock');
       await unlocked.destroy();
     }
   }

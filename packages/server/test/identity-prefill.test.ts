@@ -21,6 +21,7 @@ import { type PopulationSimulator, startPopulationSimulator } from '../src/modul
 import { businessByTaxCode, residentById } from '../src/seed/demo-residents.ts';
 import { draftWithMandatoryFiles } from './apply-helpers.ts';
 import { type Client, DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
+import { mandatoryChecklist } from './reception-helpers.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read loosely in this test
 type Json = Record<string, any>;
@@ -287,6 +288,34 @@ describe('the e-form prefilled from VNeID and the population DB', () => {
       outcome: 'viewed',
       accessor: { self: false },
     });
+
+    // Printing a form that carries her data is a read too; the applicant's own print is not.
+    const id = r.json().id as string;
+    const received = await app.inject({
+      method: 'POST',
+      url: `/api/v1/dossiers/${id}/actions`,
+      headers: { ...officer.headers, 'idempotency-key': randomUUID() },
+      payload: { type: 'receive', version: r.json().version, checklist: await mandatoryChecklist(db, id) },
+    });
+    expect(received.statusCode, received.body).toBe(200);
+    const logged = (await accessLog(anh)).length;
+    const ownPrint = await app.inject({ url: `/api/v1/dossiers/${id}/documents/01`, headers: anh.headers });
+    expect(ownPrint.statusCode, ownPrint.body).toBe(200);
+    expect(await accessLog(anh)).toHaveLength(logged);
+    const print = await app.inject({ url: `/api/v1/dossiers/${id}/documents/01`, headers: officer.headers });
+    expect(print.statusCode, print.body).toBe(200);
+    expect(print.headers['content-type']).toBe('application/pdf');
+    const printed = await accessLog(anh);
+    expect(printed).toHaveLength(logged + 1);
+    expect(printed[0]).toMatchObject({
+      source: 'dossier',
+      purpose: `In mẫu 01 (Giấy tiếp nhận hồ sơ và hẹn trả kết quả) của hồ sơ ${r.json().code}`,
+      accessor: { self: false },
+    });
+    // A form that does not exist yet (no supplement was requested) is refused and logs nothing.
+    const none = await app.inject({ url: `/api/v1/dossiers/${id}/documents/02`, headers: officer.headers });
+    expect(none.statusCode).toBe(404);
+    expect(await accessLog(anh)).toHaveLength(printed.length);
   });
 });
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import pg from 'pg';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 
@@ -162,6 +163,11 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
   // Awaited below; marked handled so a failed click does not also leave unhandled rejections.
   post.catch(() => {});
   refetch.catch(() => {});
+  let sent = false;
+  const onRequest = (r: { method(): string; url(): string }) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions')) sent = true;
+  };
+  page.on('request', onRequest);
   await page.locator(`button[data-action="${action}"]`).click();
   if (!ONE_CLICK.has(action)) {
     const dialog = page.getByRole('dialog');
@@ -169,9 +175,46 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
     await fill?.(page);
     await dialog.getByRole('button', { name: 'Xác nhận' }).click();
   }
-  const res = await post;
+  const res = await post.catch(async (e: unknown) => {
+    const why = sent ? 'the request was sent, no answer' : 'the browser never sent the request';
+    throw new Error(`${action}: ${why}. ${await stallReport(page)}`, { cause: e });
+  });
+  page.off('request', onRequest);
   expect(res.status(), `${action}: ${await res.text()}`).toBe(200);
   await refetch;
+}
+
+/**
+ * What the served app's database and the page were doing when a command got no answer: the
+ * sessions not idle (a lock wait names what it waits for) and the dialog's text (a validation
+ * message). A timeout alone says nothing about why.
+ */
+async function stallReport(page: Page): Promise<string> {
+  const parts: string[] = [];
+  if (e2e.databaseUrl) {
+    const client = new pg.Client({ connectionString: e2e.databaseUrl });
+    try {
+      await client.connect();
+      const r = await client.query(
+        `SELECT pid, state, wait_event_type, wait_event, now() - xact_start AS xact_age,
+                pg_blocking_pids(pid) AS blocked_by, left(query, 200) AS query
+           FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`,
+      );
+      parts.push(`database sessions: ${JSON.stringify(r.rows)}`);
+    } catch (e) {
+      parts.push(`database not reachable: ${String(e)}`);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  }
+  const dialog = await page
+    .getByRole('dialog')
+    .innerText({ timeout: 1000 })
+    .catch(() => '(no dialog)');
+  parts.push(`dialog: ${dialog.replace(/\s+/g, ' ').slice(0, 500)}`);
+  parts.push(`page errors: ${JSON.stringify((page as Page & { jsErrors?: string[] }).jsErrors ?? [])}`);
+  return parts.join('\n');
 }
 
 /** Wait until the element with this test id shows exactly this text. */

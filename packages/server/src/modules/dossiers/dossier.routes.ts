@@ -41,7 +41,7 @@ import {
 } from './dossier.schemas.ts';
 import { submitDossier } from './dossier.submit.ts';
 import { dossierDetail, dossierHistory, publicLookupView } from './dossier.views.ts';
-import { logOfficerRead, prefillDraft } from './drafts.prefill.ts';
+import { logOfficerFormPrint, logOfficerRead, prefillDraft } from './drafts.prefill.ts';
 import { DraftView, discardDraft } from './drafts.service.ts';
 
 const OFFICERS = ['receptionist', 'officer', 'leader', 'admin', 'provincial_leader'] as const;
@@ -312,6 +312,9 @@ export async function dossierRoutes(
       assertFormVisibleTo(req.actor.kind, req.params.form);
       const calendar = await calendarFor(db, row.province_id);
       const pdf = await renderDossierForm(db, row, req.params.form, { publicUrl: config.publicUrl, calendar });
+      // A printed form carries the applicant's name, ID and address: an officer's print is a read
+      // the applicant sees in her access log (Decree 13/2023/NĐ-CP art. 9), as opening the dossier is.
+      if (req.actor.kind === 'officer') await logOfficerFormPrint(db, req.actor, row, req.params.form);
       const name = `mau-${req.params.form}-${row.code}.pdf`;
       return reply
         .type('application/pdf')

@@ -6,8 +6,10 @@ import { Problem } from '../../shared/problem.ts';
 import { applicantProfile } from '../accounts/accounts.queries.ts';
 import { auditFields, recordAudit } from '../audit/audit.service.ts';
 import { versionColumn, versionContent } from '../catalog/catalog.queries.ts';
+import { FORMS } from '../documents/documents.parts.ts';
 import { recordPersonalDataAccess } from '../identity/personal-data.ts';
 import { gatherFacts, type RegisterRead, type Registers } from '../registers/registers.service.ts';
+import type { DossierForm } from './dossier.documents.ts';
 import { type DraftView, draftView } from './drafts.service.ts';
 
 export type PrefillResult = {
@@ -160,4 +162,15 @@ export async function logOfficerFileRead(
     .where('id', '=', dossierId)
     .executeTakeFirst();
   if (row) await logOfficerRead(ex, officer, row, `Xem tệp “${fileName}” của hồ sơ ${row.code}`);
+}
+
+/** An officer printed one of the dossier's forms 01–06 (Circular 03/2025/TT-VPCP annex I). */
+export async function logOfficerFormPrint(
+  ex: Executor,
+  officer: Extract<Actor, { kind: 'officer' }>,
+  row: Parameters<typeof logOfficerRead>[2],
+  form: DossierForm,
+): Promise<void> {
+  const title = Object.values(FORMS).find((f) => f.no === form)?.title;
+  await logOfficerRead(ex, officer, row, `In mẫu ${form}${title ? ` (${title})` : ''} của hồ sơ ${row.code}`);
 }
