@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { Migrator } from 'kysely/migration';
 import pg from 'pg';
 import { migrations } from './migrations/index.ts';
+import { PreparingClient } from './prepared.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
@@ -14,7 +15,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 
 export function createDb(connectionString: string, max = 10, connectionTimeoutMillis = 15_000): Db {
   // A bounded wait for a connection: an exhausted pool answers with an error instead of hanging.
-  const pool = new pg.Pool({ connectionString, max, application_name: 'motcua', connectionTimeoutMillis });
+  // Connections prepare the statements they run often (prepared.ts).
+  const pool = new pg.Pool({
+    connectionString,
+    max,
+    application_name: 'motcua',
+    connectionTimeoutMillis,
+    Client: PreparingClient,
+  });
   // An idle client that loses its server must not crash the process.
   pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

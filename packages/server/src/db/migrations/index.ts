@@ -16,6 +16,7 @@ import * as m0017 from './0017_govstack_clients.ts';
 import * as m0018 from './0018_audit_chains.ts';
 import * as m0019 from './0019_command_path.ts';
 import * as m0020 from './0020_identity.ts';
+import * as m0021 from './0021_dossier_row_storage.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   '0018_audit_chains': m0018,
   '0019_command_path': m0019,
   '0020_identity': m0020,
+  '0021_dossier_row_storage': m0021,
 };
