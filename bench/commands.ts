@@ -341,7 +341,7 @@ async function main(): Promise<void> {
           },
           // Signed in with VNeID level 2, as online applicants arrive from the national portal (a
           // procedure may require it: catalog `identityLevel`, 403 identity_level_required otherwise).
-          { actor: { kind: 'applicant', userId: d.userId, assuranceLevel: 2 }, requestId: randomUUID() },
+          { actor: { kind: 'applicant', userId: d.userId, name: d.name, assuranceLevel: 2 }, requestId: randomUUID() },
           randomUUID(),
         );
         if (res.statusCode !== 201) throw new Error(`submit answered ${res.statusCode}`);
@@ -559,6 +559,8 @@ async function main(): Promise<void> {
 
 type PreparedDraft = {
   userId: string;
+  /** The account's name, which a session carries (Actor.name). */
+  name: string;
   draftId: string;
   procedureId: string;
   agencyId: string;
@@ -587,11 +589,12 @@ async function prepareDrafts(
   const batch = 5000;
   for (let done = 0; done < count; done += batch) {
     const n = Math.min(batch, count - done);
-    const users = await sql<{ id: string }>`
+    const users = await sql<{ id: string; full_name: string }>`
       INSERT INTO users (kind, username, full_name, phone, applicant_type, personal_id, password_hash)
       SELECT 'applicant', id, 'Công dân Bench ' || g, '0905123456', 'citizen', id, ${passwordHash}
         FROM generate_series(${next}::bigint, ${next + n - 1}::bigint) g, lpad(g::text, 8, '0') s, concat('0799', s) id
-      RETURNING id`.execute(db);
+      RETURNING id, full_name`.execute(db);
+    const nameOf = new Map(users.rows.map((u) => [u.id, u.full_name]));
     next += n;
     const rows = users.rows.map((u) => {
       const { proc, communes } = pick(rng, procs);
@@ -619,6 +622,7 @@ async function prepareDrafts(
     for (const r of rows) {
       out.push({
         userId: r.user,
+        name: nameOf.get(r.user) ?? '',
         draftId: draftOf.get(r.user)!,
         procedureId: r.procedure,
         agencyId: r.agency,

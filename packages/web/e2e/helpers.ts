@@ -38,7 +38,8 @@ export async function newPage(
     locale: 'vi-VN',
     timezoneId: 'Asia/Ho_Chi_Minh',
   });
-  context.setDefaultTimeout(15_000);
+  // A hang guard, not a speed check: a loaded two-core CI machine once took longer than 15 s.
+  context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));

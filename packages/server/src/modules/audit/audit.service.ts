@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '@motcua/core';
-import { sql } from 'kysely';
+import { type OperationNodeSource, sql } from 'kysely';
 import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { AuditRow } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
@@ -115,13 +115,40 @@ export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Dat
  * the lock again in the same transaction returns at once.
  */
 async function lockChain(tx: Tx, first: Parameters<typeof auditChainOf>[0]): Promise<number> {
+  // The writes riding with the append (alongWithAudit) go in this statement, as CTEs: one round
+  // trip less per command. They are inserts nothing in the transaction reads back.
+  const riders = takeRiders(tx);
+  const ctes = riders.length
+    ? sql`WITH ${sql.join(riders.map((r, i) => sql`${sql.ref(`rider_${i}`)} AS (${r})`))} `
+    : sql``;
   const chosen = await sql<{ chain: number }>`
-    SELECT x.chain, pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, x.chain),
+    ${ctes}SELECT x.chain, pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, x.chain),
            set_config('motcua.audit_chain', x.chain::text, true)
       FROM (SELECT coalesce(nullif(current_setting('motcua.audit_chain', true), '')::int, ${auditChainOf(first)}) AS chain) x`.execute(
     tx,
   );
   return chosen.rows[0]!.chain;
+}
+
+/** Inserts that ride with a transaction's audit append (alongWithAudit), by transaction. */
+const riding = new WeakMap<object, OperationNodeSource[]>();
+
+function takeRiders(tx: Tx): OperationNodeSource[] {
+  const r = riding.get(tx) ?? [];
+  if (r.length > 0) riding.set(tx, []);
+  return r;
+}
+
+/**
+ * Run this INSERT with the transaction's audit append, in the statement that takes the chain lock
+ * (inside withDeferredAudit only; without audit rows it runs at the end of `fn`). For a write
+ * nothing later in the transaction reads, such as the idempotency key's stored answer. Its errors
+ * (a unique violation) are the statement's, with the constraint's name.
+ */
+export function alongWithAudit(tx: Tx, insert: OperationNodeSource): void {
+  const r = riding.get(tx);
+  if (!r) throw new Error('alongWithAudit outside withDeferredAudit: the write would be lost');
+  r.push(insert);
 }
 
 /** Audit rows a transaction will append at its end (deferAudit), by transaction. */
@@ -134,10 +161,17 @@ const deferred = new WeakMap<object, { entry: AuditEntry; at: Date }[]>();
  */
 export async function withDeferredAudit<T>(tx: Tx, fn: () => Promise<T>): Promise<T> {
   deferred.set(tx, []);
+  riding.set(tx, []);
   const result = await fn();
   const items = deferred.get(tx) ?? [];
   deferred.delete(tx);
   await recordAudits(tx, items);
+  // No audit row took the lock (and the riders with it): they run on their own.
+  const left = takeRiders(tx);
+  riding.delete(tx);
+  if (left.length > 0) {
+    await sql`WITH ${sql.join(left.map((r, i) => sql`${sql.ref(`rider_${i}`)} AS (${r})`))} SELECT 1`.execute(tx);
+  }
   return result;
 }
 

@@ -33,6 +33,10 @@ export function assertApplicantKind(allowed: readonly string[] | null | undefine
 
 /** The kind of an applicant account (an account without a type is a citizen's). */
 export async function applicantKindOfUser(ex: Executor, userId: string): Promise<ApplicantKind> {
-  const u = await userById(ex, userId);
+  return applicantKindOf(await userById(ex, userId));
+}
+
+/** The kind of an account already read. */
+export function applicantKindOf(u: { applicant_type: string | null } | undefined): ApplicantKind {
   return u?.applicant_type === 'organization' ? 'organization' : 'citizen';
 }

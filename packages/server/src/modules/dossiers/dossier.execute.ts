@@ -33,7 +33,7 @@ import {
   lockDossier,
   projection,
   provinceOfDossier,
-  recordEvents,
+  stageEvents,
   updateDossier,
 } from './dossier.store.ts';
 
@@ -144,7 +144,8 @@ async function executeInTx(
     const ids = await agencyIdsByCode(tx, agencies, [state.stepAgencyCode, ...codes]);
     const who = await actorDetails(tx, input.ctx);
     const applicant = row.applicant as Applicant;
-    const after = await recordEvents(
+    // Staged: written by the UPDATE below, in its statement (one round trip for the lot).
+    const staged = await stageEvents(
       tx,
       input.ctx,
       {
@@ -163,11 +164,12 @@ async function executeInTx(
       who.name,
       resultAttachmentIds(type, resultFile, input.attachmentIds),
     );
+    const after = staged.state;
     const last = decision.events[decision.events.length - 1]!;
     const columns = projection(after, workflow, ids, last, state.status);
     await checkAssignees(tx, agencies, state, after, columns.step_agency_id);
     // Migrations 0007/0019: the indicator trigger writes this change's deltas (dossier.store.ts).
-    const updated = await updateDossier(tx, row.id, row.version, columns);
+    const updated = await updateDossier(tx, row.id, row.version, columns, staged);
     if (!updated) throw new Problem('version_conflict', { extra: { currentVersion: row.version } });
     await openChildDossiers(tx, updated, after, decision.events, children, now, calendar);
     // A child dossier's result answers its parent's consultation, then the child is closed.

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Db, Tx } from '../../db/database.ts';
 import { Problem } from '../../shared/problem.ts';
-import { withDeferredAudit } from '../audit/audit.service.ts';
+import { alongWithAudit, withDeferredAudit } from '../audit/audit.service.ts';
 
 export type CommandResult = { statusCode: number; body: unknown };
 
@@ -45,16 +45,17 @@ export async function runIdempotent(
       withDeferredAudit(tx, async () => {
         const result = await run(tx);
         // Blocks on a concurrent first run with the same key; fails with 23505 when it commits.
-        await tx
-          .insertInto('idempotency_keys')
-          .values({
+        // Written in the audit append's statement (one round trip less): nothing reads it back.
+        alongWithAudit(
+          tx,
+          tx.insertInto('idempotency_keys').values({
             principal: idem.principal,
             key: idem.key,
             request_hash: idem.hash,
             status_code: result.statusCode,
             response: JSON.stringify(result.body),
-          })
-          .execute();
+          }),
+        );
         return result;
       }),
     );

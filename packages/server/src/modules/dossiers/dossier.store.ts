@@ -6,13 +6,13 @@ import {
   subStatusOf,
   type WorkflowDefinition,
 } from '@motcua/core';
-import { type Insertable, sql, type Updateable } from 'kysely';
+import { type Insertable, type QueryCreator, sql, type Updateable } from 'kysely';
 import type { Executor, Tx } from '../../db/database.ts';
-import type { DossierRow, DossierTable } from '../../db/schema.ts';
+import type { Database, DossierEventTable, DossierRow, DossierTable } from '../../db/schema.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { auditFields, deferAudit } from '../audit/audit.service.ts';
-import { enqueue } from '../outbox/outbox.service.ts';
+import { type OutboxMessage, outboxInsert } from '../outbox/outbox.service.ts';
 import { findVisibleDossier } from './dossier.access.ts';
 
 /**
@@ -152,8 +152,15 @@ export async function updateDossier(
   id: string,
   version: number,
   columns: Updateable<DossierTable>,
+  /** The command's history, scope and outbox rows (stageEvents), written by the same statement. */
+  staged?: StagedEvents,
 ): Promise<DossierRow | undefined> {
-  return tx
+  const qc: Pick<QueryCreator<Database>, 'updateTable'> = staged && staged.messages.length > 0
+    ? (withStagedRows(tx, id, staged, staged.scope).with('outbox', (q) =>
+        outboxInsert(q, staged.messages),
+      ) as unknown as QueryCreator<Database>)
+    : tx;
+  return qc
     .updateTable('dossiers')
     .set(columns)
     .where('id', '=', id)
@@ -162,8 +169,15 @@ export async function updateDossier(
     .executeTakeFirst();
 }
 
-/** Append the accepted events: history rows, scope rows, consultations, outbox, audit. */
-export async function recordEvents(
+/**
+ * The accepted events' rows: history, scope, consultations, outbox, audit. History, scope and
+ * outbox rows are staged for one statement (one INSERT each, in the events' order, as CTEs of the
+ * command's `UPDATE dossiers` — updateDossier — or of the outbox INSERT — recordEvents): a round
+ * trip per table and event cost more than the rows (issue 16). Consultations are written at once
+ * (rare, and an event may close what an earlier one opened); audit rows are deferred to the end of
+ * the transaction (withDeferredAudit).
+ */
+export async function stageEvents(
   tx: Tx,
   ctx: CommandContext,
   dossier: {
@@ -181,31 +195,30 @@ export async function recordEvents(
   actorAgencyId: string | null,
   actorName: string | null,
   attachmentIds: string[] = [],
-): Promise<DossierState> {
+): Promise<StagedEvents> {
   let state = before;
+  const history: Insertable<DossierEventTable>[] = [];
+  const touched = new Set<string>();
+  const messages: OutboxMessage[] = [];
   for (const event of events) {
     const prev = state;
     state = evolve(state, event);
     const stepId = prev?.currentStep ?? state.currentStep;
-    await tx
-      .insertInto('dossier_events')
-      .values({
-        dossier_id: dossier.id,
-        version: event.version,
-        type: event.type,
-        at: new Date(event.at),
-        // API clients are no users: their history rows name them in actor_name only.
-        actor_user_id: ctx.system || ctx.actor.kind === 'client' ? null : event.actorId,
-        actor_name: actorName,
-        actor_agency_id: actorAgencyId,
-        step_id: stepId,
-        status_after: state.status,
-        note: event.note ?? null,
-        event: JSON.stringify(event),
-        attachment_ids: attachmentIds,
-      })
-      .execute();
-    const touched = new Set<string>();
+    history.push({
+      dossier_id: dossier.id,
+      version: event.version,
+      type: event.type,
+      at: new Date(event.at),
+      // API clients are no users: their history rows name them in actor_name only.
+      actor_user_id: ctx.system || ctx.actor.kind === 'client' ? null : event.actorId,
+      actor_name: actorName,
+      actor_agency_id: actorAgencyId,
+      step_id: stepId,
+      status_after: state.status,
+      note: event.note ?? null,
+      event: JSON.stringify(event),
+      attachment_ids: attachmentIds,
+    });
     // The step's agency sees the dossier from the event that moved it there (an unchanged one already does).
     const moved = prev === null || prev.stepAgencyCode !== state.stepAgencyCode;
     if (moved && state.stepAgencyCode !== null && ids.has(state.stepAgencyCode)) {
@@ -240,13 +253,6 @@ export async function recordEvents(
         .where('closed_at', 'is', null)
         .execute();
     }
-    if (touched.size > 0) {
-      await tx
-        .insertInto('dossier_agencies')
-        .values([...touched].map((agency_id) => ({ dossier_id: dossier.id, agency_id })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    }
     const step = state.currentStep === null ? undefined : findStep(workflow, state.currentStep);
     const payload: OutboxDossierPayload = {
       dossierId: dossier.id,
@@ -268,7 +274,7 @@ export async function recordEvents(
       note: event.note ?? null,
       message: event.message ?? null,
     };
-    await enqueue(tx, { topic: 'dossier.event', aggregateType: 'dossier', aggregateId: dossier.id, payload });
+    messages.push({ topic: 'dossier.event', aggregateType: 'dossier', aggregateId: dossier.id, payload });
     // Appended at the end of the command's transaction (dossier.idempotency.ts runIdempotent).
     deferAudit(
       tx,
@@ -283,7 +289,64 @@ export async function recordEvents(
       new Date(event.at),
     );
   }
-  return state!;
+  return { state: state!, history, scope: [...touched], messages };
+}
+
+/**
+ * A command's history rows, scope agencies and outbox messages, not yet written: one statement
+ * writes them with the dossier's own row (updateDossier, insertDossierWithEvents) or alone
+ * (recordEvents).
+ */
+export type StagedEvents = {
+  state: DossierState;
+  history: Insertable<DossierEventTable>[];
+  scope: string[];
+  messages: OutboxMessage[];
+};
+
+/**
+ * The staged rows as CTEs on `qc`, and the outbox INSERT for the end of the statement. Data-
+ * modifying CTEs all run, referenced or not, in no defined order among themselves; each table gets
+ * one INSERT, whose rows (and ids) keep the events' order. Scope rows skip agencies that already see
+ * the dossier.
+ */
+function withStagedRows(qc: QueryCreator<Database>, dossierId: string, staged: StagedEvents, scope: string[]) {
+  let out = qc.with('history', (q) =>
+    q.insertInto('dossier_events').values(staged.history),
+  ) as unknown as QueryCreator<Database>;
+  if (scope.length > 0) {
+    out = out.with('scope', (q) =>
+      q
+        .insertInto('dossier_agencies')
+        .values(scope.map((agency_id) => ({ dossier_id: dossierId, agency_id })))
+        .onConflict((oc) => oc.doNothing()),
+    ) as unknown as QueryCreator<Database>;
+  }
+  return out;
+}
+
+/** stageEvents, written at once (a linked child dossier, whose row is already inserted). */
+export async function recordEvents(...args: Parameters<typeof stageEvents>): Promise<DossierState> {
+  const staged = await stageEvents(...args);
+  if (staged.messages.length > 0) {
+    await outboxInsert(withStagedRows(args[0], args[2].id, staged, staged.scope), staged.messages).execute();
+  }
+  return staged.state;
+}
+
+/**
+ * A new dossier's row, the agencies that see it and its first events' rows, in one statement (the
+ * history and scope rows' foreign keys are checked at its end, when the dossier row is there).
+ */
+export async function insertDossierWithEvents(
+  tx: Tx,
+  row: Insertable<DossierTable> & { id: string },
+  agencyIds: string[],
+  staged: StagedEvents,
+): Promise<void> {
+  const qc = tx.with('dossier', (q) => q.insertInto('dossiers').values(row)) as unknown as QueryCreator<Database>;
+  const scope = [...new Set([...agencyIds, ...staged.scope])];
+  await outboxInsert(withStagedRows(qc, row.id, staged, scope), staged.messages).execute();
 }
 
 /** Next number of the counter (pattern, scope): taken in the submitting transaction, so no gaps. */

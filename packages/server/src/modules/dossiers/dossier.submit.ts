@@ -27,7 +27,7 @@ import { holdAuditChain } from '../audit/audit.service.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { handlingAgencyIds, procedureProvinceId, publishedVersionOf } from '../catalog/catalog.queries.ts';
 import { actorDetails, dossierActorOf, principalOf } from './dossier.actors.ts';
-import { applicantKindOfUser, assertApplicantKind } from './dossier.applicant-kinds.ts';
+import { applicantKindOf, assertApplicantKind } from './dossier.applicant-kinds.ts';
 import {
   type CommandEnv,
   calendarDaysDue,
@@ -39,7 +39,7 @@ import {
 } from './dossier.decide.ts';
 import { type CommandResult, requestHash, runIdempotent } from './dossier.idempotency.ts';
 import { checkReception, versionDocuments } from './dossier.reception.ts';
-import { type Applicant, insertDossier, nextSequence, projection, recordEvents } from './dossier.store.ts';
+import { type Applicant, insertDossierWithEvents, nextSequence, projection, stageEvents } from './dossier.store.ts';
 import { checkCitizenSubmission, chooseHandlingAgency } from './dossier.submit-rules.ts';
 
 /** Submission: a new dossier, online by the applicant or an API client, at the counter by a receptionist. */
@@ -117,9 +117,9 @@ export async function submitDossier(
     const version = await publishedVersionOf(tx, input.procedureId);
     if (!version) throw new Problem('procedure_not_available');
     // Who may apply (applicantKinds): the account's kind online, before anything else is checked.
-    if (actor.kind === 'applicant') {
-      assertApplicantKind(version.applicant_kinds, await applicantKindOfUser(tx, actor.userId));
-    }
+    // The account is read once: its kind here, its details for the dossier below (resolveApplicant).
+    const account = actor.kind === 'applicant' ? await userById(tx, actor.userId) : undefined;
+    if (actor.kind === 'applicant') assertApplicantKind(version.applicant_kinds, applicantKindOf(account));
     const content = version.content as {
       workflow: unknown;
       timeLimit: { value: number | null; unit: string } | null;
@@ -205,6 +205,7 @@ export async function submitDossier(
     const { applicant, applicantUserId, communeCode } = await resolveApplicant(
       tx,
       actor,
+      account,
       input,
       version.applicant_kinds,
     );
@@ -279,8 +280,20 @@ export async function submitDossier(
     await holdAuditChain(tx, { targetType: 'dossier', targetId: dossierId });
     const seq = await nextSequence(tx, pattern.source, pattern.scopeKey(codeCtx));
     const code = pattern.format(codeCtx, seq);
-    // Migration 0007's triggers: the responsible agency is set, the submitted (at the counter also received) counts go to the deltas.
-    await insertDossier(
+    const staged = await stageEvents(
+      tx,
+      ctx,
+      { id: dossierId, code, receivingAgencyId: receivingId, procedureName: version.name, applicant, applicantUserId },
+      workflow,
+      null,
+      events,
+      new Map(),
+      who.agencyId,
+      who.name,
+    );
+    // Migration 0007's triggers: the responsible agency is set, the submitted (at the counter also
+    // received) counts go to the deltas. One statement for the row and its first events' rows.
+    await insertDossierWithEvents(
       tx,
       {
         id: dossierId,
@@ -304,21 +317,11 @@ export async function submitDossier(
         receiving_agency_id: receivingId,
         submitted_at: now,
         ...columns,
-        // recordEvents re-applies the events; the row starts at the state before them
+        // the state after the events (stageEvents folded them again for the history rows)
         state: JSON.stringify(state),
       },
       [...new Set([receivingId, ...(authorityId ? [authorityId] : [])])],
-    );
-    await recordEvents(
-      tx,
-      ctx,
-      { id: dossierId, code, receivingAgencyId: receivingId, procedureName: version.name, applicant, applicantUserId },
-      workflow,
-      null,
-      events,
-      new Map(),
-      who.agencyId,
-      who.name,
+      staged,
     );
     if (input.draftId) await adoptDraft(tx, input.draftId, dossierId, actor);
     if (opts.alsoInTransaction) await opts.alsoInTransaction(tx, dossierId);
@@ -334,13 +337,14 @@ export async function submitDossier(
 async function resolveApplicant(
   tx: Tx,
   actor: Actor,
+  account: Awaited<ReturnType<typeof userById>>,
   input: SubmitInput,
   applicantKinds: string[],
 ): Promise<{ applicant: Applicant; applicantUserId: string | null; communeCode: string | null }> {
   let applicant: Applicant;
   let applicantUserId: string | null;
   if (actor.kind === 'applicant') {
-    const u = await userById(tx, actor.userId);
+    const u = account;
     if (!u) throw new Problem('unauthenticated');
     applicantUserId = u.id;
     applicant = {
@@ -390,14 +394,7 @@ async function resolveApplicant(
 /** The draft's files become the dossier's; the draft is deleted. Only the draft's owner may do it. */
 async function adoptDraft(tx: Tx, draftId: string, dossierId: string, actor: Actor): Promise<void> {
   if (actor.kind !== 'applicant') return;
-  const draft = await tx
-    .selectFrom('dossier_drafts')
-    .select('id')
-    .where('id', '=', draftId)
-    .where('applicant_user_id', '=', actor.userId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!draft) throw new Problem('not_found');
+  // The draft was found the applicant's and locked in this transaction (submit-rules lockDraft).
   await moveDraftAttachments(tx, draftId, dossierId);
   await tx.deleteFrom('dossier_drafts').where('id', '=', draftId).execute();
 }
