@@ -1,6 +1,8 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/database.ts';
 import { agencyDirectory } from '../src/modules/agencies/agencies.queries.ts';
+import { publishedProcedure } from '../src/modules/catalog/catalog.cache.ts';
 import { readRevisions } from '../src/shared/revisions.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
 
@@ -73,5 +75,46 @@ describe('the agency tree of a process', () => {
     const below = await db.selectFrom('agencies').select('code').where('path', 'like', `${root.path}_%`).execute();
     expect(new Set(dir.codesBelow(root.path, 10_000))).toEqual(new Set(below.map((r) => r.code)));
     expect(dir.codesBelow(root.path, 3)).toHaveLength(3);
+  });
+});
+
+describe('the published procedures of a process (migration 0022)', () => {
+  it('are reused while the catalog revision holds, frozen, and read again after any catalog write', async () => {
+    const v = await db
+      .selectFrom('procedure_versions')
+      .select(['id', 'procedure_id', 'name'])
+      .where('status', '=', 'published')
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
+    const rev = (await readRevisions(other)).catalog;
+    const first = await publishedProcedure(other, rev, v.procedure_id);
+    expect(first?.version.id).toBe(v.id);
+    expect(first?.handlers.length).toBeGreaterThan(0);
+    expect(await publishedProcedure(other, rev, v.procedure_id)).toBe(first);
+    // No command may change what the next one reads.
+    expect(() => {
+      (first!.version as { name: string }).name = 'x';
+    }).toThrow(TypeError);
+    expect(() => {
+      (first!.version.content as Record<string, unknown>).channels = [];
+    }).toThrow(TypeError);
+
+    // Any write to the catalog's tables moves the revision, through the API or not (a published
+    // version itself is immutable: its procedure row stands for the write here).
+    await db
+      .updateTable('procedures')
+      .set((eb) => ({ code: eb.ref('code') }))
+      .where('id', '=', v.procedure_id)
+      .execute();
+    const after = (await readRevisions(other)).catalog;
+    expect(BigInt(after)).toBeGreaterThan(BigInt(rev));
+    const second = await publishedProcedure(other, after, v.procedure_id);
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    for (const table of ['procedure_versions', 'procedure_version_agencies'] as const) {
+      const before = BigInt((await readRevisions(db)).catalog);
+      await db.deleteFrom(table).where(sql<boolean>`false`).execute();
+      expect(BigInt((await readRevisions(db)).catalog), table).toBeGreaterThan(before);
+    }
   });
 });

@@ -17,6 +17,7 @@ import * as m0018 from './0018_audit_chains.ts';
 import * as m0019 from './0019_command_path.ts';
 import * as m0020 from './0020_identity.ts';
 import * as m0021 from './0021_dossier_row_storage.ts';
+import * as m0022 from './0022_catalog_revision.ts';
 
 /** Migrations in order. Never edit one that has landed; add a new file. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0019_command_path': m0019,
   '0020_identity': m0020,
   '0021_dossier_row_storage': m0021,
+  '0022_catalog_revision': m0022,
 };

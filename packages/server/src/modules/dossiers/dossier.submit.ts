@@ -24,8 +24,9 @@ import {
 } from '../agencies/agencies.queries.ts';
 import { moveDraftAttachments } from '../attachments/attachments.service.ts';
 import { holdAuditChain } from '../audit/audit.service.ts';
+import { publishedProcedure } from '../catalog/catalog.cache.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
-import { handlingAgencyIds, procedureProvinceId, publishedVersionOf } from '../catalog/catalog.queries.ts';
+import { procedureProvinceId } from '../catalog/catalog.queries.ts';
 import { actorDetails, dossierActorOf, principalOf } from './dossier.actors.ts';
 import { applicantKindOf, assertApplicantKind } from './dossier.applicant-kinds.ts';
 import {
@@ -101,10 +102,12 @@ export async function submitDossier(
     idempotencyKey === null
       ? null
       : { principal: principalOf(ctx), key: idempotencyKey, hash: requestHash({ submit: input }) };
-  const provinceId = await procedureProvinceId(db, input.procedureId);
-  if (provinceId === undefined) throw new Problem('procedure_not_available');
-  // Read through the pool before the transaction (see executeCommand).
+  // Read through the pool before the transaction (see executeCommand): the revisions, then this
+  // process's copies of the procedure (catalog.cache.ts) and the calendar while they are current.
   const env = await commandEnv(db);
+  const published = await publishedProcedure(db, env.revisions.catalog, input.procedureId);
+  const provinceId = published?.version.province_id ?? (await procedureProvinceId(db, input.procedureId));
+  if (provinceId === undefined) throw new Problem('procedure_not_available');
   const calendar = await calendarFor(db, provinceId, env);
   return runIdempotent(db, idem, async (tx) => {
     const now = opts.now ?? new Date();
@@ -114,8 +117,8 @@ export async function submitDossier(
     const counter = input.channel !== 'online' || input.viaIntegration === true;
     if (counter !== (actor.kind === 'officer')) throw new Problem('forbidden');
 
-    const version = await publishedVersionOf(tx, input.procedureId);
-    if (!version) throw new Problem('procedure_not_available');
+    if (!published) throw new Problem('procedure_not_available');
+    const { version, handlers } = published;
     // Who may apply (applicantKinds): the account's kind online, before anything else is checked.
     // The account is read once: its kind here, its details for the dossier below (resolveApplicant).
     const account = actor.kind === 'applicant' ? await userById(tx, actor.userId) : undefined;
@@ -141,7 +144,6 @@ export async function submitDossier(
       );
     }
     if (content.eForm && opts.validateForm) opts.validateForm(content.eForm.schema, input.formData);
-    const handlers = await handlingAgencyIds(tx, version.id);
 
     // Which one-stop unit receives it, for which authority.
     let receivingId: string;
