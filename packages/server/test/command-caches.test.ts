@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../src/db/database.ts';
-import { agencyDirectory } from '../src/modules/agencies/agencies.queries.ts';
+import { agencyDirectory, receivingUnitOf } from '../src/modules/agencies/agencies.queries.ts';
 import { publishedProcedure } from '../src/modules/catalog/catalog.cache.ts';
 import { readRevisions } from '../src/shared/revisions.ts';
 import { DEMO, sessionFor, startTestApp, type TestApp } from './helpers.ts';
@@ -75,6 +75,19 @@ describe('the agency tree of a process', () => {
     const below = await db.selectFrom('agencies').select('code').where('path', 'like', `${root.path}_%`).execute();
     expect(new Set(dir.codesBelow(root.path, 10_000))).toEqual(new Set(below.map((r) => r.code)));
     expect(dir.codesBelow(root.path, 3)).toHaveLength(3);
+  });
+
+  it('names the receiving unit under every agency as the query does', async () => {
+    const dir = await agencyDirectory(db, await readRevisions(db));
+    const all = await db.selectFrom('agencies').select('id').execute();
+    let found = 0;
+    for (const a of all) {
+      const expected = (await receivingUnitOf(db, a.id)) ?? null;
+      expect(dir.receivingUnitUnder(a.id), a.id).toBe(expected);
+      if (expected) found++;
+    }
+    expect(found).toBeGreaterThan(10);
+    expect(dir.receivingUnitUnder('00000000-0000-0000-0000-000000000000')).toBeUndefined();
   });
 });
 

@@ -98,6 +98,19 @@ export class AgencyDirectory {
   byCode(code: string): AgencyFacts | undefined {
     return this.codes.get(code);
   }
+  /**
+   * As receivingUnitOf: the first (by code) active unit receiving dossiers directly under this
+   * agency; null when it has none; undefined when the agency is not in this copy (ask the database).
+   */
+  receivingUnitUnder(parentId: string): string | null | undefined {
+    if (!this.ids.has(parentId)) return undefined;
+    let best: AgencyFacts | null = null;
+    for (const r of this.ids.values()) {
+      if (r.parent_id !== parentId || !r.receives_dossiers || !r.active) continue;
+      if (best === null || r.code < best.code) best = r;
+    }
+    return best?.id ?? null;
+  }
   /** As agencyCodesBelow: the codes of at most `limit` agencies strictly below `path`. */
   codesBelow(path: string, limit: number): string[] {
     const out: string[] = [];

@@ -2,7 +2,7 @@ import { type AgencyRef, type DossierAgencies, resolveAgency, validateWorkflow }
 import type { Executor } from '../../db/database.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
-import { agenciesByCode, agenciesById, hasActiveCommune } from '../agencies/agencies.queries.ts';
+import { type AgencyDirectory, agenciesByCode, agenciesById, hasActiveCommune } from '../agencies/agencies.queries.ts';
 
 /**
  * When a procedure may be published, and when a dossier of it may be received.
@@ -201,6 +201,8 @@ export async function assertWorkflowHonourable(
   workflow: Record<string, unknown>,
   agencies: DossierAgencies,
   lang: Lang = 'vi',
+  /** The command's copy of the agency tree (decision 0007): codes it knows are not queried. */
+  directory?: AgencyDirectory,
 ): Promise<void> {
   // A consultation of the applicant's commune may also be addressed by the officer who opens it
   // (the `consult` command names the agency), so only steps need the commune at receipt.
@@ -225,7 +227,9 @@ export async function assertWorkflowHonourable(
     });
   }
   const codes = [...new Set(resolved.flatMap((r) => (r.code === null ? [] : [r.code])))];
-  const active = new Set((await agenciesByCode(ex, codes)).filter((a) => a.active).map((a) => a.code));
+  const known = directory ? codes.flatMap((c) => directory.byCode(c) ?? []) : [];
+  const unknown = codes.filter((c) => !known.some((a) => a.code === c));
+  const active = new Set([...known, ...(await agenciesByCode(ex, unknown))].filter((a) => a.active).map((a) => a.code));
   const bad = resolved.find((r) => r.code === null || !active.has(r.code));
   if (bad) {
     throw new Problem('workflow_agency_unavailable', {

@@ -132,7 +132,9 @@ async function executeInTx(
     if (RESULT_COMMANDS.has(type)) context.resultFile = resultFile;
     const checked = await checkedReceive(tx, row.procedure_version_id, state, command, context, !!input.ctx.system);
     // Receiving starts the legal clock: only when every step can be carried out (catalog.publishable.ts).
-    if (type === 'receive') await assertWorkflowHonourable(tx, row.workflow as Record<string, unknown>, state);
+    if (type === 'receive') {
+      await assertWorkflowHonourable(tx, row.workflow as Record<string, unknown>, state, 'vi', agencies);
+    }
     const decision = decide(state, checked, context);
     if (!decision.ok) throw rejection(decision.error);
     const codes = decision.events.flatMap((e) => {

@@ -74,9 +74,10 @@ export type SubmitOptions = {
   now?: Date;
 };
 
-async function receptionUnitFor(ex: Executor, authorityId: string): Promise<string | null> {
+async function receptionUnitFor(ex: Executor, env: CommandEnv, authorityId: string): Promise<string | null> {
   // The one-stop unit of the agency, else of the province's Public Administration Service Center.
-  const own = await receivingUnitOf(ex, authorityId);
+  const known = env.agencies.receivingUnitUnder(authorityId);
+  const own = known === undefined ? await receivingUnitOf(ex, authorityId) : (known ?? undefined);
   if (own !== undefined) return own;
   return (await serviceCenterReceivingUnit(ex))?.id ?? null;
 }
@@ -197,7 +198,7 @@ export async function submitDossier(
           extra: { field: 'agencyId' },
         });
       }
-      const unit = await receptionUnitFor(tx, authorityId);
+      const unit = await receptionUnitFor(tx, env, authorityId);
       if (unit === null) throw problemFor('procedure_not_available', 'Không có bộ phận tiếp nhận', 'No reception unit');
       receivingId = unit;
     }
@@ -206,6 +207,7 @@ export async function submitDossier(
 
     const { applicant, applicantUserId, communeCode } = await resolveApplicant(
       tx,
+      env,
       actor,
       account,
       input,
@@ -213,11 +215,17 @@ export async function submitDossier(
     );
 
     // Never start a clock that cannot be honoured: every step resolves to an active agency now.
-    await assertWorkflowHonourable(tx, content.workflow as Record<string, unknown>, {
-      receivingAgencyCode: codeOf(receivingId)!,
-      receivingAuthorityCode: codeOf(authorityId),
-      applicantCommuneCode: communeCode,
-    });
+    await assertWorkflowHonourable(
+      tx,
+      content.workflow as Record<string, unknown>,
+      {
+        receivingAgencyCode: codeOf(receivingId)!,
+        receivingAuthorityCode: codeOf(authorityId),
+        applicantCommuneCode: communeCode,
+      },
+      'vi',
+      env.agencies,
+    );
     const lookupSecret = generateLookupSecret(randomBytes(16));
     const dossierId = randomUUID();
     // An API client (the national portal, an LGSP) submits on the applicant's behalf, as the engine
@@ -338,6 +346,7 @@ export async function submitDossier(
  */
 async function resolveApplicant(
   tx: Tx,
+  env: CommandEnv,
   actor: Actor,
   account: Awaited<ReturnType<typeof userById>>,
   input: SubmitInput,
@@ -381,7 +390,7 @@ async function resolveApplicant(
   }
   let communeCode: string | null = null;
   if (applicant.residenceCommuneId) {
-    const [c] = (await agenciesById(tx, [applicant.residenceCommuneId])).filter((a) => a.level === 'commune');
+    const [c] = (await agencyFacts(tx, env, [applicant.residenceCommuneId])).filter((a) => a.level === 'commune');
     if (!c) {
       throw new Problem('validation_failed', {
         detail: { vi: 'Xã/phường nơi cư trú không tồn tại', en: 'Unknown commune of residence' },
