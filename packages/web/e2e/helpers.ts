@@ -140,6 +140,8 @@ export const tinyPdf = () => ({
 
 /** Only claiming is one click; approving, confirming the result and finishing open a confirmation. */
 const ONE_CLICK = new Set(['claim']);
+const isCommandPost = (r: { method(): string; url(): string }) =>
+  r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions');
 const isDetailGet = (url: string, method: string) =>
   method === 'GET' && /^\/api\/v1\/dossiers\/[0-9a-f-]{36}$/.test(new URL(url).pathname);
 
@@ -154,7 +156,7 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
   const timeout = 45_000;
   const post = page.waitForResponse(
     (r) => {
-      const hit = r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions');
+      const hit = isCommandPost(r.request());
       if (hit) posted = true;
       return hit;
     },
@@ -166,7 +168,7 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
   refetch.catch(() => {});
   let sent = false;
   const onRequest = (r: { method(): string; url(): string }) => {
-    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/actions')) sent = true;
+    if (isCommandPost(r)) sent = true;
   };
   page.on('request', onRequest);
   await page.locator(`button[data-action="${action}"]`).click();
@@ -181,7 +183,7 @@ export async function act(page: Page, action: string, fill?: (page: Page) => Pro
     // Once in CI (2 vCPUs) the confirmation click of a dialog just opened sent nothing: no request,
     // the dialog still open, no error, no script error (stallReport). Not reproduced here; a person
     // would click again, so the test does, once, and says so in the log (docs/reliability.md).
-    for (let waited = 0; !sent && waited < 10_000; waited += 250) await page.waitForTimeout(250);
+    if (!sent) await page.waitForRequest(isCommandPost, { timeout: 10_000 }).catch(() => null);
     if (!sent && (await confirm.isVisible()) && (await confirm.isEnabled())) {
       console.warn(`[e2e] ${action}: the confirmation click sent no request in 10 s; clicking again`);
       await confirm.click();

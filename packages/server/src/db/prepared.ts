@@ -4,8 +4,8 @@ import pg from 'pg';
 /**
  * A pg client that turns the statements it runs often into named prepared statements, so that
  * PostgreSQL parses and analyses each once per connection instead of at every execution (issue
- * 16: a step transition runs about 14 statements; naming them raised transitions from 409 to 506
- * per second in `bench/commands.ts`, docs/performance.md, "04/12/2026, evening").
+ * 16: naming them raised step transitions from 409 to 506 per second in `bench/commands.ts`,
+ * docs/performance.md, "04/12/2026, evening").
  *
  * - Only statements with parameters: a statement without them may hold several commands (the
  *   migrations' DDL), which the extended protocol refuses.

@@ -76,6 +76,28 @@ export async function agenciesByCode(ex: Executor, codes: readonly string[]): Pr
     .execute();
 }
 
+/** The agencies with these ids: from the command's copy of the tree, the ones it lacks (created since) from the database. */
+export async function agenciesByIdVia(
+  ex: Executor,
+  directory: AgencyDirectory,
+  ids: readonly string[],
+): Promise<AgencyFacts[]> {
+  const known = ids.flatMap((id) => directory.byId(id) ?? []);
+  const missing = ids.filter((id) => !directory.byId(id));
+  return missing.length === 0 ? known : [...known, ...(await agenciesById(ex, missing))];
+}
+
+/** The agencies with these codes: from the command's copy of the tree, the ones it lacks from the database. */
+export async function agenciesByCodeVia(
+  ex: Executor,
+  directory: AgencyDirectory,
+  codes: readonly string[],
+): Promise<AgencyFacts[]> {
+  const known = codes.flatMap((c) => directory.byCode(c) ?? []);
+  const missing = codes.filter((c) => !directory.byCode(c));
+  return missing.length === 0 ? known : [...known, ...(await agenciesByCode(ex, missing))];
+}
+
 /**
  * The whole agency tree as this process holds it, current as of `revision` (shared/revisions.ts):
  * commands look agencies up here instead of querying for each one. A province has some hundreds
@@ -84,12 +106,17 @@ export async function agenciesByCode(ex: Executor, codes: readonly string[]): Pr
 export class AgencyDirectory {
   private readonly ids = new Map<string, AgencyFacts>();
   private readonly codes = new Map<string, AgencyFacts>();
+  /** By parent id, the first (by code) active unit receiving dossiers directly under it. */
+  private readonly receivingUnits = new Map<string, AgencyFacts>();
   readonly revision: string;
   constructor(revision: string, rows: AgencyFacts[]) {
     this.revision = revision;
     for (const r of rows) {
       this.ids.set(r.id, r);
       this.codes.set(r.code, r);
+      if (r.parent_id === null || !r.receives_dossiers || !r.active) continue;
+      const best = this.receivingUnits.get(r.parent_id);
+      if (!best || r.code < best.code) this.receivingUnits.set(r.parent_id, r);
     }
   }
   byId(id: string): AgencyFacts | undefined {
@@ -104,12 +131,7 @@ export class AgencyDirectory {
    */
   receivingUnitUnder(parentId: string): string | null | undefined {
     if (!this.ids.has(parentId)) return undefined;
-    let best: AgencyFacts | null = null;
-    for (const r of this.ids.values()) {
-      if (r.parent_id !== parentId || !r.receives_dossiers || !r.active) continue;
-      if (best === null || r.code < best.code) best = r;
-    }
-    return best?.id ?? null;
+    return this.receivingUnits.get(parentId)?.id ?? null;
   }
   /** As agencyCodesBelow: the codes of at most `limit` agencies strictly below `path`. */
   codesBelow(path: string, limit: number): string[] {

@@ -117,10 +117,7 @@ export async function recordAudit(ex: Executor, entry: AuditEntry, now = new Dat
 async function lockChain(tx: Tx, first: Parameters<typeof auditChainOf>[0]): Promise<number> {
   // The writes riding with the append (alongWithAudit) go in this statement, as CTEs: one round
   // trip less per command. They are inserts nothing in the transaction reads back.
-  const riders = takeRiders(tx);
-  const ctes = riders.length
-    ? sql`WITH ${sql.join(riders.map((r, i) => sql`${sql.ref(`rider_${i}`)} AS (${r})`))} `
-    : sql``;
+  const ctes = riderCtes(takeRiders(tx));
   const chosen = await sql<{ chain: number }>`
     ${ctes}SELECT x.chain, pg_advisory_xact_lock(${AUDIT_LOCK_KEY}, x.chain),
            set_config('motcua.audit_chain', x.chain::text, true)
@@ -137,6 +134,11 @@ function takeRiders(tx: Tx): OperationNodeSource[] {
   const r = riding.get(tx) ?? [];
   if (r.length > 0) riding.set(tx, []);
   return r;
+}
+
+/** `WITH rider_0 AS (…), … ` for a statement to start with; empty without riders. */
+function riderCtes(riders: OperationNodeSource[]) {
+  return riders.length ? sql`WITH ${sql.join(riders.map((r, i) => sql`${sql.ref(`rider_${i}`)} AS (${r})`))} ` : sql``;
 }
 
 /**
@@ -169,9 +171,7 @@ export async function withDeferredAudit<T>(tx: Tx, fn: () => Promise<T>): Promis
   // No audit row took the lock (and the riders with it): they run on their own.
   const left = takeRiders(tx);
   riding.delete(tx);
-  if (left.length > 0) {
-    await sql`WITH ${sql.join(left.map((r, i) => sql`${sql.ref(`rider_${i}`)} AS (${r})`))} SELECT 1`.execute(tx);
-  }
+  if (left.length > 0) await sql`${riderCtes(left)}SELECT 1`.execute(tx);
   return result;
 }
 

@@ -2,7 +2,13 @@ import { type AgencyRef, type DossierAgencies, resolveAgency, validateWorkflow }
 import type { Executor } from '../../db/database.ts';
 import type { Lang } from '../../shared/messages.ts';
 import { type FieldError, fieldError, Problem } from '../../shared/problem.ts';
-import { type AgencyDirectory, agenciesByCode, agenciesById, hasActiveCommune } from '../agencies/agencies.queries.ts';
+import {
+  type AgencyDirectory,
+  agenciesByCode,
+  agenciesByCodeVia,
+  agenciesById,
+  hasActiveCommune,
+} from '../agencies/agencies.queries.ts';
 
 /**
  * When a procedure may be published, and when a dossier of it may be received.
@@ -227,9 +233,8 @@ export async function assertWorkflowHonourable(
     });
   }
   const codes = [...new Set(resolved.flatMap((r) => (r.code === null ? [] : [r.code])))];
-  const known = directory ? codes.flatMap((c) => directory.byCode(c) ?? []) : [];
-  const unknown = codes.filter((c) => !known.some((a) => a.code === c));
-  const active = new Set([...known, ...(await agenciesByCode(ex, unknown))].filter((a) => a.active).map((a) => a.code));
+  const found = directory ? await agenciesByCodeVia(ex, directory, codes) : await agenciesByCode(ex, codes);
+  const active = new Set(found.filter((a) => a.active).map((a) => a.code));
   const bad = resolved.find((r) => r.code === null || !active.has(r.code));
   if (bad) {
     throw new Problem('workflow_agency_unavailable', {

@@ -12,7 +12,7 @@ import type { Db, Executor, Tx } from '../../db/database.ts';
 import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { activeOfficersWithPaths } from '../accounts/accounts.queries.ts';
-import { type AgencyDirectory, agenciesByCode, agenciesById } from '../agencies/agencies.queries.ts';
+import { type AgencyDirectory, agenciesByCodeVia, agenciesById } from '../agencies/agencies.queries.ts';
 import { attachmentIdsOfDossier } from '../attachments/attachments.queries.ts';
 import { assertWorkflowHonourable } from '../catalog/catalog.publishable.ts';
 import { actorDetails, dossierActorOf, principalOf, SYSTEM_CTX } from './dossier.actors.ts';
@@ -220,16 +220,7 @@ async function agencyIdsByCode(
   codes: (string | null | undefined)[],
 ): Promise<Map<string, string>> {
   const wanted = [...new Set(codes.filter((c): c is string => typeof c === 'string'))];
-  const out = new Map<string, string>();
-  const missing: string[] = [];
-  for (const code of wanted) {
-    const a = agencies.byCode(code);
-    if (a) out.set(code, a.id);
-    else missing.push(code);
-  }
-  // Not in the process's copy (created since it was read): ask the database.
-  for (const r of await agenciesByCode(ex, missing)) out.set(r.code, r.id);
-  return out;
+  return new Map((await agenciesByCodeVia(ex, agencies, wanted)).map((a) => [a.code, a.id]));
 }
 
 /** Users a command names (assignees) must be active officers; the main handler of the step's agency. */

@@ -16,8 +16,7 @@ import type { CommandContext } from '../../shared/command-context.ts';
 import { Problem } from '../../shared/problem.ts';
 import { applicantByIdNumber, userById } from '../accounts/accounts.queries.ts';
 import {
-  type AgencyFacts,
-  agenciesById,
+  agenciesByIdVia,
   agencyWithParent,
   receivingUnitOf,
   serviceCenterReceivingUnit,
@@ -77,8 +76,8 @@ export type SubmitOptions = {
 async function receptionUnitFor(ex: Executor, env: CommandEnv, authorityId: string): Promise<string | null> {
   // The one-stop unit of the agency, else of the province's Public Administration Service Center.
   const known = env.agencies.receivingUnitUnder(authorityId);
-  const own = known === undefined ? await receivingUnitOf(ex, authorityId) : (known ?? undefined);
-  if (own !== undefined) return own;
+  const own = known === undefined ? await receivingUnitOf(ex, authorityId) : known;
+  if (own) return own;
   return (await serviceCenterReceivingUnit(ex))?.id ?? null;
 }
 
@@ -202,7 +201,7 @@ export async function submitDossier(
       if (unit === null) throw problemFor('procedure_not_available', 'Không có bộ phận tiếp nhận', 'No reception unit');
       receivingId = unit;
     }
-    const agencies = await agencyFacts(tx, env, [receivingId, ...(authorityId ? [authorityId] : [])]);
+    const agencies = await agenciesByIdVia(tx, env.agencies, [receivingId, ...(authorityId ? [authorityId] : [])]);
     const codeOf = (id: string | null) => (id === null ? null : (agencies.find((a) => a.id === id)?.code ?? null));
 
     const { applicant, applicantUserId, communeCode } = await resolveApplicant(
@@ -390,7 +389,9 @@ async function resolveApplicant(
   }
   let communeCode: string | null = null;
   if (applicant.residenceCommuneId) {
-    const [c] = (await agencyFacts(tx, env, [applicant.residenceCommuneId])).filter((a) => a.level === 'commune');
+    const [c] = (await agenciesByIdVia(tx, env.agencies, [applicant.residenceCommuneId])).filter(
+      (a) => a.level === 'commune',
+    );
     if (!c) {
       throw new Problem('validation_failed', {
         detail: { vi: 'Xã/phường nơi cư trú không tồn tại', en: 'Unknown commune of residence' },
@@ -408,11 +409,4 @@ async function adoptDraft(tx: Tx, draftId: string, dossierId: string, actor: Act
   // The draft was found the applicant's and locked in this transaction (submit-rules lockDraft).
   await moveDraftAttachments(tx, draftId, dossierId);
   await tx.deleteFrom('dossier_drafts').where('id', '=', draftId).execute();
-}
-
-/** Agencies by id from the command's tree; one created since it was read, from the database. */
-async function agencyFacts(ex: Executor, env: CommandEnv, ids: string[]): Promise<AgencyFacts[]> {
-  const known = ids.flatMap((id) => env.agencies.byId(id) ?? []);
-  const missing = ids.filter((id) => !env.agencies.byId(id));
-  return missing.length === 0 ? known : [...known, ...(await agenciesById(ex, missing))];
 }
